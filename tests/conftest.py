@@ -1,0 +1,17 @@
+"""Shared test helpers.
+
+LibreOffice tests skip only when ``soffice`` is absent *and* ``CI`` is unset; under CI they
+always run (and fail loudly if LibreOffice is missing).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+requires_lo = pytest.mark.skipif(
+    shutil.which("soffice") is None and not os.environ.get("CI"),
+    reason="LibreOffice not installed",
+)
