@@ -1,0 +1,323 @@
+"""The immutable model every part of evaltool shares.
+
+Why: the engine (rules, scoring, formula) is pure functions from an :class:`Evaluation`
+(a parsed workbook) to :class:`Finding` and :class:`Score` values. Readers (calamine files,
+a live xlwings book) build an ``Evaluation``; writers consume a :class:`Result`. Nothing
+here imports an Excel library.
+
+Money is ``Decimal`` from the reader onwards; rates and scores are ``float``.
+
+Example::
+
+    ev = evaltool.load("returned.xlsx")
+    ev.scalar("budget_initial")          # Decimal('18902744.60')
+    ev.indicators                        # pandas DataFrame, one row per indicator
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+#: A cell value as read: number (Decimal for money/any number), text, bool, date, blank.
+CellValue = Decimal | float | int | str | bool | datetime | None
+Severity = Literal["error", "warning", "info"]
+
+SEVERITY_ZH: dict[str, Severity] = {"错误": "error", "警告": "warning", "提示": "info"}
+
+
+class TemplateError(ValueError):
+    """The file is not an evaltool template workbook of a supported version."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Location:
+    """A cell or range on a sheet: ``Location("预算执行", "B5")`` or ``("绩效指标", "A5:N30")``."""
+
+    sheet: str
+    ref: str
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    """An Excel table (ListObject) as found in the file: name, sheet, ref incl. header row."""
+
+    name: str
+    sheet: str
+    ref: str
+    headers: tuple[str, ...]
+    header_row: int  # 1-based sheet row of the header
+    first_col: int  # 1-based column of the first table column
+    n_rows: int  # data rows (excluding header and totals)
+
+    @property
+    def first_data_row(self) -> int:
+        return self.header_row + 1
+
+    @property
+    def last_data_row(self) -> int:
+        return self.header_row + self.n_rows
+
+
+@dataclass(frozen=True)
+class Indicator:
+    row: int  # 1-based sheet row on 绩效指标
+    level1: str
+    level2: str
+    level3: str
+    kind: str  # 定量 | 定性
+    method: str  # Methods.方法编号
+    weight: Decimal | None
+    unit: str
+    direction: str  # ≥ ≤ = 区间
+    target: CellValue
+    actual: CellValue
+    reason: str
+    note: str
+    locked: bool = True  # from the framework (True) or added by the filler
+
+
+@dataclass(frozen=True)
+class Project:
+    row: int
+    seq: CellValue
+    name: str
+    kind: str
+    budget_initial: Decimal | None
+    budget_adjusted: Decimal | None
+    expenditure: Decimal | None
+    evaluated: str
+    self_score: CellValue
+    self_grade: str
+    note: str
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    row: int
+    label: str
+    initial: Decimal | None
+    adjusted: Decimal | None
+    executed: Decimal | None
+    note: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    row: int
+    id: str
+    scope: str  # 表内 | 表间 | 逐行
+    table: str  # for 逐行
+    expression: str
+    severity: Severity
+    message: str
+    tolerance: float | None
+    explain_required: bool
+
+
+@dataclass(frozen=True)
+class Method:
+    row: int
+    code: str
+    name: str
+    kind: str
+    params: Mapping[str, str]
+    params_text: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Grade:
+    row: int
+    name: str
+    lower: float
+    upper: float
+    upper_inclusive: bool
+    aliases: tuple[str, ...]
+
+    def contains(self, score: float) -> bool:
+        if score < self.lower:
+            return False
+        return score <= self.upper if self.upper_inclusive else score < self.upper
+
+
+@dataclass(frozen=True)
+class Param:
+    row: int
+    name: str
+    value: CellValue
+    label: str
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    name: str
+    code: str
+    year: int | None
+    preparer: str
+    contact: str
+    fill_date: CellValue
+    self_grade: str
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A parsed template workbook: everything the engine needs, nothing it must trust.
+
+    Cached formula values in a returned workbook are never trusted: rates and scores are
+    recomputed by the engine. ``grids`` keeps every sheet's raw values (A1-anchored,
+    ``grids[sheet][row-1][col-1]``) so rule expressions can use plain A1 references.
+    """
+
+    path: str
+    template_id: str
+    template_version: str
+    framework_id: str
+    meta: Mapping[str, str]
+    unit: UnitInfo
+    scalars: Mapping[str, CellValue]
+    names: Mapping[str, Location]
+    tables: Mapping[str, TableInfo]
+    budget: tuple[BudgetLine, ...]
+    indicator_rows: tuple[Indicator, ...]
+    projects: tuple[Project, ...]
+    rules: tuple[Rule, ...]
+    methods: tuple[Method, ...]
+    grades: tuple[Grade, ...]
+    params: tuple[Param, ...]
+    explanations: Mapping[tuple[str, str, str], str]  # (rule id, sheet, cell) -> 出错说明
+    grids: Mapping[str, tuple[tuple[CellValue, ...], ...]] = field(repr=False)
+
+    def scalar(self, name: str) -> CellValue:
+        return self.scalars.get(name)
+
+    def param(self, name: str, default: CellValue = None) -> CellValue:
+        for p in self.params:
+            if p.name == name:
+                return p.value if p.value not in (None, "") else default
+        return default
+
+    def method(self, code: str) -> Method | None:
+        for m in self.methods:
+            if m.code == code or m.name == code:
+                return m
+        return None
+
+    @cached_property
+    def indicators(self) -> pd.DataFrame:
+        """The indicator table as a pandas DataFrame (one row per indicator)."""
+        import pandas as pd
+
+        rows = [
+            {
+                "row": i.row,
+                "一级指标": i.level1,
+                "二级指标": i.level2,
+                "三级指标": i.level3,
+                "指标类型": i.kind,
+                "评分方法": i.method,
+                "分值": i.weight,
+                "计量单位": i.unit,
+                "指标方向": i.direction,
+                "年度目标值": i.target,
+                "实际完成值": i.actual,
+                "偏差原因": i.reason,
+                "备注": i.note,
+            }
+            for i in self.indicator_rows
+        ]
+        return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found: data, printable, comparable. ``cell`` is an A1 reference."""
+
+    rule: str
+    severity: Severity
+    sheet: str
+    cell: str
+    message: str
+    value: Any = None
+    file: str = ""
+    source: str = "builtin"  # rule | builtin | integrity | intake
+    explained: bool = False  # a 需说明 warning with an explanation stands
+
+    def as_dict(self) -> dict[str, Any]:
+        v = self.value
+        if isinstance(v, Decimal):
+            v = str(v)
+        elif isinstance(v, datetime):
+            v = v.isoformat()
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "message": self.message,
+            "value": v,
+            "source": self.source,
+            "explained": self.explained,
+        }
+
+
+@dataclass(frozen=True)
+class Score:
+    """A computed cell: where it goes, its Python value, and the equivalent live formula."""
+
+    key: str  # e.g. "indicator:12:得分", "rate:variance_rate", "total_score"
+    sheet: str
+    cell: str
+    value: float | str | Decimal | None
+    formula: str  # Excel formula text with leading "="
+    label: str = ""
+    note: str = ""  # e.g. "按模糊值下限计分"
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """One row of the 校验结果 (Checks) table."""
+
+    rule: str
+    source: str  # 规则表 | 内置
+    severity: Severity
+    sheet: str
+    cell: str
+    formula: str | None  # live formula text for 结果, or None for a static result
+    result: str  # the cached / static result text ("通过" or the message)
+    message: str
+    explanation: str = ""
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything the engine produced for one workbook."""
+
+    evaluation: Evaluation
+    findings: tuple[Finding, ...]
+    scores: tuple[Score, ...]
+    checks: tuple[CheckRow, ...]
+    total: float | None
+    grade: str | None
+    subtotals: Mapping[str, float]  # 一级指标 -> score
+    rates: Mapping[str, float | None]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error" and not f.explained)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning" and not f.explained)
