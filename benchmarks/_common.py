@@ -1,0 +1,59 @@
+"""Shared helpers for the benchmark harnesses: timing, medians, peak RSS, the XML floor.
+
+Why: speed is measured, not assumed. Every harness prints ratios against baselines measured
+in the same run on the same files, so the numbers mean something on any machine.
+"""
+
+from __future__ import annotations
+
+import resource
+import statistics
+import time
+import zipfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def median_seconds(fn: Callable[[], object], repeat: int) -> tuple[float, list[float]]:
+    """Run ``fn`` ``repeat`` times; return the median wall time and all times."""
+    times: list[float] = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), times
+
+
+def peak_rss_mb(children: bool = False) -> float:
+    """Peak resident set size of this process (or its reaped children) in MiB."""
+    who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
+    return resource.getrusage(who).ru_maxrss / 1024.0
+
+
+def floor_parse(path: Path) -> int:
+    """The floor: open the zip, parse every worksheet and the shared strings, nothing else.
+
+    Uses the stdlib C ElementTree (measured fastest here, measurements.md §3). Returns the
+    number of cells seen so the work cannot be optimised away.
+    """
+    n = 0
+    with zipfile.ZipFile(path) as zf:
+        for name in zf.namelist():
+            if name.startswith("xl/worksheets/sheet") or name == "xl/sharedStrings.xml":
+                root = ET.fromstring(zf.read(name))
+                for _ in root.iter(NS_MAIN + "c"):
+                    n += 1
+                for _ in root.iter(NS_MAIN + "si"):
+                    n += 1
+    return n
+
+
+def floor_all(paths: Sequence[Path]) -> int:
+    return sum(floor_parse(p) for p in paths)
+
+
+def fmt_row(cells: Sequence[object], widths: Sequence[int]) -> str:
+    return "  ".join(str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
