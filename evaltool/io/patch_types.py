@@ -1,0 +1,149 @@
+"""Value types of the package patcher: ``Formula``, ``PatchError`` and cell-value rendering.
+
+Why: the rules for turning a Python value into a SpreadsheetML ``<c>`` body live in one place,
+and the one rule that matters most is here: a ``str`` is *always* stored as text (an inline
+string), never as a formula, whatever it starts with. Only an explicit ``Formula`` object
+writes ``<f>``, so untrusted text can never become a formula.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from evaltool.io.patch_xml import escape_text, ooxml_escape
+
+__all__ = [
+    "Formula",
+    "PatchError",
+    "CachedValue",
+    "CellValue",
+    "XL_ERRORS",
+    "render_body",
+    "parse_ref",
+    "col_letters",
+    "format_ref",
+]
+
+XL_ERRORS = frozenset(
+    {
+        "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+        "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
+    }
+)  # fmt: skip
+"""Strings that a ``Formula.cached`` value is written as an error (``t="e"``) for."""
+
+CachedValue = float | int | Decimal | str | bool | None
+MAX_TEXT = 32767
+MAX_ROW = 1_048_576
+MAX_COL = 16_384
+
+
+class PatchError(Exception):
+    """A patch cannot be applied; the message names the file, sheet and cell concerned."""
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula to write, with the value Python computed for it.
+
+    ``text`` uses US-English function names and comma separators; the leading ``=`` is
+    optional. ``cached`` is written as the cell's cached value so readers that never
+    recalculate (calamine, pandas) see it: a number, a str (``t="str"``), a bool
+    (``t="b"``), an Excel error string from ``XL_ERRORS`` such as ``"#DIV/0!"`` (``t="e"``),
+    or None (no cached value; Excel/LibreOffice compute it on open).
+    """
+
+    text: str
+    cached: CachedValue = None
+
+    @property
+    def body(self) -> str:
+        """Formula text without the leading ``=`` (as stored in ``<f>``)."""
+        return self.text[1:] if self.text.startswith("=") else self.text
+
+
+CellValue = float | int | Decimal | str | bool | Formula | None
+
+_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})$")
+
+
+def col_letters(col: int) -> str:
+    """1 -> A, 28 -> AB."""
+    out = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def format_ref(row: int, col: int) -> str:
+    return f"{col_letters(col)}{row}"
+
+
+def parse_ref(ref: str) -> tuple[int, int]:
+    """``"B2"`` (``$`` allowed, any case) -> ``(row 2, col 2)``; ValueError if invalid."""
+    m = _REF.match(ref.strip())
+    if m is None:
+        raise ValueError(f"not a cell reference: {ref!r}")
+    col = 0
+    for ch in m.group(1).upper():
+        col = col * 26 + ord(ch) - 64
+    row = int(m.group(2))
+    if row > MAX_ROW or col > MAX_COL:
+        raise ValueError(f"cell reference outside the sheet: {ref!r}")
+    return row, col
+
+
+def _number(value: float | int | Decimal) -> str:
+    if isinstance(value, int):
+        return str(value)
+    f = float(value)
+    if not math.isfinite(f):
+        raise ValueError(f"number {value!r} cannot be stored in a cell")
+    text = repr(f)
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _inline(text: str) -> str:
+    if len(text) > MAX_TEXT:
+        raise ValueError(f"text of {len(text)} characters exceeds Excel's {MAX_TEXT}")
+    return escape_text(ooxml_escape(text))
+
+
+def render_body(value: CellValue, prefix: str) -> tuple[str | None, str]:
+    """``(t attribute or None, inner XML)`` for a cell holding ``value``.
+
+    ``prefix`` is the SpreadsheetML namespace prefix of the sheet (``""`` or ``"x:"``).
+    Raises ValueError (turned into PatchError by the caller) for unstorable values.
+    """
+    p = prefix
+    if value is None:
+        return None, ""
+    if isinstance(value, Formula):
+        body = value.body.strip()
+        if not body:
+            raise ValueError("empty formula")
+        f = f"<{p}f>{escape_text(body)}</{p}f>"
+        cached = value.cached
+        if cached is None:
+            return None, f
+        if isinstance(cached, bool):
+            return "b", f"{f}<{p}v>{int(cached)}</{p}v>"
+        if isinstance(cached, (int, float, Decimal)):
+            return None, f"{f}<{p}v>{_number(cached)}</{p}v>"
+        if isinstance(cached, str):
+            if cached in XL_ERRORS:
+                return "e", f"{f}<{p}v>{cached}</{p}v>"
+            return "str", f"{f}<{p}v>{_inline(cached)}</{p}v>"
+        raise ValueError(f"unsupported cached value type {type(cached).__name__}")
+    if isinstance(value, bool):
+        return "b", f"<{p}v>{int(value)}</{p}v>"
+    if isinstance(value, (int, float, Decimal)):
+        return None, f"<{p}v>{_number(value)}</{p}v>"
+    if isinstance(value, str):
+        space = ' xml:space="preserve"' if value != value.strip() or "\n" in value else ""
+        return "inlineStr", f"<{p}is><{p}t{space}>{_inline(value)}</{p}t></{p}is>"
+    raise ValueError(f"unsupported cell value type {type(value).__name__}")
