@@ -1,0 +1,40 @@
+"""Validation: rule sheets (审核公式), built-in checks, fuzzy Chinese quantities.
+
+Why: a returned workbook must be checked against the rules that travel inside it (the
+``Rules`` table) plus checks no formula can express (fuzzy text, unit magnitudes, types).
+Everything yields :class:`evaltool.model.Finding` values; nothing here imports an Excel
+library.
+
+Example::
+
+    from evaltool.rules import check
+    outcome = check(evaltool.load("returned.xlsx"), lang="zh")
+    for f in outcome.findings:
+        print(f.severity, f.sheet, f.cell, f.message)
+
+Submodules: ``fuzzy`` (近800 → interval), ``numerals`` (一百二十 → 120), ``ruleset``
+(compile rule sheets once), ``resolver`` (names/tables/cells of an Evaluation),
+``engine`` (``check``), ``builtin`` (catalogue of built-in checks), ``live`` (Checks rows).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["check", "CheckOutcome", "compile_ruleset", "RuleSet", "parse_quantity", "compare", "Interval"]
+
+
+def __getattr__(name: str) -> Any:  # lazy: fuzzy parsing must not pull in the formula engine
+    if name in ("parse_quantity", "compare", "Interval"):
+        from evaltool.rules import fuzzy
+
+        return getattr(fuzzy, name)
+    if name in ("check", "CheckOutcome"):
+        from evaltool.rules import engine
+
+        return getattr(engine, name)
+    if name in ("compile_ruleset", "RuleSet"):
+        from evaltool.rules import ruleset
+
+        return getattr(ruleset, name)
+    raise AttributeError(name)
