@@ -1,0 +1,252 @@
+"""Load and validate framework packs (``evaltool/frameworks/*.yaml``).
+
+Why: a framework is data a bureau can read and edit; this module turns the YAML into the
+frozen :mod:`evaltool.frameworks.schema` objects and refuses inconsistent data with a clear
+Chinese/English message (unknown method code, unknown scoring kind or parameter, weights
+that do not add up, a missing rule set, ...). Shared files: ``grades.yaml``, ``params.yaml``
+and ``rates.yaml``; rule sets live in ``rules/<name>.yaml``.
+
+Example::
+
+    from evaltool.frameworks import load_framework, list_frameworks
+    list_frameworks()                    # ['dept-2013', 'dept-overall', 'project-self']
+    fw = load_framework("project-self")
+    fw.level_weights()["产出"]           # Decimal('50')
+"""
+
+from __future__ import annotations
+
+import warnings
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from evaltool.frameworks.schema import (
+    COMMON_PARAMS,
+    DIRECTIONS,
+    INDICATOR_KINDS,
+    KINDS,
+    ROW_TABLES,
+    SCOPES,
+    SEVERITIES,
+    Framework,
+    FrameworkError,
+    GradeSpec,
+    IndicatorSpec,
+    LevelSpec,
+    MethodSpec,
+    ParamSpec,
+    RateSpec,
+    RuleSpec,
+    parse_map,
+)
+
+HERE = Path(__file__).resolve().parent
+SHARED = {"grades", "params", "rates"}
+FRAMEWORK_KEYS = {
+    "id", "name", "version", "description", "source", "notes", "levels", "methods",
+    "rule_sets", "params", "grades",
+}
+
+
+def _read(path: Path) -> Any:
+    if not path.is_file():
+        raise FrameworkError(f"找不到框架数据文件 {path.name} / missing framework file {path}")
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise FrameworkError(f"{path.name}: YAML 格式错误 / invalid YAML: {exc}") from exc
+
+
+def _dec(value: Any, where: str) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError) as exc:
+        raise FrameworkError(f"{where}: 分值不是数字 {value!r} / weight is not a number") from exc
+
+
+def list_frameworks() -> list[str]:
+    """Ids of the framework files shipped (every ``*.yaml`` that is not a shared file)."""
+    return sorted(p.stem for p in HERE.glob("*.yaml") if p.stem not in SHARED)
+
+
+def load_grades(data: Any = None) -> tuple[GradeSpec, ...]:
+    rows = data if data is not None else _read(HERE / "grades.yaml")["grades"]
+    out = []
+    for g in rows:
+        lower, upper = float(g["lower"]), float(g["upper"])
+        if lower >= upper:
+            raise FrameworkError(f"等级 {g['name']}: 下限须小于上限 / lower must be < upper")
+        out.append(GradeSpec(str(g["name"]), lower, upper, bool(g.get("upper_inclusive", False)),
+                             tuple(str(a) for a in g.get("aliases", []))))
+    ordered = sorted(out, key=lambda g: g.lower)
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if a.upper != b.lower:
+            raise FrameworkError(f"等级 {a.name} 与 {b.name} 区间不衔接 / grade bands must be contiguous")
+    return tuple(out)
+
+
+def load_params(overrides: dict[str, Any] | None = None) -> tuple[ParamSpec, ...]:
+    rows = _read(HERE / "params.yaml")["params"]
+    overrides = dict(overrides or {})
+    out = []
+    for p in rows:
+        name = str(p["name"])
+        value = overrides.pop(name, p["value"])
+        out.append(ParamSpec(name, value, str(p["label"])))
+    for name, value in overrides.items():  # a framework may add its own parameters
+        out.append(ParamSpec(str(name), value, str(name)))
+    return tuple(out)
+
+
+def load_rates() -> tuple[RateSpec, ...]:
+    rows = _read(HERE / "rates.yaml")["rates"]
+    return tuple(RateSpec(str(r["name"]), str(r["label"]), int(r["row"]), str(r["formula"]).lstrip("="),
+                          str(r.get("description", ""))) for r in rows)
+
+
+def load_rule_set(name: str) -> tuple[RuleSpec, ...]:
+    """Rules of ``rules/<name>.yaml`` (a list, or a mapping with a ``rules`` list)."""
+    path = HERE / "rules" / f"{name}.yaml"
+    data = _read(path)
+    rows = data.get("rules", []) if isinstance(data, dict) else (data or [])
+    out = []
+    for i, r in enumerate(rows, 1):
+        where = f"rules/{name}.yaml 第{i}条"
+        for key in ("id", "scope", "expression", "severity", "message"):
+            if key not in r:
+                raise FrameworkError(f"{where}: 缺少 {key} / rule is missing {key!r}")
+        if r["scope"] not in SCOPES:
+            raise FrameworkError(f"{where}: 范围须为 {'/'.join(SCOPES)} / bad scope {r['scope']!r}")
+        if r["severity"] not in SEVERITIES:
+            raise FrameworkError(f"{where}: 级别须为 {'/'.join(SEVERITIES)} / bad severity {r['severity']!r}")
+        table = str(r.get("table") or "")
+        if r["scope"] == "逐行" and table not in ROW_TABLES:
+            raise FrameworkError(f"{where}: 逐行规则须指定对象表 {ROW_TABLES} / row rule needs a table")
+        tol = r.get("tolerance")
+        explain = r.get("explain", False)
+        out.append(RuleSpec(str(r["id"]), str(r["scope"]), table, str(r["expression"]).lstrip("="),
+                            str(r["severity"]), str(r["message"]), None if tol in (None, "") else float(tol),
+                            explain in (True, "是", "yes"), name))
+    return tuple(out)
+
+
+def _methods(rows: list[dict[str, Any]], fid: str, names: set[str]) -> tuple[MethodSpec, ...]:
+    out: list[MethodSpec] = []
+    for m in rows:
+        code, kind = str(m["code"]), str(m["kind"])
+        where = f"{fid}.yaml 方法 {code}"
+        if kind not in KINDS:
+            raise FrameworkError(f"{where}: 未知计分类型 {kind!r}，可用：{', '.join(KINDS)} / unknown kind")
+        spec = MethodSpec(code, str(m["name"]), kind, str(m.get("params", "")), str(m.get("description", "")))
+        params = spec.params
+        bad = set(params) - KINDS[kind] - COMMON_PARAMS
+        if bad:
+            raise FrameworkError(f"{where}: 类型 {kind} 不接受参数 {sorted(bad)} / unknown parameters")
+        if "source" in params and params["source"] not in names:
+            raise FrameworkError(f"{where}: source={params['source']} 不是已定义名称 / unknown source name")
+        if kind == "qualitative" and not parse_map(params.get("tiers", "")):
+            raise FrameworkError(f"{where}: 定性方法须有 tiers / qualitative needs tiers")
+        if code in {x.code for x in out}:
+            raise FrameworkError(f"{where}: 方法编号重复 / duplicate method code")
+        out.append(spec)
+    return tuple(out)
+
+
+def _levels(data: dict[str, Any], fid: str, methods: tuple[MethodSpec, ...]
+            ) -> tuple[tuple[LevelSpec, ...], tuple[IndicatorSpec, ...]]:
+    codes = {m.code: m for m in methods}
+    levels: list[LevelSpec] = []
+    inds: list[IndicatorSpec] = []
+    for lv in data["levels"]:
+        l1 = str(lv["name"])
+        lw = _dec(lv["weight"], f"{fid} 一级 {l1}")
+        groups = []
+        got = Decimal(0)
+        for grp in lv["groups"]:
+            l2 = str(grp["name"])
+            groups.append(l2)
+            for ind in grp["indicators"]:
+                where = f"{fid}.yaml {l1}/{l2}/{ind.get('name')}"
+                kind = str(ind.get("kind", "定量"))
+                direction = str(ind.get("direction", "≥" if kind == "定量" else "="))
+                method = str(ind["method"])
+                if kind not in INDICATOR_KINDS:
+                    raise FrameworkError(f"{where}: 指标类型须为 定量/定性 / bad kind {kind!r}")
+                if direction not in DIRECTIONS:
+                    raise FrameworkError(f"{where}: 指标方向须为 {'/'.join(DIRECTIONS)} / bad direction")
+                if method not in codes:
+                    raise FrameworkError(f"{where}: 评分方法 {method} 未在 methods 中定义 / unknown method")
+                w = _dec(ind["weight"], where)
+                got += w
+                inds.append(IndicatorSpec(l1, l2, str(ind["name"]), kind, method, w, str(ind.get("unit", "")),
+                                          direction, ind.get("target"), str(ind.get("note", ""))))
+        if got != lw:
+            raise FrameworkError(f"{fid}.yaml 一级 {l1}: 三级分值合计 {got} ≠ 声明的 {lw} / weights do not add up")
+        levels.append(LevelSpec(l1, lw, tuple(groups)))
+    return tuple(levels), tuple(inds)
+
+
+@cache
+def load_framework(framework_id: str, *, strict: bool = False) -> Framework:
+    """Load and validate ``<framework_id>.yaml``.
+
+    Rule sets that are listed but missing are recorded in ``missing_rule_sets`` with a
+    warning (``strict=True`` raises instead). Unknown ids raise :class:`FrameworkError`
+    listing the known ones.
+    """
+    known = list_frameworks()
+    if framework_id not in known:
+        raise FrameworkError(f"未知评价框架 {framework_id!r}，可用：{', '.join(known)} / unknown framework")
+    data = _read(HERE / f"{framework_id}.yaml")
+    extra = set(data) - FRAMEWORK_KEYS
+    if extra:
+        raise FrameworkError(f"{framework_id}.yaml: 未知字段 {sorted(extra)} / unknown keys")
+    if data.get("id") != framework_id:
+        raise FrameworkError(f"{framework_id}.yaml: id 与文件名不符 / id does not match the file name")
+    rates = load_rates()
+    names = {r.name for r in rates} | {
+        "budget_initial", "budget_adjusted", "final_expenditure", "budget_adjustment", "carryover_total",
+        "three_public_current", "three_public_prior", "staff_actual", "staff_authorized",
+        "key_project_spend", "project_spend_total", "projects_evaluated_count",
+        "projects_evaluated_share", "projects_evaluated_amount"}
+    methods = _methods(data["methods"], framework_id, names)
+    levels, inds = _levels(data, framework_id, methods)
+    total = sum((lv.weight for lv in levels), Decimal(0))
+    if total != 100:
+        raise FrameworkError(f"{framework_id}.yaml: 一级分值合计 {total} ≠ 100 / level weights must sum to 100")
+    seen = set()
+    for i in inds:
+        key = (i.level1, i.level2, i.name)
+        if key in seen:
+            raise FrameworkError(f"{framework_id}.yaml: 指标重复 {'/'.join(key)} / duplicate indicator")
+        seen.add(key)
+    rule_sets = tuple(str(s) for s in data.get("rule_sets", []))
+    rules: list[RuleSpec] = []
+    missing: list[str] = []
+    for rs in rule_sets:
+        if not (HERE / "rules" / f"{rs}.yaml").is_file():
+            missing.append(rs)
+            continue
+        rules.extend(load_rule_set(rs))
+    if missing:
+        msg = (f"{framework_id}: 缺少规则集 {', '.join(missing)}（应在 evaltool/frameworks/rules/<名称>.yaml） "
+               f"/ missing rule sets")
+        if strict:
+            raise FrameworkError(msg)
+        warnings.warn(msg, stacklevel=2)
+    ids = [r.id for r in rules]
+    dup = sorted({x for x in ids if ids.count(x) > 1})
+    if dup:
+        raise FrameworkError(f"{framework_id}: 规则编号重复 {dup} / duplicate rule ids")
+    grades = load_grades(data.get("grades"))
+    return Framework(
+        id=framework_id, name=str(data["name"]), version=str(data.get("version", "1.0")),
+        description=str(data.get("description", "")), source=str(data.get("source", "")),
+        notes=str(data.get("notes", "")), levels=levels, indicators=inds, methods=methods,
+        rule_sets=rule_sets, rules=tuple(rules), grades=grades, params=load_params(data.get("params")),
+        rates=rates, missing_rule_sets=tuple(missing),
+    )
