@@ -1,0 +1,275 @@
+"""``XlBook``: the live, open Excel workbook (xlwings ``Book``) as a BookSource and BookSink.
+
+Why: the Excel button must read what the user sees *now* (unsaved edits included) and write
+the results straight into the open book without saving, closing or losing anything. Every
+interaction with Excel is a cross-process COM/AppleScript round trip (milliseconds each), so
+this adapter reads one block per sheet and writes whole rectangular ranges, never cell by
+cell. Only the xlwings calls listed below are used; ``tests/support/fake_xlwings.py``
+implements exactly these (with citations of xlwings 0.37.8 ``main.py``):
+
+- read: ``book.name``, ``book.sheets`` (iterate / ``[name]``), ``sheet.name``,
+  ``book.names`` → ``Name.name`` / ``Name.refers_to``, ``sheet.tables`` → ``Table.name`` /
+  ``.range`` / ``.header_row_range`` / ``.data_body_range``, ``sheet.used_range.last_cell``,
+  ``sheet.range((1, 1), (row, col)).options(ndim=2, err_to_str=True).value``;
+  ``Range.row`` / ``.column`` / ``.shape`` / ``.address``.
+- write: ``Range.value = rows`` / ``Range.formula = rows`` (2-D lists), ``Range.color``,
+  ``Range.note`` / ``Range.add_note`` / ``Note.text`` / ``Note.delete``, ``Table.resize``,
+  ``book.app.screen_updating`` / ``book.app.calculation`` (restored in ``finally``).
+
+Text is never turned into a formula: every non-empty ``str`` is written with Excel's quote
+prefix ``'``. Excel's input parser (which ``Range.Value``/``Range.Formula`` assignments go
+through, like typing) treats a leading apostrophe as "the rest is literal text": it is not
+part of the cell value (``Range.Value`` reads it back without the ``'``; the file stores a
+plain string with ``quotePrefix``), and nothing after it is parsed — not ``=``/``+``/``-``/``@``
+formulas, nor numbers, dates (``1月2日`` in a Chinese locale) or booleans. A ``"@"`` number
+format would instead change the cell's format permanently and does not protect strings
+written through ``Range.Formula``. Only explicit ``Formula`` objects are written as formulas.
+
+Example::
+
+    import xlwings as xw
+    book = XlBook(xw.Book.caller())
+    ev = parse_book(book)                     # reads the live values
+    book.apply(build_plan(engine.evaluate(ev)))
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from evaltool.io.book import CellKey, WritePlan
+from evaltool.io.patch_types import parse_ref
+from evaltool.model import CellValue, Location, TableInfo
+
+__all__ = ["XlBook", "Block", "blocks", "excel_cell", "parse_refers_to"]
+
+_REFERS_TO = re.compile(
+    r"^=(?:'(?P<q>(?:[^']|'')+)'|(?P<p>[^'!]+))!(?P<ref>\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?)$"
+)
+
+
+def parse_refers_to(refers_to: str | None) -> Location | None:
+    """``"='预算执行'!$B$5"`` -> ``Location("预算执行", "B5")``; None for constants/formulas/#REF!."""
+    if not refers_to:
+        return None
+    m = _REFERS_TO.match(refers_to.strip())
+    if m is None:
+        return None
+    sheet = m.group("q").replace("''", "'") if m.group("q") is not None else m.group("p")
+    return Location(sheet, m.group("ref").replace("$", "").upper())
+
+
+def _is_formula(value: object) -> bool:
+    """Both ``evaltool.io.book.Formula`` and ``evaltool.io.patch_types.Formula`` qualify."""
+    return not isinstance(value, str) and isinstance(getattr(value, "text", None), str)
+
+
+def excel_cell(value: object) -> object:
+    """One plan value as handed to Excel (see the module docstring on the ``'`` prefix)."""
+    if _is_formula(value):
+        text: str = value.text  # type: ignore[attr-defined]
+        return text if text.startswith("=") else "=" + text
+    if isinstance(value, str):
+        return "'" + value if value else None
+    if isinstance(value, Decimal):
+        return float(value)
+    if value is None or isinstance(value, (bool, int, float, datetime, date)):
+        return value
+    raise TypeError(f"cannot write {type(value).__name__} {value!r} into a cell")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A filled rectangle of one sheet: top-left (row, col) and its rows of plan values."""
+
+    sheet: str
+    row: int
+    col: int
+    rows: tuple[tuple[object, ...], ...]
+
+    @property
+    def last_row(self) -> int:
+        return self.row + len(self.rows) - 1
+
+    @property
+    def last_col(self) -> int:
+        return self.col + len(self.rows[0]) - 1
+
+    @property
+    def has_formula(self) -> bool:
+        return any(_is_formula(v) for r in self.rows for v in r)
+
+
+def blocks(cells: Mapping[CellKey, object]) -> list[Block]:
+    """Group cells into as few full rectangles as cheaply found: column runs of consecutive
+    rows, then adjacent columns with the same run merged. Every cell lands in exactly one block.
+
+    >>> [(b.row, b.col, b.last_row, b.last_col) for b in blocks({("S", "A1"): 1, ("S", "B1"): 2,
+    ...     ("S", "A2"): 3, ("S", "B2"): 4, ("S", "D9"): 5})]
+    [(1, 1, 2, 2), (9, 4, 9, 4)]
+    """
+    by_sheet: dict[str, dict[tuple[int, int], object]] = defaultdict(dict)
+    for (sheet, ref), value in cells.items():
+        by_sheet[sheet][parse_ref(ref)] = value
+    out: list[Block] = []
+    for sheet, grid in by_sheet.items():
+        rows_by_col: dict[int, list[int]] = defaultdict(list)
+        for r, c in grid:
+            rows_by_col[c].append(r)
+        runs: dict[tuple[int, int], list[int]] = defaultdict(list)  # (r0, r1) -> columns
+        for c, rows in rows_by_col.items():
+            rows.sort()
+            start = prev = rows[0]
+            for r in rows[1:] + [-1]:
+                if r != prev + 1:
+                    runs[(start, prev)].append(c)
+                    start = r
+                prev = r
+        for (r0, r1), cols in sorted(runs.items(), key=lambda kv: (kv[0][0], min(kv[1]))):
+            cols.sort()
+            group = [cols[0]]
+            for c in cols[1:] + [-1]:
+                if c == group[-1] + 1:
+                    group.append(c)
+                    continue
+                values = tuple(
+                    tuple(grid[(r, cc)] for cc in group) for r in range(r0, r1 + 1)
+                )
+                out.append(Block(sheet, r0, group[0], values))
+                group = [c]
+    return out
+
+
+def _plain(value: Any) -> CellValue:
+    """Excel value -> model cell value: integral floats become int (Excel has only doubles)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+class XlBook:
+    """A live xlwings ``Book`` behind the BookSource/BookSink interface."""
+
+    def __init__(self, book: Any) -> None:
+        self.book = book
+        self.label: str = str(getattr(book, "name", "") or "")
+        self._tables: dict[str, tuple[Any, Any]] | None = None  # name -> (sheet, table)
+
+    # ---- read side -------------------------------------------------------------------
+    def sheet_names(self) -> list[str]:
+        return [sheet.name for sheet in self.book.sheets]
+
+    def defined_names(self) -> dict[str, Location]:
+        """Workbook-scope names that refer to a cell or range; sheet-scoped (``Sheet!x``),
+        built-in (``_xlnm.*``) and non-range names (constants, formulas, ``#REF!``) are skipped."""
+        out: dict[str, Location] = {}
+        for name in self.book.names:
+            key: str = name.name
+            if "!" in key or key.lower().startswith("_xlnm."):
+                continue
+            loc = parse_refers_to(name.refers_to)
+            if loc is not None:
+                out[key] = loc
+        return out
+
+    def _table_objects(self) -> dict[str, tuple[Any, Any]]:
+        if self._tables is None:
+            self._tables = {t.name: (s, t) for s in self.book.sheets for t in s.tables}
+        return self._tables
+
+    def tables(self) -> dict[str, TableInfo]:
+        out: dict[str, TableInfo] = {}
+        for name, (sheet, table) in self._table_objects().items():
+            rng = table.range
+            header = table.header_row_range
+            heads: tuple[str, ...] = ()
+            if header is not None:
+                raw = header.options(ndim=2).value[0]
+                heads = tuple("" if h is None else str(_plain(h)) for h in raw)
+            body = table.data_body_range
+            n_rows = body.shape[0] if body is not None else 0
+            out[name] = TableInfo(
+                name=name,
+                sheet=sheet.name,
+                ref=rng.address.replace("$", ""),
+                headers=heads,
+                header_row=rng.row if header is not None else rng.row - 1,
+                first_col=rng.column,
+                n_rows=n_rows,
+            )
+        return out
+
+    def sheet_values(self, sheet: str) -> list[list[CellValue]]:
+        """The A1-anchored grid up to the used range's last cell, read in one call."""
+        sh = self.book.sheets[sheet]
+        last = sh.used_range.last_cell
+        rng = sh.range((1, 1), (last.row, last.column))
+        grid = rng.options(ndim=2, err_to_str=True).value
+        return [[_plain(v) for v in row] for row in grid]
+
+    # ---- write side ------------------------------------------------------------------
+    def apply(self, plan: WritePlan) -> None:
+        """Write the plan: table sizes first, then cell blocks, fills, notes.
+
+        Screen updating is off and calculation manual while writing; both are restored to
+        what they were (Excel recalculates when calculation returns to automatic)."""
+        app = self.book.app
+        saved_updating = app.screen_updating
+        saved_calc = app.calculation
+        try:
+            app.screen_updating = False
+            app.calculation = "manual"
+            self._resize_tables(plan.table_refs)
+            for block in blocks(plan.cells):
+                self._write_block(block)
+            self._write_fills(plan.fills)
+            self._write_notes(plan.notes)
+        finally:
+            app.calculation = saved_calc
+            app.screen_updating = saved_updating
+
+    def _range(self, sheet: str, r0: int, c0: int, r1: int, c1: int) -> Any:
+        return self.book.sheets[sheet].range((r0, c0), (r1, c1))
+
+    def _resize_tables(self, refs: Mapping[str, str]) -> None:
+        objects = self._table_objects()
+        for name, ref in refs.items():
+            if name not in objects:
+                raise KeyError(f"table {name!r} not found in {self.label}")
+            sheet, table = objects[name]
+            table.resize(sheet.range(ref))
+
+    def _write_block(self, block: Block) -> None:
+        rng = self._range(block.sheet, block.row, block.col, block.last_row, block.last_col)
+        rows = [[excel_cell(v) for v in r] for r in block.rows]
+        if block.has_formula:
+            rng.formula = rows
+        else:
+            rng.value = rows
+
+    def _write_fills(self, fills: Mapping[CellKey, str | None]) -> None:
+        by_color: dict[str | None, dict[CellKey, object]] = defaultdict(dict)
+        for key, color in fills.items():
+            by_color[color.lstrip("#").upper() if color else None][key] = True
+        for color, cells in by_color.items():
+            for b in blocks(cells):
+                rng = self._range(b.sheet, b.row, b.col, b.last_row, b.last_col)
+                rng.color = "#" + color if color else None
+
+    def _write_notes(self, notes: Mapping[CellKey, str | None]) -> None:
+        for (sheet, ref), text in notes.items():
+            cell = self.book.sheets[sheet].range(ref)
+            note = cell.note
+            if not text:
+                if note is not None:
+                    note.delete()
+            elif note is not None:
+                note.text = text
+            else:
+                cell.add_note(text)
