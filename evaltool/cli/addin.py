@@ -1,0 +1,49 @@
+"""``evaltool addin build|install``: the Excel add-in with the 计算评分 button.
+
+Why: accountants press a ribbon button inside Excel; the add-in is generated from xlwings'
+ribbon template (:mod:`evaltool.addin.build`) and installed with its configuration
+(:mod:`evaltool.addin.install`). On Linux ``install`` prints the manual steps and exits 0.
+
+Example::
+
+    evaltool addin build macros/
+    evaltool addin install --lang en
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from evaltool.addin.build import ADDIN_FILE, build_addin, module_source
+from evaltool.addin.install import install as do_install
+from evaltool.cli import app
+
+addin_app = typer.Typer(help="Excel 加载项（功能区“计算评分”按钮）/ the Excel add-in", no_args_is_help=True)
+app.add_typer(addin_app, name="addin")
+
+
+@addin_app.command("build")
+def build(
+    dest: Annotated[Path, typer.Argument(help="输出目录或 evaltool_xl.xlam 路径 / output dir or path")] = Path("."),
+    check_button: Annotated[bool, typer.Option("--check-button", help="加上“仅校验”按钮（需导入 .bas）")] = False,
+) -> None:
+    """生成加载项 evaltool_xl.xlam 及其 Python 模块 / Build the add-in and its module."""
+    path = build_addin(dest, check_button=check_button)
+    module = path.with_name(module_source().name)
+    if module.resolve() != module_source().resolve():
+        module.write_bytes(module_source().read_bytes())
+    typer.echo(f"{path}\n{module}")
+
+
+@addin_app.command("install")
+def install(
+    addin: Annotated[Path | None, typer.Option("--file", "-f", help=f"已生成的 {ADDIN_FILE}（默认现生成）")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="zh | en")] = "zh",
+) -> None:
+    """安装加载项并写入配置；Linux 上打印手动步骤 / Install the add-in (prints steps on Linux)."""
+    code, message = do_install(lang, addin=addin)
+    typer.echo(message)
+    raise typer.Exit(code)
