@@ -1,0 +1,83 @@
+"""Scoring: every computed cell of a template workbook as a (Python value, live formula) pair.
+
+Why: the engine must both *know* the scores (for reports, the summary workbook and the CLI)
+and *write* them as live Excel formulas that recompute when a filler edits the workbook. For
+each method kind, rate, sub-total, total and grade the value and the formula are produced
+side by side from the same data (the ``Methods``/``Params``/``Grades`` rows and
+``frameworks/rates.yaml``), and the LibreOffice parity tests hold them equal.
+
+Pure: no file I/O and no Excel library imports.
+
+Example::
+
+    from evaltool.scoring import score
+    out = score(ev)                 # ev: evaltool.model.Evaluation
+    out.total, out.grade            # 92.35, '优'
+    out.rates["variance_rate"]      # 0.0959536...
+    [s for s in out.scores if s.key == "total_score"][0].formula
+    # '=ROUND(SUM(Indicators[得分]),param_round_digits)'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from evaltool.model import Evaluation, Finding, Score
+from evaltool.scoring.context import Context
+from evaltool.scoring.grades import grade_formula, grade_value
+from evaltool.scoring.indicators import SCORE_COL, is_blank_row, score_indicator
+from evaltool.scoring.kinds import KINDS, Kind
+from evaltool.scoring.params import ParamError, parse_params
+from evaltool.scoring.rates import compute_rates
+from evaltool.scoring.summary import level1_subtotals, summary_scores, total_score, where
+
+__all__ = ["score", "Scoring", "KINDS", "Kind", "ParamError", "parse_params", "Context"]
+
+
+@dataclass(frozen=True)
+class Scoring:
+    scores: tuple[Score, ...]
+    findings: tuple[Finding, ...]
+    total: float | None
+    grade: str | None
+    subtotals: dict[str, float]
+    rates: dict[str, float | None]
+
+
+def score(ev: Evaluation, *, lang: str = "zh") -> Scoring:
+    """Rates, every indicator row, ScoreSummary, total and grade of ``ev``."""
+    ctx = Context.of(ev, lang=lang)
+    rate_scores, rates, findings = compute_rates(ctx)
+    for name, v in ev.scalars.items():
+        if isinstance(v, (int, float, Decimal)) and not isinstance(v, bool):
+            ctx.sources[name] = float(v)
+        elif v is None or v == "":
+            ctx.sources[name] = None
+    ctx.sources.update(rates)
+
+    scores: list[Score] = list(rate_scores)
+    row_scores: dict[int, float] = {}
+    for ind in ev.indicator_rows:
+        if is_blank_row(ind):
+            continue
+        s, f = score_indicator(ind, ctx)
+        scores += s
+        findings += f
+        main = s[0]
+        assert main.key.endswith(SCORE_COL)
+        row_scores[ind.row] = float(main.value or 0.0)  # type: ignore[arg-type]
+
+    scores += summary_scores(ctx, row_scores)
+    total = total_score(ctx, row_scores)
+    scores.append(total)
+    total_value = float(total.value) if isinstance(total.value, float) else None
+    g = grade_value(total_value, ev.grades)
+    g_sheet, g_cell = where(ctx, "grade", ("封面", "B12"))
+    total_expr = "total_score" if "total_score" in ev.names else f"{total.sheet}!{total.cell}"
+    scores.append(Score("grade", g_sheet, g_cell, g or "", grade_formula(ctx, total_expr), "评价等级"))
+    if g is None and total_value is not None and ev.grades:
+        findings.append(ctx.finding("SCORE-GRADE", "warning", g_sheet, g_cell, "grade_none",
+                                    total=total_value))
+    return Scoring(tuple(scores), tuple(findings), total_value, g,
+                   level1_subtotals(ctx, row_scores), rates)

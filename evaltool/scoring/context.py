@@ -1,0 +1,86 @@
+"""What every scoring step needs from the workbook: language, rounding, cells and names.
+
+Why: indicator scoring, rates, sub-totals and grades all render references to the same
+cells and round the same way (``ROUND(…, param_round_digits)`` live, ``xl_round`` in
+Python). One small frozen object carries that, built once per evaluation.
+
+Example::
+
+    ctx = Context.of(ev, lang="zh")
+    ctx.ref("绩效指标", "L5")        # "'绩效指标'!L5"
+    ctx.round(87.125)               # 87.13
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from evaltool.formula import xl_round
+from evaltool.model import Evaluation, Finding, Severity
+from evaltool.scoring.messages import MSG, text
+from evaltool.scoring.xl import cell_ref, col_letter, lit
+
+__all__ = ["Context", "INDICATOR_SHEET", "INDICATOR_COLUMNS"]
+
+INDICATOR_SHEET = "绩效指标"
+INDICATOR_COLUMNS = ("一级指标", "二级指标", "三级指标", "指标类型", "评分方法", "分值", "计量单位",
+                     "指标方向", "年度目标值", "实际完成值", "完成率/偏差率", "得分", "偏差原因", "备注")
+
+
+def _num(v: object, default: float) -> float:
+    if isinstance(v, bool):
+        return default
+    if isinstance(v, (int, float, Decimal)):
+        return float(v)
+    if isinstance(v, str):
+        try:
+            return float(v.strip())
+        except ValueError:
+            return default
+    return default
+
+
+@dataclass(frozen=True)
+class Context:
+    ev: Evaluation
+    lang: str
+    digits: int
+    digits_expr: str
+    epsilon: float
+    columns: Mapping[str, str]  # Indicators header -> column letter
+    sheet: str = INDICATOR_SHEET
+    sources: dict[str, float | None] = field(default_factory=dict)  # rates and scalars
+
+    @classmethod
+    def of(cls, ev: Evaluation, *, lang: str = "zh") -> Context:
+        digits = int(_num(ev.param("round_digits", 2), 2))
+        expr = "param_round_digits" if "param_round_digits" in ev.names else lit(digits)
+        info = ev.tables.get("Indicators")
+        headers = info.headers if info else INDICATOR_COLUMNS
+        first = info.first_col if info else 1
+        cols = {h: col_letter(first + i) for i, h in enumerate(headers)}
+        for i, h in enumerate(INDICATOR_COLUMNS):  # a missing header falls back to the contract
+            cols.setdefault(h, col_letter(1 + i))
+        sheet = info.sheet if info else INDICATOR_SHEET
+        eps = _num(ev.param("fuzzy_epsilon", 0.1), 0.1)
+        return cls(ev, lang, digits, expr, eps, cols, sheet)
+
+    def ref(self, sheet: str, a1: str) -> str:
+        return cell_ref(sheet, a1)
+
+    def col(self, header: str, row: int) -> str:
+        """The A1 address of ``header``'s column on indicator row ``row`` (no sheet)."""
+        return f"{self.columns[header]}{row}"
+
+    def round(self, x: float) -> float:
+        return xl_round(x, self.digits)
+
+    def msg(self, code: str, **kw: object) -> str:
+        return text(MSG, code, self.lang, **kw)
+
+    def finding(self, rule: str, severity: Severity, sheet: str, cell: str, code: str,
+                value: object = None, **kw: object) -> Finding:
+        return Finding(rule, severity, sheet, cell, self.msg(code, **kw), value,
+                       self.ev.path, "builtin")
