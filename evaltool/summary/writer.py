@@ -1,0 +1,138 @@
+"""``write_summary``: the bureau's one workbook across all returns (XlsxWriter).
+
+Why: one file answers who returned what, who scored how and what is wrong where. Entries are
+consumed as a stream (any iterable) and reduced at once to small rows
+(:func:`~evaltool.summary.digest.digest`); rows are sorted so that the same inputs always give
+the same bytes. The only timestamp in the file is the workbook's created date, taken from
+``created`` or else from the inputs (latest file mtime / mail date), never from the clock;
+with neither it is 2000-01-01.
+
+Safety: the workbook is opened with ``strings_to_formulas=False`` and ``strings_to_urls=False``
+and every text goes through ``write_string``: a unit called ``=HYPERLINK(...)`` stays text.
+The only formulas are evaltool's own (RANK, COUNTIF, AVERAGE …), each with its cached value.
+
+Example::
+
+    write_summary((entry_from_result(r, p) for r, p in results), "汇总.xlsx", lang="zh")
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from xlsxwriter.workbook import Workbook
+
+from evaltool.io.atomic import atomic_write_bytes
+from evaltool.summary.digest import Digest, FindingLine, IndicatorLine, OtherRow, UnitRow, digest
+from evaltool.summary.entries import REJECTED, SUPERSEDED, SummaryEntry
+from evaltool.summary.labels import STATUSES, label
+from evaltool.summary.sheet_lists import finding_sort_key, write_details, write_findings, write_others
+from evaltool.summary.sheet_overview import OthersRef, write_overview
+from evaltool.summary.sheet_units import sort_units, write_units
+from evaltool.summary.styles import Styles
+
+__all__ = ["write_summary", "Collected", "collect", "FALLBACK_CREATED"]
+
+FALLBACK_CREATED = datetime(2000, 1, 1)
+
+
+class Collected:
+    """The small rows of a whole stream of entries, sorted deterministically."""
+
+    def __init__(self) -> None:
+        self._units: list[tuple[UnitRow, tuple[IndicatorLine, ...]]] = []
+        self.others: list[OtherRow] = []
+        self._findings: list[FindingLine] = []
+        self.grade_colours: dict[str, int] = {}
+        self._grade_orders: list[tuple[str, tuple[str, ...]]] = []
+        self.stamp: datetime | None = None
+
+    def add(self, d: Digest) -> None:
+        if d.unit is not None:
+            self._units.append((d.unit, d.indicators))
+            self._grade_orders.append((d.unit.source, d.grades))
+        if d.other is not None:
+            self.others.append(d.other)
+        self._findings.extend(d.findings)
+        if d.stamp is not None and (self.stamp is None or d.stamp > self.stamp):
+            self.stamp = d.stamp
+
+    def finish(self) -> None:
+        self._units.sort(key=lambda x: (x[0].unit, x[0].year or 0, x[0].source))
+        self.units = sort_units([u for u, _ in self._units])
+        self.indicators = [line for _, lines in self._units for line in lines]
+        self.findings = sorted(self._findings, key=finding_sort_key)
+        self.others.sort(key=lambda o: (STATUSES.index(o.status) if o.status in STATUSES else 9, o.source))
+        self.level1: list[str] = []
+        for u, _ in self._units:
+            for name, _v in u.level1:
+                if name not in self.level1:
+                    self.level1.append(name)
+        for _src, names in sorted(self._grade_orders):
+            for i, g in enumerate(names):
+                pos = 0 if i == 0 else 3 if i == len(names) - 1 else min(i, 2)
+                self.grade_colours.setdefault(g, pos)
+
+
+def collect(items: Iterable[SummaryEntry | Digest]) -> Collected:
+    """Digest a stream of entries (or ready digests, e.g. from worker processes)."""
+    c = Collected()
+    for item in items:
+        c.add(item if isinstance(item, Digest) else digest(item))
+    c.finish()
+    return c
+
+
+def _naive_utc(d: datetime) -> datetime:
+    return d.astimezone(timezone.utc).replace(tzinfo=None) if d.tzinfo is not None else d
+
+
+def write_summary(
+    entries: Iterable[SummaryEntry | Digest],
+    path: str | os.PathLike[str],
+    *,
+    lang: str = "zh",
+    created: datetime | None = None,
+) -> Path:
+    """Write the summary workbook to ``path`` atomically; returns the path.
+
+    ``created`` (the only timestamp in the file) defaults to the latest input mtime/mail date.
+    """
+    c = collect(entries)
+    stamp = _naive_utc(created or c.stamp or FALLBACK_CREATED).replace(microsecond=0)
+    buf = io.BytesIO()
+    wb = Workbook(buf, {
+        "in_memory": True,
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+        "remove_timezone": True,
+    })
+    title = label("title", lang)
+    wb.set_properties({"title": title, "author": "evaltool", "created": stamp})
+    st = Styles(wb)
+    n_files = len(c.units) + len(c.others)
+    subtitle = label("subtitle", lang, created=stamp.strftime("%Y-%m-%d %H:%M"), n=n_files)
+    overview = wb.add_worksheet(label("sheet_overview", lang))
+    layout = write_units(wb, st, c.units, c.level1, c.grade_colours, lang=lang,
+                         title=f"{title} — {label('title_units', lang)}", subtitle=subtitle)
+    write_details(wb, st, c.indicators, lang=lang, title=title, subtitle=subtitle)
+    write_findings(wb, st, c.findings, lang=lang, title=title, subtitle=subtitle)
+    sheet, first, last, status_col = write_others(wb, st, c.others, lang=lang, title=title, subtitle=subtitle)
+    col = chr(65 + status_col)
+    others = OthersRef(
+        status_range=f"'{sheet}'!${col}${first + 1}:${col}${last + 1}",
+        n_rejected=sum(1 for o in c.others if o.status == REJECTED),
+        n_superseded=sum(1 for o in c.others if o.status == SUPERSEDED),
+    )
+    write_overview(overview, st, c.units, layout, others, c.grade_colours, lang=lang, title=title,
+                   subtitle=subtitle)
+    overview.activate()
+    wb.close()
+    out = Path(path)
+    atomic_write_bytes(out, buf.getvalue())
+    return out
