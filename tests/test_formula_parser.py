@@ -167,3 +167,39 @@ def test_rewriter_translates_structured_refs() -> None:
     assert f.render(rewrite) == (
         "=IF('绩效指标'!J5>='绩效指标'!I5,'绩效指标'!K5,0)+SUM('项目清单'!$D$4:$D$21)"
     )
+
+
+# -- property: render/parse round-trip over generated trees ----------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_leaf = st.one_of(
+    st.floats(min_value=0, max_value=1e20, allow_nan=False).map(Number),
+    st.text(alphabet="ab\"'中 #", max_size=4).map(String),
+    st.sampled_from([CellRef(None, "A1"), CellRef("绩效指标", "$B$4:D9"), CellRef("S 1", "C3"),
+                     NameRef("budget_initial"), StructRef("T", "分值"), StructRef(None, "a b", None, True),
+                     StructRef("T", "x", "#Totals"), StructRef("T", None, "#Data")]),
+)
+_trees = st.recursive(
+    _leaf,
+    lambda kids: st.one_of(
+        st.tuples(st.sampled_from(sorted(
+            ["+", "-", "*", "/", "^", "&", "=", "<>", "<", ">", "<=", ">="])), kids, kids
+        ).map(lambda t: Binary(*t)),
+        st.tuples(st.sampled_from(["-", "+"]), kids).map(lambda t: Unary(*t)),
+        kids.map(Percent),
+        kids.map(Paren),
+        st.tuples(st.sampled_from(["SUM", "IF", "ROUND", "AND"]), st.lists(kids, min_size=1, max_size=3))
+        .map(lambda t: Call(t[0], tuple(t[1][:2] if t[0] == "ROUND" else t[1]))),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(_trees)
+def test_render_parse_round_trip_property(tree: object) -> None:
+    text = render(tree)  # type: ignore[arg-type]
+    again = parse(text)
+    assert render(again) == text
+    assert parse(render(again)) == again

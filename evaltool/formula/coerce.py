@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 
 from .values import NUM, VALUE, ErrorSignal, Range, Value, XLError
 
@@ -94,13 +95,16 @@ def to_number(v: Value) -> float:
 
 
 def number_to_text(x: float) -> str:
-    """A number as spreadsheet text: up to 15 significant digits, ``1E+20`` style exponents."""
+    """A number as spreadsheet text: up to 15 significant digits; ``1E+20`` (Excel's two-digit
+    exponent) for big and tiny numbers, fixed notation down to 1E-10."""
     if x == int(x) and abs(x) < 1e15:
         return str(int(x))
     s = format(x, ".15g")
     if "e" in s:
         mant, exp = s.split("e")
         e = int(exp)
+        if -10 <= e < 0:  # small numbers stay in fixed notation, as LibreOffice shows them
+            return format(Decimal(s), "f")
         return f"{mant}E{'+' if e >= 0 else '-'}{abs(e):02d}"
     return s
 

@@ -118,11 +118,11 @@ class _Renderer:
             return "(" + self(node.expr) + ")"
         if isinstance(node, Unary):
             inner = self(node.operand)
-            return node.op + (f"({inner})" if isinstance(node.operand, Binary) else inner)
+            wrap = isinstance(node.operand, (Binary, Percent))  # "-5%" parses as (-5)%
+            return node.op + (f"({inner})" if wrap else inner)
         if isinstance(node, Percent):
             inner = self(node.operand)
-            wrap = isinstance(node.operand, (Binary, Unary))
-            return (f"({inner})" if wrap else inner) + "%"
+            return (f"({inner})" if isinstance(node.operand, Binary) else inner) + "%"
         if isinstance(node, Binary):
             p = INFIX[node.op]
             left, right = self(node.left), self(node.right)

@@ -55,6 +55,8 @@ def _logicals(args: Iterable[Arg]) -> Iterator[bool]:
                     yield v != 0.0
                 elif t is XLError:
                     raise ErrorSignal(v)  # type: ignore[arg-type]
+        elif type(a) is str:
+            raise ErrorSignal(VALUE)  # AND("TRUE") is #VALUE! (text is not a logical argument)
         elif a is not None:
             yield to_bool(a)
 
