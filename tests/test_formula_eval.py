@@ -83,7 +83,8 @@ def ev(text: str) -> object:
         ('COUNTIF(E1:E2,"~#")', 0.0), ('COUNTIF(E1,"#")', 1.0), ('COUNTIF(A1:A6,"<>20")', 5.0),
         ('SUMIF(B1:B6,"优",D1:D6)', 4.0), ('SUMIF(A1:A6,">15")', 90.0),
         ('SUMIFS(D1:D6,B1:B6,"优",A1:A6,">15")', 3.0), ('COUNTIFS(B1:B6,"优",A1:A6,"<15")', 1.0),
-        ('SUMIFS(D1:D6,B1:B5,"优")', VALUE),
+        ('SUMIFS(D1:D6,B1:B5,"优")', VALUE), ('COUNTIF(C1:C3,"3")', 1.0), ('COUNTIF(C1:C3,"<>3")', 2.0),
+        ("COUNTIF(A1:A6,A4)", 0.0), ("COUNTIF(E1:E2,A4)", 1.0),
         # lookups
         ("MATCH(30,A1:A3,0)", 3.0), ('MATCH("良",B1:B6,0)', 2.0), ('MATCH("APP*",B1:B6,0)', 6.0),
         ("MATCH(25,A1:A3)", 2.0), ("MATCH(5,A1:A3)", NA), ("MATCH(99,A1:A3,1)", 3.0), ("MATCH(9,A1:A3,0)", NA),
@@ -165,3 +166,16 @@ def test_evaluation_is_fast() -> None:
         g.evaluate(R)
     per = (time.perf_counter() - t0) / (2 * n)
     assert per < 50e-6, f"{per * 1e6:.1f} µs per evaluation"
+
+
+def test_engine_imports_no_spreadsheet_library() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, evaltool.formula as f; f.compile_formula('SUM(A1)');"
+        "bad = [m for m in ('openpyxl', 'xlsxwriter', 'python_calamine', 'xlwings') if m in sys.modules];"
+        "print(','.join(bad))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

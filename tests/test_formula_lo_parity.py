@@ -32,6 +32,9 @@ DATA: dict[str, object] = {
     "E10": 3,
     "F1": 5, "F2": 15, "F3": 25, "F4": 35, "F5": 45, "F6": 55, "F7": 65, "F8": 75, "F9": 85, "F10": 95,
 }
+# G1/G2 hold error formulas (=1/0, =NA()); our resolver sees the error values directly.
+ERROR_CELLS = {"G1": ("=1/0", XLError("#DIV/0!")), "G2": ("=NA()", XLError("#N/A"))}
+DATA["G3"] = 3
 GRADES = {"H1": 0, "I1": "差", "H2": 60, "I2": "中", "H3": 80, "I3": "良", "H4": 90, "I4": "优"}
 RULES = {"B2": 0.1, "B3": 100}
 TABLE_COLS = ["名称", "全年执行数", "分值"]
@@ -91,6 +94,14 @@ FIXED = [
     "'规则'!B2*100", "rate*规则!B3", "SUM(scores)", "COUNTA(scores)", "ABS(budget-SUM(Projects[全年执行数]))<=0.005",
     "SUM(Projects[全年执行数])", "COUNTA(Projects[名称])", "Projects[[#Totals],[分值]]",
     "SUMPRODUCT(Projects[全年执行数],Projects[分值])", "COUNT(Projects[])",
+    # more criteria / blank / error-cell edge cases
+    'COUNTIF(B1:B10,"3")', 'COUNTIF(B1:B10,"<>3")', "COUNTIF(B1:B10,3)", "COUNTIF(A1:A10,A4)", 'COUNTIF(A1:A10,"=")',
+    'COUNTIF(A1:A10,">"&"x")', 'SUMIF(A1:A10,"<>x")', 'COUNTIF(B1:B10,"优秀")', 'COUNTIF(E1:E10,"a~*b")',
+    'COUNTIF(E1:E10,"a*b")', 'SEARCH("~*","a*b")', 'TEXT(0.5,"0%")', 'TEXT(1234.5,"#,##0")',
+    'ISBLANK("")', 'IF(A4="",1,2)', "A4<0", 'A4<"a"', '"">A4', "A4=B5", "SUM(G1:G3)", "COUNT(G1:G3)",
+    "COUNTA(G1:G3)", "IFERROR(G1,0)", "ISERROR(G1)", "ISNA(G2)", 'COUNTIF(G1:G3,">0")', "MAX(G1:G3)",
+    "G1+1", "IF(G2,1,2)", "AND(G3,G1)", "MATCH(3,G1:G3,0)", "VLOOKUP(3,G3:G3,1,FALSE)", "SUMPRODUCT(G1:G3)",
+    'COUNTBLANK(G1:G3)', '_xlfn.IFNA(G2,"na")', "INDEX(G1:G3,3)", "RANK(G3,G1:G3)", 'SUMIF(G1:G3,">0")',
 ]
 
 ATOMS_NUM = ["0", "1", "2", "3", "0.5", "0.075", "2.5", "100", "0.1", "1.005", "7", "1E-3", "12.345"]
@@ -157,6 +168,8 @@ def _build(path: Path) -> tuple[list[tuple[str, str, int]], list[tuple[str, int]
             ws.write_string(ref, v)
         else:
             ws.write(ref, v)
+    for ref, (formula, value) in ERROR_CELLS.items():
+        ws.write_formula(ref, formula, None, value.code)
     rules = wb.add_worksheet("规则")
     for ref, v in RULES.items():
         rules.write(ref, v)
@@ -189,7 +202,7 @@ def _build(path: Path) -> tuple[list[tuple[str, str, int]], list[tuple[str, int]
 
 def _resolver(row: int = 0) -> MemoryResolver:
     return MemoryResolver(
-        sheets={"数据": {**DATA, **GRADES}, "规则": RULES},
+        sheets={"数据": {**DATA, **GRADES, **{k: v for k, (_, v) in ERROR_CELLS.items()}}, "规则": RULES},
         names={"rate": ("规则", "B2"), "budget": ("规则", "B3"), "scores": ("数据", "A1:A10")},
         tables={"Projects": MemoryTable(TABLE_COLS, TABLE_ROWS, ["合计", 99.996 + 12.5, 14])},
         table_name="Projects",

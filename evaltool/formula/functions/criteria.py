@@ -50,19 +50,24 @@ def make_matcher(crit: Value | Range) -> Matcher:
     c = scalar(crit)
     if type(c) is XLError:
         raise ErrorSignal(c)  # type: ignore[arg-type]
+    if c is None:  # a reference to an empty criteria cell means 0 (Excel and LibreOffice)
+        c = 0.0
     if type(c) is float:
         return lambda v: type(v) is float and approx_equal(v, c)  # type: ignore[arg-type]
     if type(c) is bool:
         return lambda v: type(v) is bool and v == c
-    s = "" if c is None else str(c)
+    s = str(c)
     op = next((o for o in _OPS if s.startswith(o)), "")
     rest = s[len(op):]
     x = parse_number_text(rest) if rest else None
     if op in ("", "="):
         if rest == "":
             return lambda v: v is None or v == ""
-        if x is not None:
-            return lambda v: type(v) is float and approx_equal(v, x)  # type: ignore[arg-type]
+        if x is not None:  # "3" matches the number 3 and the text "3"
+            low = rest.lower()
+            return lambda v: (type(v) is float and approx_equal(v, x)) or (  # type: ignore[arg-type]
+                type(v) is str and v.lower() == low  # type: ignore[union-attr]
+            )
         if rest.upper() in ("TRUE", "FALSE"):
             b = rest.upper() == "TRUE"
             return lambda v: type(v) is bool and v == b
@@ -71,7 +76,10 @@ def make_matcher(crit: Value | Range) -> Matcher:
         if rest == "":
             return lambda v: v is not None and v != ""
         if x is not None:
-            return lambda v: not (type(v) is float and approx_equal(v, x))  # type: ignore[arg-type]
+            low = rest.lower()
+            return lambda v: not (
+                (type(v) is float and approx_equal(v, x)) or (type(v) is str and v.lower() == low)  # type: ignore
+            )
         eq = _text_equals(rest)
         return lambda v: not eq(v)
     want = {"<": (-1,), ">": (1,), "<=": (-1, 0), ">=": (1, 0)}[op]

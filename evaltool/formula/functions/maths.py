@@ -148,7 +148,12 @@ def RANK(x: Arg, ref: Arg, order: Arg = 0.0) -> float:
     v = num(x)
     if type(ref) is not Range:
         raise ErrorSignal(VALUE)
-    xs: list[Value] = [u for u in ref if type(u) is float]  # type: ignore[union-attr]
+    xs: list[Value] = []
+    for u in ref:  # type: ignore[union-attr]
+        if type(u) is XLError:
+            raise ErrorSignal(u)  # type: ignore[arg-type]
+        if type(u) is float:
+            xs.append(u)
     if not any(u == v for u in xs):
         raise ErrorSignal(NA)
     if num(order) == 0.0:
