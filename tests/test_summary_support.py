@@ -106,3 +106,18 @@ def make_result(
 
 def finding(rule: str, severity: str, cell: str, message: str, *, explained: bool = False) -> Finding:
     return Finding(rule, severity, "预算执行", cell, message, explained=explained)  # type: ignore[arg-type]
+
+
+HYPERLINK_UNIT = '=HYPERLINK("http://example.com","x")'
+
+
+def four_units() -> list[Result]:
+    """西城 88.5 良 (one error), 东城 92 优, a hostile name 88.5 良, 朝阳 55.25 差."""
+    return [
+        make_result("西城区财政局", findings=[finding("R01", "error", "B5", "资金总额不等于各项之和"),
+                                           finding("R07", "warning", "C12", "见 http://example.com 说明")]),
+        make_result("东城区教育局", code="002", total=92.0, grade="优", scores=(10, 20, 38, 24), variance=-0.08),
+        make_result(HYPERLINK_UNIT, code="003", total=88.5, grade="良", variance=0.1),
+        make_result("朝阳区卫健委", code="004", total=55.25, grade="差", scores=(5, 10, 20.25, 20),
+                    variance=None, execution=None),
+    ]

@@ -1,0 +1,95 @@
+"""Untrusted text stays text, evaltool's own formulas carry cached values, output is stable.
+
+Read at the XML level: a returned workbook whose unit name is ``=HYPERLINK(...)`` must give
+a shared-string cell (no ``<f>``) and no hyperlink relationship anywhere; a message with a
+URL must not become a link; and the same inputs (in any order) give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+from test_summary_support import HYPERLINK_UNIT, four_units, make_result
+
+from evaltool.summary import entry_from_result, entry_rejected, write_summary
+
+CREATED = datetime(2026, 11, 27, 9, 0)
+OWN_FUNCTIONS = {"RANK", "COUNTIF", "SUM", "AVERAGE", "MEDIAN", "MAX", "MIN", "SUMPRODUCT", "IF"}
+
+
+def _write(tmp_path: Path, name: str, entries: list) -> Path:
+    path = tmp_path / name
+    write_summary(entries, path, created=CREATED)
+    return path
+
+
+def _entries(order: list[int] | None = None) -> list:
+    rs = four_units()
+    entries = [entry_from_result(r, r.evaluation.path) for r in rs]
+    entries.append(entry_rejected("/returns/=cmd|' /C calc'!A0.xlsx", "=1+1 不是评价模板"))
+    return [entries[i] for i in order] if order else entries
+
+
+def test_hyperlink_unit_name_is_literal_text(tmp_path: Path) -> None:
+    path = _write(tmp_path, "s.xlsx", _entries())
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+        sheets = {n: z.read(n).decode() for n in names if re.match(r"xl/worksheets/sheet\d+\.xml$", n)}
+        rels = "".join(z.read(n).decode() for n in names if n.endswith(".rels"))
+        shared = z.read("xl/sharedStrings.xml").decode()
+    assert "hyperlink" not in rels.lower()
+    for xml in sheets.values():
+        assert "<hyperlink" not in xml
+        for f in re.findall(r"<f>(.*?)</f>", xml):
+            assert "HYPERLINK" not in f and "cmd" not in f and "1+1" not in f
+    assert "<t>" + HYPERLINK_UNIT + "</t>" in shared  # a shared string, not a formula
+    wb = openpyxl.load_workbook(path)
+    cell = next(c for c in wb["单位得分"]["A"] if c.value == HYPERLINK_UNIT)
+    assert cell.data_type == "s"
+    assert wb["未通过"]["D5"].value == "=1+1 不是评价模板" and wb["未通过"]["D5"].data_type == "s"
+
+
+def test_every_formula_is_ours_and_has_a_cached_value(tmp_path: Path) -> None:
+    path = _write(tmp_path, "s.xlsx", _entries())
+    with zipfile.ZipFile(path) as z:
+        xml = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/sheet"))
+    cells = re.findall(r"<c [^>]*>(<f>.*?</f>)(<v>.*?</v>)?</c>", xml)
+    assert len(cells) >= 4 + 5 + 4 + 3 * 2  # ranks, counts, stats, grade rows
+    for f, v in cells:
+        assert v and v != "<v></v>", f
+        assert set(re.findall(r"([A-Z]+)\(", f)) <= OWN_FUNCTIONS, f
+
+
+def test_same_inputs_any_order_give_identical_bytes(tmp_path: Path) -> None:
+    a = _write(tmp_path, "a.xlsx", _entries())
+    b = _write(tmp_path, "b.xlsx", _entries([4, 2, 0, 3, 1]))
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_streaming_input_consumed_once_and_grids_not_kept(tmp_path: Path) -> None:
+    produced: list[str] = []
+
+    def gen():  # type: ignore[no-untyped-def]
+        for i in range(30):
+            produced.append(f"u{i}")
+            yield entry_from_result(make_result(f"单位{i:02d}", code=f"{i:03d}", total=50.0 + i), f"/r/{i}.xlsx")
+
+    path = _write(tmp_path, "s.xlsx", gen())  # type: ignore[arg-type]
+    assert len(produced) == 30
+    wb = openpyxl.load_workbook(path, data_only=True)
+    ws = wb["单位得分"]
+    assert ws["A5"].value == "单位29" and ws["K5"].value == 1 and ws["K34"].value == 30
+
+
+def test_grade_name_with_quote_cannot_break_out(tmp_path: Path) -> None:
+    evil = 'A",1)+HYPERLINK("http://x'
+    r = make_result("某单位", grade=evil)
+    path = _write(tmp_path, "s.xlsx", [entry_from_result(r, "/r/a.xlsx")])
+    ws = openpyxl.load_workbook(path)["单位得分"]
+    rules = [rule for rng in ws.conditional_formatting for rule in rng.rules if rule.type == "cellIs"]
+    literals = [rule.formula[0] for rule in rules]
+    assert '"A"",1)+HYPERLINK(""http://x"' in literals  # one quoted string literal, quotes doubled
