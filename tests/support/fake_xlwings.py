@@ -57,19 +57,20 @@ class FakeCell:
 
 
 class FakeApp:
-    """``xlwings.App``: ``screen_updating`` (main.py "Turn screen updating off…"),
+    """``xlwings.App``: ``screen_updating`` (main.py "Turn screen updating off…"), ``status_bar``,
     ``calculation`` ('manual' | 'automatic' | 'semiautomatic'), ``alert(prompt, title,
     buttons, mode, callback)`` returning the pressed button in lowercase ("ok")."""
 
     def __init__(self) -> None:
         self.screen_updating = True
         self.calculation = "automatic"
+        self.status_bar: str | bool = False  # App.status_bar: "False if Excel has control of it"
         self.alerts: list[dict[str, Any]] = []
         self.calls: Counter[str] = Counter()
         self.history: list[tuple[str, Any]] = []  # (attribute, value) settings, in order
 
     def __setattr__(self, key: str, value: Any) -> None:
-        if key in ("screen_updating", "calculation") and "history" in self.__dict__:
+        if key in ("screen_updating", "calculation", "status_bar") and "history" in self.__dict__:
             self.history.append((key, value))
         object.__setattr__(self, key, value)
 

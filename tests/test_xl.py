@@ -1,0 +1,80 @@
+"""The button's entry points (evaltool.xl) without the engine: failure handling and 仅校验's plan.
+
+The end-to-end runs over the sample workbook are in tests/test_book_contract.py.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+from support.fake_xlwings import FakeBook
+
+from evaltool import xl
+from evaltool.io.book import Formula, WritePlan
+from evaltool.model import Location, TableInfo, TemplateError
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="xlwings has no interactive mode only on Linux")
+def test_pressed_outside_excel_explains_instead_of_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    out = xl.recalculate()  # real xlwings: Book.caller() cannot work on Linux
+    assert not out.ok
+    err = capsys.readouterr().err
+    assert "请在 Excel 中点击“绩效评价”选项卡上的按钮运行" in err
+    assert "Run this from the 绩效评价 tab in Excel" in err
+    assert "Traceback" not in err
+
+
+def test_explain_is_readable() -> None:
+    assert xl.explain(TemplateError("a.xlsx", "缺少 _meta 工作表")) == (
+        "这个工作簿不是评价模板，或模板版本不受支持（缺少 _meta 工作表）。请使用主管部门下发的模板填报。"
+    )
+    assert xl.explain(ModuleNotFoundError("No module named 'evaltool.engine'", name="evaltool.engine"), "en") == (
+        "evaltool is not fully installed (evaltool.engine is missing). Run pip install evaltool again."
+    )
+    assert xl.explain(ZeroDivisionError("division by zero")) == "发生意外错误 ZeroDivisionError：division by zero"
+
+
+def test_checks_only_keeps_checks_table_and_status() -> None:
+    checks = TableInfo("Checks", "校验结果", "A4:H6", ("规则编号", "来源", "级别", "工作表", "单元格", "结果", "提示信息", "出错说明"), 4, 1, 2)
+    status = Location("封面", "B13")
+    plan = WritePlan(
+        cells={
+            ("校验结果", "A5"): "R01",
+            ("校验结果", "F9"): Formula('IF(B5>0,"通过","不通过")'),  # a grown row
+            ("校验结果", "I5"): "outside the table",
+            ("校验结果", "A4"): "header",
+            ("绩效指标", "L5"): Formula("=1+1", 2),
+            ("封面", "B13"): "old status",
+            ("封面", "B11"): Formula("=SUM(Indicators[得分])", 90),
+        },
+        fills={("绩效指标", "J5"): "FFC7CE"},
+        notes={("绩效指标", "J5"): "超出"},
+        table_refs={"Checks": "A4:H9", "Indicators": "A4:N40"},
+    )
+    got = xl.checks_only(plan, checks, status)
+    assert dict(got.cells) == {
+        ("校验结果", "A5"): "R01",
+        ("校验结果", "F9"): Formula('IF(B5>0,"通过","不通过")'),
+        ("封面", "B13"): "old status",
+    }
+    assert dict(got.table_refs) == {"Checks": "A4:H9"} and not got.fills and not got.notes
+
+
+def test_failure_on_a_book_that_is_not_a_template(tmp_path: Path) -> None:
+    path = tmp_path / "plain.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet("Sheet1").write("A1", "随便写点")
+    wb.close()
+    book = FakeBook.from_xlsx(path)
+    out = xl.recalculate(book=book)
+    assert not out.ok
+    assert book.app.alerts and book.app.alerts[-1]["mode"] == "critical"
+    prompt = book.app.alerts[-1]["prompt"]
+    assert prompt.startswith("计算评分未完成：") and "Scoring did not finish:" in prompt
+    assert xl.LOG_NAME in prompt
+    assert book.sheets["Sheet1"].cells[(1, 1)].value == "随便写点"  # nothing written
+    assert book.app.calls["range.value.set"] == book.app.calls["range.formula.set"] == 0
+    assert book.app.status_bar is False  # handed back to Excel
