@@ -170,3 +170,11 @@ def test_lying_size_is_caught_by_crc() -> None:
     with _zip(bytes(raw)) as zf:
         assert check_zip(zf, ooxml=True) == []  # the directory alone looks harmless …
         assert _code(check_xml, zf) == "corrupt"  # … streaming shows the lie
+
+
+def test_doctype_in_xml_part_with_a_binary_name() -> None:
+    """Relationships can point a sheet at any name, so XML is recognised by content."""
+    data = hostile._rewrite(hostile.workbook_bytes(), add={"xl/media/image1.png": hostile.BILLION_LAUGHS})
+    assert _code(check_package, data) == "xml-dtd"
+    png = hostile._rewrite(hostile.workbook_bytes(), add={"xl/media/image2.png": b"\x89PNG<!DOCTYPE"})
+    assert check_package(png) == []  # a real binary that merely contains the bytes is fine

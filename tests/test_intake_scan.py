@@ -119,3 +119,17 @@ def test_biff_macro_sheet_is_flagged() -> None:
     stream = (b"\x85\x00" + len(boundsheet).to_bytes(2, "little") + boundsheet + b"\x0a\x00\x00\x00")
     flags = scan_ole(hostile.cfb_bytes({"Workbook": stream}))
     assert [(f.code, f.detail) for f in flags] == [("xlm-macrosheet", "宏表")]
+
+
+@pytest.mark.parametrize("f_xml", [
+    b"<f><![CDATA[cmd|' /C calc'!A0]]></f>",  # CDATA hides the text from a naive regex
+    b"<x:f>cmd|&apos; /C calc&apos;!A0</x:f>",  # prefixed element, escaped quotes
+    b"<f>cmd|' /C <!-- c -->calc'!A0</f>",  # a comment splits the text
+])
+def test_dde_formula_evasions(f_xml: bytes) -> None:
+    sheet = (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+             b' xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+             b'<c r="B1">' + f_xml + b"<v>0</v></c></row></sheetData></worksheet>")
+    data = hostile._rewrite(hostile.workbook_bytes(), replace={"xl/worksheets/sheet1.xml": sheet})
+    flags = [f for f in scan_package(data) if f.code == "dde-formula"]
+    assert len(flags) == 1 and "B1" in flags[0].detail

@@ -116,13 +116,11 @@ _DIM_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s[^>]*ref\s*=\s*[\"']([
 _REF_RE = re.compile(r"\$?([A-Za-z]{1,3})?\$?(\d+)?")
 
 
-def _is_xml_part(name: str) -> bool:
-    return name.lower().endswith((".xml", ".rels", ".vml")) or name == "[Content_Types].xml"
-
-
-def _is_sheet_part(name: str) -> bool:
-    low = name.lower()
-    return low.startswith(("xl/worksheets/", "xl/macrosheets/", "xl/dialogsheets/")) and low.endswith(".xml")
+def _looks_xml(head: bytes) -> bool:
+    """XML by content, whatever the part is called (rels may point a sheet at ``x.png``)."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")):
+        return True
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
 
 
 def _col_number(letters: str) -> int:
@@ -177,8 +175,8 @@ def _check_sheet(name: str, counter: _SheetCounter, limits: Limits) -> None:
 
 def _stream_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> None:
     name = info.filename
-    xml, sheet = _is_xml_part(name), _is_sheet_part(name)
-    counter = _SheetCounter() if sheet else None
+    xml: bool | None = None
+    counter: _SheetCounter | None = None
     tail = b""
     seen = 0
     try:
@@ -188,6 +186,9 @@ def _stream_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -
                 seen += len(chunk)
                 if seen > limits.max_member_bytes:
                     raise IntakeRejected.of("zip-member-too-large", f"{name}: > {limits.max_member_bytes / MB:.0f} MB")
+                if xml is None:
+                    xml = _looks_xml(chunk[:64]) or name.lower().endswith((".xml", ".rels", ".vml"))
+                    counter = _SheetCounter() if xml else None
                 buf = tail + chunk
                 if xml:
                     for pat in _DTD_PATTERNS:
@@ -212,7 +213,8 @@ def _stream_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -
 
 
 def check_xml(zf: zipfile.ZipFile, limits: Limits = DEFAULT_LIMITS) -> None:
-    """Stream every member once (bounded): CRC, DTD/entities in XML parts, sheet size."""
+    """Stream every member once (bounded): CRC, DTD/entities and row counts in every part that
+    is XML by content (whatever its name), declared sheet dimensions."""
     for info in zf.infolist():
         if not info.is_dir():
             _stream_member(zf, info, limits)

@@ -11,6 +11,7 @@ parts, reads relationship/workbook XML and streams formula text with defusedxml;
 
 from __future__ import annotations
 
+import html
 import re
 import zipfile
 
@@ -52,7 +53,54 @@ def scan_formula(formula: str, part: str = "", cell: str = "") -> list[Flag]:
     return flags
 
 
+_P = rb"(?:[A-Za-z_][\w.-]*:)?"
+_F_RE = re.compile(rb"<(" + _P + rb"f)(?:\s[^>]*)?(?:/>|>([^<]*)</\1>)")
+_F_OPEN = re.compile(rb"<" + _P + rb"f[\s/>]")
+_CELL_REF = re.compile(rb"<" + _P + rb"c\s[^>]*?\br\s*=\s*[\"']([A-Za-z$]+\$?\d+)[\"']")
+_KEEP_F = 1 << 16  # longer than any formula Excel accepts (8,192 chars, escaped)
+
+
+def _cell_before(buf: bytes, pos: int) -> str:
+    refs = _CELL_REF.findall(buf, max(0, pos - 4096), pos)
+    return refs[-1].decode("ascii") if refs else ""
+
+
+def _scan_sheet_fast(zf: zipfile.ZipFile, name: str) -> list[Flag] | None:
+    """Regex pass over the streamed sheet; None when it cannot account for every ``<f>``."""
+    flags: list[Flag] = []
+    tail = b""
+    opened = matched = 0
+    with zf.open(name) as fh:
+        while True:
+            chunk = fh.read(1 << 18)
+            buf = tail + chunk
+            limit = len(buf) if not chunk else max(0, len(buf) - _KEEP_F)
+            for m in _F_RE.finditer(buf, 0, len(buf)):
+                if m.start() >= limit:
+                    break
+                matched += 1
+                if m.group(2):
+                    text = html.unescape(m.group(2).decode("utf-8", "replace"))
+                    found = scan_formula(text, name)
+                    if found:
+                        cell = _cell_before(buf, m.start())
+                        flags.extend(scan_formula(text, name, cell))
+            opened += len(_F_OPEN.findall(buf, 0, limit))
+            tail = buf[limit:]
+            if not chunk:
+                break
+    return flags if opened == matched else None
+
+
 def _scan_sheet(zf: zipfile.ZipFile, name: str) -> list[Flag]:
+    try:
+        fast = _scan_sheet_fast(zf, name)
+    except Exception:
+        fast = None
+    return fast if fast is not None else _scan_sheet_parse(zf, name)
+
+
+def _scan_sheet_parse(zf: zipfile.ZipFile, name: str) -> list[Flag]:
     flags: list[Flag] = []
     cell = ""
     try:
