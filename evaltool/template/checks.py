@@ -1,0 +1,69 @@
+"""The 校验结果 sheet: the ``Checks`` table, one row per sheet rule (static “未计算” for now).
+
+Why: departments see every check in the workbook itself. Live per-rule formulas come from
+the validation engine (``evaltool.rules.live.template_checks(rules)`` returning
+:class:`evaltool.model.CheckRow` values) when it is importable; otherwise each rule gets a
+static 结果 “未计算” that evaltool replaces on its first run. ``出错说明`` is the filler's.
+
+Example::
+
+    write_checks(ctx)
+"""
+
+from __future__ import annotations
+
+from evaltool.model import CheckRow, Rule
+from evaltool.template import contract as C
+from evaltool.template.context import Ctx
+from evaltool.template.sheetutil import finish_sheet
+
+SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def default_checks(rules: tuple[Rule, ...]) -> list[CheckRow]:
+    """One static row per sheet rule."""
+    return [CheckRow(rule=r.id, source="规则表", severity=r.severity,
+                     sheet=C.TABLE_SHEETS.get(r.table, "") if r.table else "", cell="", formula=None,
+                     result=C.STATUS_NOT_CALCULATED, message=r.message) for r in rules]
+
+
+def template_checks(rules: tuple[Rule, ...]) -> list[CheckRow]:
+    try:
+        from evaltool.rules.live import template_checks as live  # type: ignore[import-not-found]
+    except ImportError:
+        return default_checks(rules)
+    try:
+        return list(live(rules))
+    except (TypeError, ValueError, KeyError, NotImplementedError, AttributeError):
+        return default_checks(rules)
+
+
+def write_checks(ctx: Ctx) -> None:
+    st = ctx.st
+    ws = ctx.wb.add_worksheet(C.CHECKS)
+    hdr = C.TABLE_HEADERS["Checks"]
+    ws.write_string(0, 0, "校验结果", st.title)
+    ws.merge_range(1, 0, 1, len(hdr) - 1,
+                   "由 evaltool 生成。未通过的“需说明”规则，请在“出错说明”列填写原因；其余列勿改。", st.hint)
+    rows = template_checks(ctx.rules)
+    h = C.TABLE_HEADER_ROWS["Checks"] - 1
+    ws.add_table(h, 0, h + max(1, len(rows)), len(hdr) - 1, {
+        "name": "Checks", "autofilter": True, "style": "Table Style Light 9",
+        "columns": [{"header": x, "header_format": st.header} for x in hdr]})
+    for i, cr in enumerate(rows):
+        r = h + 1 + i
+        for c, val in enumerate((cr.rule, cr.source, SEVERITY_LABEL.get(cr.severity, cr.severity), cr.sheet,
+                                 cr.cell)):
+            ws.write_string(r, c, val, st.text)
+        if cr.formula:
+            ws.write_formula(r, 5, cr.formula if cr.formula.startswith("=") else "=" + cr.formula, st.result, "")
+        else:
+            ws.write_string(r, 5, cr.result, st.result)
+        ws.write_string(r, 6, cr.message, st.text)
+        ctx.put(ws, r, 7, cr.explanation, st.text_in)
+    if not rows:
+        for c in range(len(hdr)):
+            ws.write_blank(h + 1, c, None, st.text_in if c == 7 else st.text)
+    for c, w in enumerate((12, 8, 8, 12, 10, 30, 40, 30)):
+        ws.set_column(c, c, w)
+    finish_sheet(ws, header_row=h + 1, landscape=True, password=ctx.password, header_text=C.CHECKS)

@@ -1,0 +1,84 @@
+"""The bureau-owned sheets: 校验规则 (``Rules``), 评分方法 (``Methods`` + ``Params``), 等级标准 (``Grades``).
+
+Why: rules, scoring methods, parameters and grade bands are data the department can read
+(so it knows how it is checked and scored) but not change: locked and fingerprinted. Each
+``Params`` row is also a defined name ``param_<参数名>`` so formulas can use it.
+
+Example::
+
+    write_rules(ctx); write_methods(ctx); write_grades(ctx)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from xlsxwriter.worksheet import Worksheet
+
+from evaltool.template import contract as C
+from evaltool.template.context import Ctx
+from evaltool.template.sheetutil import finish_sheet, fit_widths
+
+SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def _table(ctx: Ctx, ws: Worksheet, name: str, header_row: int, rows: Sequence[Sequence[Any]]) -> None:
+    """A locked table at 1-based ``header_row`` with ``rows`` (at least one, blank if none)."""
+    st, hdr = ctx.st, C.TABLE_HEADERS[name]
+    h = header_row - 1
+    n = max(1, len(rows))
+    ws.add_table(h, 0, h + n, len(hdr) - 1, {
+        "name": name, "autofilter": False, "style": "Table Style Light 1",
+        "columns": [{"header": x, "header_format": st.header} for x in hdr]})
+    for i, row in enumerate(rows):
+        for c, val in enumerate(row):
+            ctx.put(ws, h + 1 + i, c, val, st.number if isinstance(val, int | float) else st.text)
+    if not rows:
+        for c in range(len(hdr)):
+            ws.write_blank(h + 1, c, None, st.text)
+
+
+def write_rules(ctx: Ctx) -> None:
+    ws = ctx.wb.add_worksheet(C.RULES)
+    ws.write_string(0, 0, "校验规则（由财政部门制定，勿改）", ctx.st.title)
+    ws.write_string(1, 0, "表达式为 Excel 公式，结果为 TRUE 表示通过；tol 表示本规则的容差；"
+                          "需说明=是 的规则未通过时，可在“校验结果”表填写出错说明。", ctx.st.hint)
+    rows = [(r.id, r.scope, r.table, r.expression, SEVERITY_LABEL[r.severity], r.message, r.tolerance,
+             "是" if r.explain_required else "否") for r in ctx.rules]
+    _table(ctx, ws, "Rules", C.TABLE_HEADER_ROWS["Rules"], rows)
+    fit_widths(ws, list(zip(C.TABLE_HEADERS["Rules"], *rows, strict=False)), max_width=60)
+    finish_sheet(ws, header_row=3, landscape=True, password=ctx.password, header_text=C.RULES)
+
+
+def params_header_row(n_methods: int) -> int:
+    """1-based header row of ``Params``: after the Methods table and two blank rows."""
+    return C.TABLE_HEADER_ROWS["Methods"] + max(1, n_methods) + 3
+
+
+def write_methods(ctx: Ctx) -> None:
+    ws = ctx.wb.add_worksheet(C.METHODS)
+    ws.write_string(0, 0, "评分方法与参数（由财政部门制定，勿改）", ctx.st.title)
+    ws.write_string(1, 0, "类型为 evaltool 的计分类型；参数为 键=值，以分号分隔；source=名称 表示以该计算比率为实际值。",
+                    ctx.st.hint)
+    mrows = [(m.code, m.name, m.kind, m.params_text, m.description) for m in ctx.methods]
+    _table(ctx, ws, "Methods", C.TABLE_HEADER_ROWS["Methods"], mrows)
+    ph = params_header_row(len(mrows))
+    prow = [(p.name, p.value, p.label) for p in ctx.params]
+    _table(ctx, ws, "Params", ph, prow)
+    for p in ctx.params:
+        ctx.define(f"param_{p.name}", C.METHODS, f"B{p.row}")
+    cols = list(zip(C.TABLE_HEADERS["Methods"], *mrows, strict=False))
+    fit_widths(ws, cols, max_width=60)
+    finish_sheet(ws, header_row=3, landscape=True, password=ctx.password, header_text=C.METHODS)
+
+
+def write_grades(ctx: Ctx) -> None:
+    ws = ctx.wb.add_worksheet(C.GRADES)
+    ws.write_string(0, 0, "等级标准（由财政部门制定，勿改）", ctx.st.title)
+    ws.write_string(1, 0, "区间为 [下限, 上限)，含上限=是 时包含上限（如 优：90–100 含100）。", ctx.st.hint)
+    rows = [(g.name, g.lower, g.upper, "是" if g.upper_inclusive else "否", "、".join(g.aliases))
+            for g in ctx.grades]
+    _table(ctx, ws, "Grades", C.TABLE_HEADER_ROWS["Grades"], rows)
+    fit_widths(ws, list(zip(C.TABLE_HEADERS["Grades"], *rows, strict=False)), min_width=10)
+    finish_sheet(ws, header_row=3, password=ctx.password, header_text=C.GRADES)

@@ -1,0 +1,62 @@
+"""Sheet-level helpers shared by every template sheet: widths, print setup, protection.
+
+Why: each sheet of the contract must have A4 print setup with repeated header rows and a
+page-number footer, frozen headers, protection (password optional) and column widths that
+fit Chinese text. Doing it in one place keeps every sheet consistent.
+
+Example::
+
+    fit_widths(ws, [["一级指标", "产出"], ["三级指标", "执委领办项目数"]], max_width=40)
+    finish_sheet(ws, header_row=4, landscape=True, password=None)
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from xlsxwriter.worksheet import Worksheet
+
+FOOTER = "&C第 &P 页，共 &N 页"
+
+
+def display_width(value: Any) -> int:
+    """Width in Excel character units: East-Asian wide characters count 2."""
+    text = "" if value is None else str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def fit_widths(ws: Worksheet, columns: Sequence[Iterable[Any]], *, min_width: int = 6,
+               max_width: int = 40, first_col: int = 0) -> None:
+    """Set each column's width to its widest value (+2), within [min_width, max_width]."""
+    for i, values in enumerate(columns):
+        widest = max((display_width(v) for v in values), default=0)
+        ws.set_column(first_col + i, first_col + i, max(min_width, min(max_width, widest + 2)))
+
+
+def finish_sheet(ws: Worksheet, *, header_row: int, landscape: bool = False, password: str | None = None,
+                 freeze_col: int = 0, header_text: str = "") -> None:
+    """A4, fit to one page wide, repeat rows 1..header_row, footer page numbers, freeze, protect.
+
+    ``header_row`` is 1-based; rows above and including it repeat on every printed page.
+    """
+    ws.set_paper(9)
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.5, right=0.5, top=0.7, bottom=0.7)
+    ws.repeat_rows(0, header_row - 1)
+    ws.set_footer(FOOTER)
+    if header_text:
+        ws.set_header("&C" + header_text.replace("&", "&&"))
+    ws.freeze_panes(header_row, freeze_col)
+    ws.protect(password or "", {
+        "format_columns": True,
+        "format_rows": True,
+        "autofilter": True,
+        "select_locked_cells": True,
+        "select_unlocked_cells": True,
+    })
