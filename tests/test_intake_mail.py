@@ -111,3 +111,9 @@ def test_reply_draft_roundtrip() -> None:
     assert att.get_filename() == "单位A_评分结果.xlsx" and att.get_content() == wb
     again = parse_eml(raw)  # our own parser reads our own drafts
     assert again.to == ("zhangsan@dept-a.gov.cn",) and again.attachments[0].data == wb
+
+
+def test_display_names_with_commas() -> None:
+    raw = b'From: "Zhang, San" <ZhangSan@Dept.cn>\r\nTo: x@y.cn, "Li, Si" <l@s.cn>\r\nSubject: s\r\n\r\nb'
+    mail = parse_eml(raw)
+    assert (mail.sender, mail.sender_name, mail.to) == ("zhangsan@dept.cn", "Zhang, San", ("x@y.cn", "l@s.cn"))

@@ -68,3 +68,7 @@ def test_zip_member_name_gbk_and_utf8(tmp_path: Path) -> None:
         names = sorted(zip_member_name(i) for i in zf.infolist())
     assert "单位C_报表.xlsx" in names  # stored as GBK without the UTF-8 flag
     assert "材料/单位G_绩效评价表.xlsx" in names  # stored as UTF-8 with the flag
+
+
+def test_private_use_and_rare_cjk_are_kept() -> None:
+    assert safe_filename("\ue5e5单位\U00031350.xlsx") == "\ue5e5单位\U00031350.xlsx"

@@ -4,7 +4,7 @@ Why: an .xlsx with an *open* password is an OLE container (EncryptionInfo +
 EncryptedPackage), unreadable by openpyxl/calamine (excel-ecosystem.md §5.3). The bureau may
 keep a list of passwords departments were told to use; we try each one with msoffcrypto-tool
 and never guess beyond that list. Excel's built-in default ``VelvetSweatshop`` (used for .xls
-files that only carry a *modify* password) is always tried first.
+files that only carry a *modify* password) is tried first for BIFF .xls.
 """
 
 from __future__ import annotations
@@ -50,7 +50,9 @@ def decrypt(data: bytes, passwords: Sequence[str]) -> bytes:
     office = _office_file(data)
     if office is None:
         raise DecryptError.of("encrypted-unsupported", "not an Office container")
-    candidates = [DEFAULT_PASSWORD, *[p for p in passwords if p != DEFAULT_PASSWORD]]
+    candidates = [p for p in passwords if p != DEFAULT_PASSWORD]
+    if getattr(office, "format", "") == "xls" or type(office).__name__.startswith("Xls"):
+        candidates.insert(0, DEFAULT_PASSWORD)  # "password to modify" only: Excel's default key
     for password in candidates:
         out = io.BytesIO()
         try:

@@ -95,6 +95,19 @@ def _header_text(msg: Message, name: str) -> str:
 _FILENAME_PARAM = re.compile(r"""(?:file)?name\*?=\s*(?:"([^"]*)"|([^;\s]+))""", re.IGNORECASE)
 
 
+def _addresses(msg: Message, name: str) -> list[tuple[str, str]]:
+    """(display name, address) pairs; structured parse first, raw-text fallback."""
+    raw = _raw_header(msg, name)
+    if raw is None:
+        return []
+    if not any("\udc80" <= ch <= "\udcff" for ch in raw):
+        try:
+            return [(a.display_name, a.addr_spec) for a in msg[name].addresses if a.addr_spec]
+        except Exception:  # malformed address list: fall back to the lenient parser
+            pass
+    return [(n, a) for n, a in getaddresses([_header_text(msg, name)]) if a]
+
+
 def _filename(part: Message) -> str:
     for header in ("content-disposition", "content-type"):
         raw = _raw_header(part, header)
@@ -150,8 +163,9 @@ def parse_eml(data: bytes) -> Mail:
         msg = BytesParser(policy=email.policy.default).parsebytes(data)
     except Exception as exc:
         raise IntakeRejected.of("mail-corrupt", f"{type(exc).__name__}") from exc
-    name, addr = parseaddr(_header_text(msg, "from"))
-    to = tuple(a.lower() for _, a in getaddresses([_header_text(msg, "to")]) if a)
+    senders = _addresses(msg, "from")
+    name, addr = senders[0] if senders else ("", "")
+    to = tuple(a.lower() for _, a in _addresses(msg, "to"))
     return Mail(
         sender=addr.lower(),
         sender_name=name,

@@ -19,7 +19,9 @@ __all__ = ["safe_filename", "unique_path", "zip_member_name"]
 _INVALID = re.compile(r'[<>:"/\\|?*]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
 _RESERVED |= {f"{p}{i}" for p in ("COM", "LPT") for i in [*"123456789", "¹", "²", "³"]}
-_DROP_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+# Co/Cn are kept on purpose: GB18030 maps some rare characters (生僻字) to private use, and
+# newer CJK extensions may be unassigned in this Python's Unicode tables.
+_DROP_CATEGORIES = {"Cc", "Cf", "Cs", "Zl", "Zp"}
 _MAX_EXT = 16
 
 
