@@ -9,6 +9,8 @@ Example::
 
 from __future__ import annotations
 
+from typing import Any
+
 from evaltool.summary.digest import Digest, digest
 from evaltool.summary.entries import (
     ERRORS,
@@ -21,7 +23,6 @@ from evaltool.summary.entries import (
     entry_rejected,
     entry_superseded,
 )
-from evaltool.summary.writer import write_summary
 
 __all__ = [
     "Digest",
@@ -37,3 +38,12 @@ __all__ = [
     "entry_superseded",
     "write_summary",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # the writer pulls in xlsxwriter: import it only when it is used
+    if name == "write_summary":
+        from evaltool.summary.writer import write_summary
+
+        return write_summary
+    raise AttributeError(name)

@@ -142,7 +142,7 @@ def _year(ev: Evaluation) -> int | None:
     return int(y)
 
 
-def _indicator_cells(ev: Evaluation) -> tuple[str, str]:
+def indicator_cells(ev: Evaluation) -> tuple[str, str]:
     """Column letters of ``Indicators[完成率/偏差率]`` and ``Indicators[得分]`` in this file."""
     info = ev.tables.get("Indicators")
     rate_col, score_col = "K", "L"
@@ -200,7 +200,7 @@ def _unit_row(entry: SummaryEntry, result: Result) -> UnitRow:
 
 def _indicator_lines(entry: SummaryEntry, result: Result, unit: str) -> tuple[IndicatorLine, ...]:
     ev = result.evaluation
-    rate_col, score_col = _indicator_cells(ev)
+    rate_col, score_col = indicator_cells(ev)
     sheet = ev.tables["Indicators"].sheet if "Indicators" in ev.tables else "绩效指标"
     by_cell = {(s.sheet, s.cell): s for s in result.scores}
     lines = []

@@ -13,36 +13,21 @@ Example::
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from xlsxwriter.workbook import Workbook
 
 from evaltool.summary.digest import FindingLine, IndicatorLine, OtherRow
-from evaltool.summary.labels import SEVERITY_ORDER, label, severity_label, status_label
+from evaltool.summary.labels import label, severity_label, status_label
 from evaltool.summary.sheet_units import excel_text_literal
 from evaltool.summary.styles import Styles, setup_print
 from evaltool.summary.table import Column, write_table
 
-__all__ = ["write_details", "write_findings", "write_others", "finding_sort_key", "HEADER_ROW"]
+__all__ = ["write_details", "write_findings", "write_others", "HEADER_ROW"]
 
 HEADER_ROW = 3
-_CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)")
 
 
-def _cell_key(cell: str) -> tuple[int, int, str]:
-    m = _CELL.match(cell or "")
-    if not m:
-        return (0, 0, cell or "")
-    col = 0
-    for ch in m.group(1).upper():
-        col = col * 26 + ord(ch) - 64
-    return (int(m.group(2)), col, cell)
-
-
-def finding_sort_key(f: FindingLine) -> tuple[object, ...]:
-    """File, then errors before warnings before info, then sheet, cell (row-major), rule."""
-    return (f.source, SEVERITY_ORDER.get(f.severity, 9), f.sheet, _cell_key(f.cell), f.rule, f.message)
 
 
 def _start(wb: Workbook, st: Styles, sheet: str, title: str, subtitle: str, width: int):  # type: ignore[no-untyped-def]

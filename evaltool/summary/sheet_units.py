@@ -27,7 +27,7 @@ from evaltool.summary.labels import label, status_label
 from evaltool.summary.styles import GRADE_COLOURS, Styles, setup_print
 from evaltool.summary.table import Column, write_table
 
-__all__ = ["UnitsLayout", "write_units", "rank_eq", "excel_text_literal", "sort_units"]
+__all__ = ["UnitsLayout", "write_units", "rank_eq", "excel_text_literal"]
 
 HEADER_ROW = 3  # 0-based: title, subtitle, blank, header
 
@@ -63,13 +63,6 @@ def excel_text_literal(text: str) -> str | None:
         return None
     return '"' + text.replace('"', '""') + '"'
 
-
-def sort_units(units: Sequence[UnitRow]) -> list[UnitRow]:
-    """Highest total first; unscored last; ties by unit name, year, file (deterministic)."""
-    return sorted(
-        units,
-        key=lambda u: (u.total is None, -(u.total or 0.0), u.unit, u.year or 0, u.source),
-    )
 
 
 def write_units(

@@ -27,64 +27,18 @@ from pathlib import Path
 from xlsxwriter.workbook import Workbook
 
 from evaltool.io.atomic import atomic_write_bytes
-from evaltool.summary.digest import Digest, FindingLine, IndicatorLine, OtherRow, UnitRow, digest
+from evaltool.summary.collect import Collected, collect
+from evaltool.summary.digest import Digest
 from evaltool.summary.entries import REJECTED, SUPERSEDED, SummaryEntry
-from evaltool.summary.labels import STATUSES, label
-from evaltool.summary.sheet_lists import finding_sort_key, write_details, write_findings, write_others
+from evaltool.summary.labels import label
+from evaltool.summary.sheet_lists import write_details, write_findings, write_others
 from evaltool.summary.sheet_overview import OthersRef, write_overview
-from evaltool.summary.sheet_units import sort_units, write_units
+from evaltool.summary.sheet_units import write_units
 from evaltool.summary.styles import Styles
 
-__all__ = ["write_summary", "Collected", "collect", "FALLBACK_CREATED"]
+__all__ = ["write_summary", "FALLBACK_CREATED"]
 
 FALLBACK_CREATED = datetime(2000, 1, 1)
-
-
-class Collected:
-    """The small rows of a whole stream of entries, sorted deterministically."""
-
-    def __init__(self) -> None:
-        self._units: list[tuple[UnitRow, tuple[IndicatorLine, ...]]] = []
-        self.others: list[OtherRow] = []
-        self._findings: list[FindingLine] = []
-        self.grade_colours: dict[str, int] = {}
-        self._grade_orders: list[tuple[str, tuple[str, ...]]] = []
-        self.stamp: datetime | None = None
-
-    def add(self, d: Digest) -> None:
-        if d.unit is not None:
-            self._units.append((d.unit, d.indicators))
-            self._grade_orders.append((d.unit.source, d.grades))
-        if d.other is not None:
-            self.others.append(d.other)
-        self._findings.extend(d.findings)
-        if d.stamp is not None and (self.stamp is None or d.stamp > self.stamp):
-            self.stamp = d.stamp
-
-    def finish(self) -> None:
-        self._units.sort(key=lambda x: (x[0].unit, x[0].year or 0, x[0].source))
-        self.units = sort_units([u for u, _ in self._units])
-        self.indicators = [line for _, lines in self._units for line in lines]
-        self.findings = sorted(self._findings, key=finding_sort_key)
-        self.others.sort(key=lambda o: (STATUSES.index(o.status) if o.status in STATUSES else 9, o.source))
-        self.level1: list[str] = []
-        for u, _ in self._units:
-            for name, _v in u.level1:
-                if name not in self.level1:
-                    self.level1.append(name)
-        for _src, names in sorted(self._grade_orders):
-            for i, g in enumerate(names):
-                pos = 0 if i == 0 else 3 if i == len(names) - 1 else min(i, 2)
-                self.grade_colours.setdefault(g, pos)
-
-
-def collect(items: Iterable[SummaryEntry | Digest]) -> Collected:
-    """Digest a stream of entries (or ready digests, e.g. from worker processes)."""
-    c = Collected()
-    for item in items:
-        c.add(item if isinstance(item, Digest) else digest(item))
-    c.finish()
-    return c
 
 
 def _naive_utc(d: datetime) -> datetime:
@@ -92,7 +46,7 @@ def _naive_utc(d: datetime) -> datetime:
 
 
 def write_summary(
-    entries: Iterable[SummaryEntry | Digest],
+    entries: Iterable[SummaryEntry | Digest] | Collected,
     path: str | os.PathLike[str],
     *,
     lang: str = "zh",
@@ -100,9 +54,10 @@ def write_summary(
 ) -> Path:
     """Write the summary workbook to ``path`` atomically; returns the path.
 
+    ``entries`` may also be an already :func:`~evaltool.summary.collect.collect`-ed set of rows.
     ``created`` (the only timestamp in the file) defaults to the latest input mtime/mail date.
     """
-    c = collect(entries)
+    c = entries if isinstance(entries, Collected) else collect(entries)
     stamp = _naive_utc(created or c.stamp or FALLBACK_CREATED).replace(microsecond=0)
     buf = io.BytesIO()
     wb = Workbook(buf, {

@@ -1,0 +1,87 @@
+"""``evaltool summary PATH... -o 汇总.xlsx``: one summary workbook across all returns.
+
+Why: the bureau's evaluator points evaltool at the folder of returned workbooks and gets one
+formatted workbook (总览, 单位得分, 指标明细, 问题清单, 未通过). Files that cannot be read are
+listed in 未通过 with the reason; they never stop the run. ``--created`` fixes the workbook's
+timestamp (otherwise the latest input file time is used), so re-running on the same inputs
+gives a byte-identical file. ``--workers N`` reads and scores in N processes.
+
+Exit codes: 0 written; 1 no workbook found, or the output cannot be written (open in
+Excel/WPS, or an I/O error); 2 usage errors (typer's own).
+
+Example::
+
+    evaltool summary returns/ late/东城区.xlsx -o 汇总.xlsx
+    evaltool summary returns/ -o summary.xlsx --lang en --created 2024-07-01 --workers 2
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from evaltool.cli import app
+from evaltool.i18n import text
+
+MSG = {
+    "none": ("没有找到工作簿：{paths}", "No workbook found in: {paths}"),
+    "locked": ("{path} 正在被 Excel/WPS 打开，请先关闭", "{path} is open in Excel/WPS; close it first"),
+    "bad_date": ("--created 不是有效的日期时间（ISO 格式，如 2024-07-01）：{value}",
+                 "--created is not an ISO date/time (e.g. 2024-07-01): {value}"),
+    "write_failed": ("{path}：写入失败：{error}", "{path}: cannot write: {error}"),
+    "done": ("已写入 {path}：收到 {n} 个文件，通过 {passed}，有错误 {errors}，未通过 {rejected}",
+             "Wrote {path}: {n} files, {passed} passed, {errors} with errors, {rejected} rejected"),
+    "rejected": ("未通过：{path}：{reason}", "Rejected: {path}: {reason}"),
+}
+
+
+def _created(value: str | None, lang: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        Console(stderr=True).print(text(MSG, "bad_date", lang, value=value))
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def summary(
+    paths: Annotated[list[Path], typer.Argument(help="工作簿文件或文件夹 / workbook files or folders")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="汇总工作簿 / the summary workbook")] = Path(
+        "汇总.xlsx"),
+    lang: Annotated[str, typer.Option("--lang", help="zh | en")] = "zh",
+    created: Annotated[str | None, typer.Option(
+        "--created", help="工作簿时间戳（ISO 日期）；默认取输入文件的最新时间 / timestamp, ISO date")] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="并行进程数 / worker processes")] = 1,
+) -> None:
+    """汇总所有回收的工作簿 / Build the summary workbook across all returns."""
+    from evaltool.io.atomic import is_locked
+    from evaltool.summary.collect import collect
+    from evaltool.summary.sources import expand_paths, iter_digests
+    from evaltool.summary.writer import write_summary
+
+    err = Console(stderr=True)
+    stamp = _created(created, lang)
+    files = expand_paths(paths)
+    if not files:
+        err.print(text(MSG, "none", lang, paths=", ".join(map(str, paths))))
+        raise typer.Exit(1)
+    if output.exists() and is_locked(output):
+        err.print(text(MSG, "locked", lang, path=output))
+        raise typer.Exit(1)
+    c = collect(iter_digests(files, workers=workers, lang=lang))
+    for o in c.others:
+        err.print(text(MSG, "rejected", lang, path=o.source, reason=o.reason), markup=False, highlight=False)
+    try:
+        write_summary(c, output, lang=lang, created=stamp)
+    except OSError as exc:
+        err.print(text(MSG, "write_failed", lang, path=output, error=exc))
+        raise typer.Exit(1) from None
+    passed = sum(1 for u in c.units if u.status == "通过")
+    Console().print(text(MSG, "done", lang, path=output, n=len(files), passed=passed,
+                         errors=len(c.units) - passed, rejected=len(c.others)), markup=False, highlight=False)

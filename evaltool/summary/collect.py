@@ -1,0 +1,96 @@
+"""Gather a stream of digests into the sorted rows every summary view shares.
+
+Why: the workbook writer and the DataFrame API must show the same rows in the same order,
+and the same inputs in any order must give the same output (byte-identical workbooks).
+:func:`collect` consumes digests (or entries) one at a time, keeps only their small rows and
+sorts them: units by total (highest first; ties by name, year, file), indicators by unit,
+findings by file, severity, sheet and cell, other files by status and path.
+
+Example::
+
+    c = collect(digest(e) for e in entries)
+    c.units[0].total, c.level1, c.grade_colours["优"]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from evaltool.summary.digest import Digest, FindingLine, IndicatorLine, OtherRow, UnitRow, digest
+from evaltool.summary.entries import SummaryEntry
+from evaltool.summary.labels import SEVERITY_ORDER, STATUSES
+
+__all__ = ["Collected", "collect", "sort_units", "finding_sort_key"]
+
+_CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)")
+
+def _cell_key(cell: str) -> tuple[int, int, str]:
+    m = _CELL.match(cell or "")
+    if not m:
+        return (0, 0, cell or "")
+    col = 0
+    for ch in m.group(1).upper():
+        col = col * 26 + ord(ch) - 64
+    return (int(m.group(2)), col, cell)
+
+
+
+def finding_sort_key(f: FindingLine) -> tuple[object, ...]:
+    """File, then errors before warnings before info, then sheet, cell (row-major), rule."""
+    return (f.source, SEVERITY_ORDER.get(f.severity, 9), f.sheet, _cell_key(f.cell), f.rule, f.message)
+
+def sort_units(units: Sequence[UnitRow]) -> list[UnitRow]:
+    """Highest total first; unscored last; ties by unit name, year, file (deterministic)."""
+    return sorted(
+        units,
+        key=lambda u: (u.total is None, -(u.total or 0.0), u.unit, u.year or 0, u.source),
+    )
+
+
+class Collected:
+    """The small rows of a whole stream of entries, sorted deterministically."""
+
+    def __init__(self) -> None:
+        self._units: list[tuple[UnitRow, tuple[IndicatorLine, ...]]] = []
+        self.others: list[OtherRow] = []
+        self._findings: list[FindingLine] = []
+        self.grade_colours: dict[str, int] = {}
+        self._grade_orders: list[tuple[str, tuple[str, ...]]] = []
+        self.stamp: datetime | None = None
+
+    def add(self, d: Digest) -> None:
+        if d.unit is not None:
+            self._units.append((d.unit, d.indicators))
+            self._grade_orders.append((d.unit.source, d.grades))
+        if d.other is not None:
+            self.others.append(d.other)
+        self._findings.extend(d.findings)
+        if d.stamp is not None and (self.stamp is None or d.stamp > self.stamp):
+            self.stamp = d.stamp
+
+    def finish(self) -> None:
+        self._units.sort(key=lambda x: (x[0].unit, x[0].year or 0, x[0].source))
+        self.units = sort_units([u for u, _ in self._units])
+        self.indicators = [line for _, lines in self._units for line in lines]
+        self.findings = sorted(self._findings, key=finding_sort_key)
+        self.others.sort(key=lambda o: (STATUSES.index(o.status) if o.status in STATUSES else 9, o.source))
+        self.level1: list[str] = []
+        for u, _ in self._units:
+            for name, _v in u.level1:
+                if name not in self.level1:
+                    self.level1.append(name)
+        for _src, names in sorted(self._grade_orders):
+            for i, g in enumerate(names):
+                pos = 0 if i == 0 else 3 if i == len(names) - 1 else min(i, 2)
+                self.grade_colours.setdefault(g, pos)
+
+
+def collect(items: Iterable[SummaryEntry | Digest]) -> Collected:
+    """Digest a stream of entries (or ready digests, e.g. from worker processes)."""
+    c = Collected()
+    for item in items:
+        c.add(item if isinstance(item, Digest) else digest(item))
+    c.finish()
+    return c
