@@ -66,7 +66,8 @@ def test_inline_signature_image_is_not_an_attachment() -> None:
     msg["Subject"] = "x"
     msg.set_content("body")
     msg.add_alternative("<p>hi<img src='cid:logo'></p>", subtype="html")
-    html = msg.get_payload()[1]
+    html = next(p for p in msg.iter_parts() if p.get_content_type() == "text/html")
+    assert isinstance(html, email.message.EmailMessage)
     html.add_related(b"\x89PNG\r\n\x1a\n", "image", "png", cid="<logo>", filename="image001.png",
                      disposition="inline")  # as Outlook writes signature pictures
     msg.add_attachment(hostile.workbook_bytes(), maintype="application", subtype="octet-stream",
@@ -106,7 +107,8 @@ def test_reply_draft_roundtrip() -> None:
     msg = email.message_from_bytes(raw, policy=email.policy.default)
     assert msg["In-Reply-To"] == "<abc@dept-a.gov.cn>"
     assert msg["Subject"] == "回复：单位A 绩效评价表 Bcc: x@evil"
-    assert msg.get_body(("plain",)).get_content().startswith("您好")
+    body = msg.get_body(("plain",))
+    assert body is not None and body.get_content().startswith("您好")
     (att,) = list(msg.iter_attachments())
     assert att.get_filename() == "单位A_评分结果.xlsx" and att.get_content() == wb
     again = parse_eml(raw)  # our own parser reads our own drafts

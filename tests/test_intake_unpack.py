@@ -139,7 +139,8 @@ def test_no_exception_escapes_for_symlinks_and_fifos(tmp_path: Path) -> None:
     subs = _by_label(list(unpack(inbox)))
     assert subs["单位A_绩效评价表.xlsx"].ok
     for name in ("link.xlsx", "outside.xlsx", "pipe.xlsx"):
-        assert subs[name].rejection is not None and subs[name].rejection.reason_code == "not-regular-file"
+        rejection = subs[name].rejection
+        assert rejection is not None and rejection.reason_code == "not-regular-file"
 
 
 def test_file_size_and_nesting_limits(tmp_path: Path) -> None:

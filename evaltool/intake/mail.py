@@ -102,7 +102,9 @@ def _addresses(msg: Message, name: str) -> list[tuple[str, str]]:
         return []
     if not any("\udc80" <= ch <= "\udcff" for ch in raw):
         try:
-            return [(a.display_name, a.addr_spec) for a in msg[name].addresses if a.addr_spec]
+            found = getattr(msg[name], "addresses", None)
+            if found is not None:
+                return [(a.display_name, a.addr_spec) for a in found if a.addr_spec]
         except Exception:  # malformed address list: fall back to the lenient parser
             pass
     return [(n, a) for n, a in getaddresses([_header_text(msg, name)]) if a]
