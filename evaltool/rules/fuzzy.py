@@ -37,7 +37,7 @@ from typing import Literal
 
 from evaltool.rules.numerals import last_digit_step, read_number
 
-__all__ = ["Interval", "parse_quantity", "compare", "Verdict", "UNITS"]
+__all__ = ["Interval", "parse_quantity", "compare", "Verdict", "UNITS", "fmt_number"]
 
 Verdict = Literal["met", "not_met", "indeterminate"]
 
@@ -104,18 +104,19 @@ class Interval:
     def describe(self) -> str:
         """The interval in mathematical notation, numbers readable: ``[720, 800)``."""
         if self.is_point:
-            return _fmt(self.low)
+            return fmt_number(self.low)
         left = "[" if self.low_closed and math.isfinite(self.low) else "("
         right = "]" if self.high_closed and math.isfinite(self.high) else ")"
-        return f"{left}{_fmt(self.low)}, {_fmt(self.high)}{right}"
+        return f"{left}{fmt_number(self.low)}, {fmt_number(self.high)}{right}"
 
 
-def _fmt(x: float) -> str:
+def fmt_number(x: float) -> str:
+    """A bound readably: integers without ``.0``, 10 significant digits, ±∞ for open ends."""
     if math.isinf(x):
         return "+∞" if x > 0 else "−∞"
     if x == int(x) and abs(x) < 1e15:
-        return f"{int(x):,}"
-    return f"{x:,.6g}" if abs(x) >= 1 else format(x, ".6g")
+        return str(int(x))
+    return format(x, ".10g")
 
 
 def _normalize(text: str) -> str:

@@ -1,0 +1,191 @@
+"""Built-in checks on what kind of value a cell holds: TYPE-1, NUM-1, NUM-2, TGT-1M.
+
+Why: a money cell holding text silently drops out of every SUM; a 定量 actual typed as
+"达成预期指标" cannot be scored; "近800名" can, as an interval — but the filler must know how
+it was read. Which cells must be numbers is data (:mod:`evaltool.rules.fields`).
+
+Example::
+
+    list(BUILTINS["NUM-1"].run(ctx))   # [Finding(rule='NUM-1', cell='J12', message='…[720, 800)…')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from evaltool.formula.memory import cell_name
+from evaltool.model import Finding, Indicator
+from evaltool.rules.builtin.base import Ctx, builtin, is_number
+from evaltool.rules.fields import COUNT_NAMES, MONEY_COLUMNS, MONEY_NAMES, SHARE_NAMES
+from evaltool.rules.fuzzy import Interval, compare, fmt_number, parse_quantity
+
+_VERDICT = {
+    "met": ("可判定为已达成", "met for certain"),
+    "not_met": ("可判定为未达成", "not met for certain"),
+    "indeterminate": ("无法判定是否达成", "cannot be decided"),
+}
+
+
+def _col(ctx: Ctx, table: str, column: str) -> int | None:
+    t = ctx.ev.tables.get(table)
+    if t is None or column not in t.headers:
+        return None
+    return t.first_col + t.headers.index(column)
+
+
+def _ind_cell(ctx: Ctx, ind: Indicator, column: str) -> str:
+    c = _col(ctx, "Indicators", column)
+    return cell_name(ind.row, c) if c else ""
+
+
+def _sheet(ctx: Ctx, table: str, default: str) -> str:
+    t = ctx.ev.tables.get(table)
+    return t.sheet if t is not None else default
+
+
+def _blank(v: object) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+@builtin("TYPE-1", "error", "数值单元格应填写数字", "numbers where numbers belong", messages={
+    "name": ("{label}应为数字，现为文本“{value}”", "{label} must be a number, found text {value!r}"),
+    "column": ("{table}第 {row} 行“{column}”应为数字，现为文本“{value}”",
+               "{table} row {row}: {column} must be a number, found text {value!r}"),
+    "weight": ("指标“{name}”的分值应为数字，现为“{value}”", "indicator {name!r}: weight must be a number, found {value!r}"),
+    "actual": ("定量指标“{name}”的实际完成值“{value}”不是可识别的数量（定量指标须填写数值；“达成预期”等表述只适用于定性指标）",
+               "quantitative indicator {name!r}: actual {value!r} is not a quantity (such wording is for 定性 only)"),
+})
+def type_checks(ctx: Ctx) -> Iterator[Finding]:
+    ev = ctx.ev
+    for name in (*MONEY_NAMES, *COUNT_NAMES, *SHARE_NAMES):
+        v = ctx.scalar(name)
+        if not _blank(v) and not is_number(v):
+            sheet, cell = ctx.where(name)
+            yield ctx.finding("name", sheet, cell, v, label=_label(ctx, name), value=v)
+    for table, columns in MONEY_COLUMNS.items():
+        t = ev.tables.get(table)
+        if t is None:
+            continue
+        for column in columns:
+            c = _col(ctx, table, column)
+            if c is None:
+                continue
+            for i in range(t.n_rows):
+                row = t.first_data_row + i
+                v = ctx.r.raw(t.sheet, row, c)
+                if isinstance(v, str) and v.strip():
+                    yield ctx.finding("column", t.sheet, cell_name(row, c), v, table=t.sheet, row=row,
+                                      column=column, value=v)
+    sheet = _sheet(ctx, "Indicators", "绩效指标")
+    for ind in ev.indicator_rows:
+        if not _blank(ind.level3) and isinstance(ind.weight, str):
+            yield ctx.finding("weight", sheet, _ind_cell(ctx, ind, "分值"), ind.weight, name=ind.level3,
+                              value=ind.weight)
+        if ind.kind == "定量" and isinstance(ind.actual, str) and ind.actual.strip():
+            if parse_quantity(ind.actual, epsilon=ctx.param("fuzzy_epsilon", 0.1)) is None:
+                yield ctx.finding("actual", sheet, _ind_cell(ctx, ind, "实际完成值"), ind.actual,
+                                  name=ind.level3, value=ind.actual)
+
+
+def _label(ctx: Ctx, name: str) -> str:
+    """A readable label for a name: column A's text on its row (评价项目涉及金额（元）), or
+    for a cell inside a table, the column header and the row's label (年初预算数（资金总额）)."""
+    sheet, cell = ctx.where(name)
+    grid = ctx.ev.grids.get(sheet)
+    if not grid or not cell:
+        return name
+    from evaltool.formula.memory import parse_a1
+
+    r, c, _, _ = parse_a1(cell)
+    row = grid[r - 1] if r - 1 < len(grid) else ()
+    first = row[0] if row else None
+    for t in ctx.ev.tables.values():
+        if t.sheet == sheet and t.first_data_row <= r <= t.last_data_row and c > t.first_col:
+            i = c - t.first_col
+            if i < len(t.headers):
+                return f"{t.headers[i]}（{first}）" if isinstance(first, str) and first.strip() else t.headers[i]
+    if c >= 2 and isinstance(first, str) and first.strip():
+        return first.strip()
+    return name
+
+
+def _fuzzy_note(iv: Interval, lang: str) -> str:
+    if lang == "en":
+        return f"read as {iv.describe()}"
+    return f"按区间 {iv.describe()} 理解"
+
+
+@builtin("NUM-1", "warning", "模糊数量表述", "approximate quantities", explain=True, messages={
+    "fuzzy": ("指标“{name}”的实际完成值“{value}”为约数，{interval}；对照目标 {direction}{target}：{verdict}，"
+              "计分按保守值 {bound}",
+              "indicator {name!r}: actual {value!r} is approximate, {interval}; against target "
+              "{direction}{target} it is {verdict}; scored on the conservative bound {bound}"),
+    "fuzzy_no_target": ("指标“{name}”的实际完成值“{value}”为约数，{interval}（未填目标值，无法判定）",
+                        "indicator {name!r}: actual {value!r} is approximate, {interval} (no target)"),
+})
+def fuzzy_actuals(ctx: Ctx) -> Iterator[Finding]:
+    eps = ctx.param("fuzzy_epsilon", 0.1)
+    sheet = _sheet(ctx, "Indicators", "绩效指标")
+    for ind in ctx.ev.indicator_rows:
+        if ind.kind != "定量" or not isinstance(ind.actual, str):
+            continue
+        iv = parse_quantity(ind.actual, epsilon=eps)
+        if iv is None or iv.is_point:
+            continue
+        cell = _ind_cell(ctx, ind, "实际完成值")
+        interval = _fuzzy_note(iv, ctx.lang)
+        target = parse_quantity(ind.target, epsilon=eps)
+        if target is None:
+            yield ctx.finding("fuzzy_no_target", sheet, cell, ind.actual, name=ind.level3, value=ind.actual,
+                              interval=interval)
+            continue
+        verdict = compare(iv, ind.direction or "≥", target)
+        shown = _VERDICT[verdict][1 if ctx.lang == "en" else 0]
+        if verdict != "met" and not ind.reason.strip():
+            shown += "; no reason (偏差原因) given" if ctx.lang == "en" else "，且未填写偏差原因"
+        yield ctx.finding(
+            "fuzzy", sheet, cell, ind.actual, name=ind.level3, value=ind.actual, interval=interval,
+            direction=ind.direction or "≥", target=_target_text(ind.target),
+            verdict=shown, bound=fmt_number(iv.bound_for(ind.direction or "≥")),
+        )
+
+
+def _target_text(v: object) -> str:
+    if is_number(v):
+        from evaltool.formula.coerce import number_to_text
+
+        return number_to_text(float(v))  # type: ignore[arg-type]
+    return str(v)
+
+
+@builtin("NUM-2", "info", "中文数字与文本数值", "Chinese numerals and numbers typed as text", messages={
+    "point": ("指标“{name}”的实际完成值“{value}”按 {number} 计", "indicator {name!r}: actual {value!r} read as {number}"),
+})
+def chinese_numerals(ctx: Ctx) -> Iterator[Finding]:
+    sheet = _sheet(ctx, "Indicators", "绩效指标")
+    for ind in ctx.ev.indicator_rows:
+        if ind.kind != "定量" or not isinstance(ind.actual, str):
+            continue
+        iv = parse_quantity(ind.actual)
+        if iv is not None and iv.is_point:
+                yield ctx.finding("point", sheet, _ind_cell(ctx, ind, "实际完成值"), ind.actual, name=ind.level3,
+                              value=ind.actual, number=fmt_number(iv.low))
+
+
+@builtin("TGT-1M", "error", "目标值可计量", "measurable targets", messages={
+    "target": ("定量指标“{name}”的年度目标值“{value}”不可计量（应为数值、区间 a~b 或 ≥/≤ 数值）",
+               "quantitative indicator {name!r}: target {value!r} is not measurable (number, a~b or ≥/≤ number)"),
+    "range": ("指标“{name}”的指标方向为“区间”，年度目标值应写成 a~b，现为“{value}”",
+              "indicator {name!r}: direction 区间 needs a target written a~b, found {value!r}"),
+})
+def measurable_targets(ctx: Ctx) -> Iterator[Finding]:
+    sheet = _sheet(ctx, "Indicators", "绩效指标")
+    for ind in ctx.ev.indicator_rows:
+        if ind.kind != "定量" or _blank(ind.target):
+            continue
+        iv = parse_quantity(ind.target)
+        cell = _ind_cell(ctx, ind, "年度目标值")
+        if iv is None:
+            yield ctx.finding("target", sheet, cell, ind.target, name=ind.level3, value=ind.target)
+        elif ind.direction == "区间" and iv.is_point:
+            yield ctx.finding("range", sheet, cell, ind.target, name=ind.level3, value=ind.target)

@@ -1,0 +1,152 @@
+"""Built-in unit sanity checks: UNIT-1 (元 vs 万元, > 2 decimals) and UNIT-2 (percent encoding).
+
+Why: the template is in 元 to the fen, but fillers copy figures from 万元 tables — the
+Xicheng report itself says its 18 evaluated projects involve "604.91元" against an
+18,902,744.60 元 budget, i.e. almost certainly 604.91 万元. Magnitude is a heuristic, so these
+are warnings a filler may explain (出错说明). Which amounts must be a sizeable part of which
+reference is data (``PARTS``), and which pairs hold the same quantity (``SAME``).
+
+Example::
+
+    list(BUILTINS["UNIT-1"].run(ctx))   # [Finding(rule='UNIT-1', cell='B21', message='…疑似以万元填报…')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from evaltool.formula.memory import cell_name
+from evaltool.model import Finding
+from evaltool.rules.builtin.base import Ctx, builtin, is_number, num
+from evaltool.rules.builtin.types import _label
+from evaltool.rules.fields import MONEY_COLUMNS, MONEY_NAMES, SHARE_NAMES
+from evaltool.rules.messages import format_value
+
+#: (amount, reference, minimum plausible share): an amount that is a part of a reference.
+#: Below the share, and fitting the reference once read as 万元, it is likely in 万元.
+PARTS: tuple[tuple[str, str, float], ...] = (
+    ("projects_evaluated_amount", "budget_initial", 0.001),
+    ("project_spend_total", "final_expenditure", 0.001),
+    ("key_project_spend", "final_expenditure", 0.001),
+)
+#: Pairs that state the same quantity (name, table column summed); a ratio near 10⁴ means
+#: one of them is in 万元.
+SAME: tuple[tuple[str, str, str], ...] = (
+    ("project_spend_total", "Projects", "全年执行数"),
+)
+WAN = 10_000.0
+_RATIO_TOL = 0.005
+
+
+def _money(ctx: Ctx, value: float) -> str:
+    return format_value(value, "money")
+
+
+@builtin("UNIT-1", "warning", "金额单位（元/万元）", "money units (元 vs 万元)", explain=True, messages={
+    "small": ("{label} {value} 元，仅为{ref_label} {ref} 元的 {share}，疑似以万元填报（按万元折合 {scaled} 元）",
+              "{label} is {value} 元, only {share} of {ref_label} {ref} 元 — likely entered in 万元 "
+              "(as 万元: {scaled} 元)"),
+    "pair": ("{label} {value} 元 与 {other_label} 合计 {other} 元 相差约 1 万倍，其中之一疑似以万元填报",
+             "{label} {value} 元 and the sum of {other_label} {other} 元 differ by about 10,000×: "
+             "one of them is likely in 万元"),
+    "decimals": ("{label} {value} 超过两位小数，元金额应精确到分（是否以万元填报？）",
+                 "{label} {value} has more than 2 decimals; amounts in 元 are to the fen (entered in 万元?)"),
+})
+def money_units(ctx: Ctx) -> Iterator[Finding]:
+    for name, ref_name, min_share in PARTS:
+        x, ref = num(ctx.scalar(name)), num(ctx.scalar(ref_name))
+        if x is None or ref is None or x <= 0 or ref <= 0:
+            continue
+        if x < ref * min_share and x * WAN <= ref * 1.05:
+            sheet, cell = ctx.where(name)
+            yield ctx.finding("small", sheet, cell, ctx.scalar(name), label=_label(ctx, name), value=_money(ctx, x),
+                              ref_label=_label(ctx, ref_name), ref=_money(ctx, ref),
+                              share=_share(x / ref), scaled=_money(ctx, x * WAN))
+    for name, table, column in SAME:
+        x = num(ctx.scalar(name))
+        t = ctx.ev.tables.get(table)
+        if x is None or x <= 0 or t is None or column not in t.headers:
+            continue
+        c = t.first_col + t.headers.index(column)
+        parts = [num(ctx.r.raw(t.sheet, t.first_data_row + i, c)) for i in range(t.n_rows)]
+        total = sum(p for p in parts if p is not None)
+        if total <= 0:
+            continue
+        ratio = x / total
+        if any(abs(ratio / k - 1) <= _RATIO_TOL for k in (WAN, 1 / WAN)):
+            sheet, cell = ctx.where(name)
+            yield ctx.finding("pair", sheet, cell, ctx.scalar(name), label=_label(ctx, name), value=_money(ctx, x),
+                              other_label=f"{t.sheet}“{column}”", other=_money(ctx, total))
+    for name in MONEY_NAMES:
+        v = ctx.scalar(name)
+        if is_number(v) and _decimals(v) > 2:
+            sheet, cell = ctx.where(name)
+            yield ctx.finding("decimals", sheet, cell, v, label=_label(ctx, name), value=_plain(v))
+    for table, columns in MONEY_COLUMNS.items():
+        t = ctx.ev.tables.get(table)
+        if t is None:
+            continue
+        for column in columns:
+            if column not in t.headers:
+                continue
+            c = t.first_col + t.headers.index(column)
+            for i in range(t.n_rows):
+                row = t.first_data_row + i
+                v = _grid(ctx, t.sheet, row, c)
+                if is_number(v) and _decimals(v) > 2:
+                    yield ctx.finding("decimals", t.sheet, cell_name(row, c), v,
+                                      label=f"{t.sheet}第 {row} 行“{column}”", value=_plain(v))
+
+
+def _share(x: float) -> str:
+    """A small share readably: 0.0032% rather than 0.00%."""
+    pct = x * 100
+    return (f"{pct:.2f}" if pct >= 0.01 else f"{pct:.2g}") + "%"
+
+
+def _grid(ctx: Ctx, sheet: str, row: int, col: int) -> object:
+    grid = ctx.ev.grids.get(sheet, ())
+    if row - 1 < len(grid) and col - 1 < len(grid[row - 1]):
+        return grid[row - 1][col - 1]
+    return None
+
+
+def _plain(v: object) -> str:
+    from evaltool.formula.coerce import number_to_text
+
+    return number_to_text(float(v))  # type: ignore[arg-type]
+
+
+def _decimals(v: object) -> int:
+    """Decimal places of a number as a spreadsheet shows it (15 significant digits)."""
+    text = _plain(v)
+    if "E" in text or "." not in text:
+        return 0
+    return len(text.split(".", 1)[1])
+
+
+@builtin("UNIT-2", "warning", "百分比填写方式", "percentage encoding", explain=True, messages={
+    "share": ("{label}为 {value}，疑似按百分数填写（比例应填小数，如 100% 填 1 或 100%）",
+              "{label} is {value}: looks like a percentage number (enter a fraction: 100% is 1 or 100%)"),
+    "indicator": ("指标“{name}”计量单位为百分比，但年度目标值 {target} 与实际完成值 {actual} 的写法不一致"
+                  "（一个是小数，一个是百分数）",
+                  "indicator {name!r} is in percent but target {target} and actual {actual} are encoded "
+                  "differently (fraction vs percentage number)"),
+})
+def percent_encoding(ctx: Ctx) -> Iterator[Finding]:
+    for name in SHARE_NAMES:
+        v = num(ctx.scalar(name))
+        if v is not None and v > 1.5:
+            sheet, cell = ctx.where(name)
+            yield ctx.finding("share", sheet, cell, ctx.scalar(name), label=_label(ctx, name), value=_plain(v))
+    t = ctx.ev.tables.get("Indicators")
+    for ind in ctx.ev.indicator_rows:
+        if ind.kind != "定量" or ind.unit.strip() not in ("%", "％", "百分比"):
+            continue
+        tv, av = num(ind.target), num(ind.actual)
+        if tv is None or av is None:
+            continue
+        if (tv <= 1.5) != (av <= 1.5) and max(tv, av) <= 150:
+            col = t.first_col + t.headers.index("实际完成值") if t is not None and "实际完成值" in t.headers else 10
+            yield ctx.finding("indicator", t.sheet if t is not None else "绩效指标", cell_name(ind.row, col),
+                              ind.actual, name=ind.level3, target=_plain(tv), actual=_plain(av))

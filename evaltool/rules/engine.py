@@ -1,0 +1,223 @@
+"""``check(ev)``: run a workbook's rule sheet and the built-in checks; findings + Checks rows.
+
+Why: one pure function from an :class:`~evaltool.model.Evaluation` to data — findings for
+the CLI/summary, and the rows of the 校验结果 ``Checks`` table (live formulas for rule-sheet
+rules with Python's result as cached text, static rows for built-in checks) for write-back.
+Rules are compiled once per rule set (cached), evaluated per instance with one resolver
+whose context is re-bound per rule and row.
+
+Example::
+
+    out = check(ev, lang="en")
+    [f.as_dict() for f in out.findings if f.severity == "error"]
+    out.checks[0].formula        # '=IF(ABS(SUM(\\'绩效指标\\'!$F$5:$F$40)-100)<=...,"通过",...)'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from evaltool.formula import Value, XLError
+from evaltool.formula.coerce import to_bool
+from evaltool.formula.nodes import CellRef, NameRef, StructRef
+from evaltool.formula.values import ErrorSignal
+from evaltool.model import CheckRow, Evaluation, Finding
+from evaltool.rules.builtin import run_builtins
+from evaltool.rules.catalog import PASS, english_rule_message, msg
+from evaltool.rules.computed import Computed, recompute
+from evaltool.rules.live import RULES_SHEET, formula_for, instance_cell, placeholder_ref
+from evaltool.rules.messages import render_text
+from evaltool.rules.resolver import EvalResolver
+from evaltool.rules.ruleset import CompiledRule, Placeholder, RuleSet, compile_ruleset
+
+__all__ = ["check", "CheckOutcome", "Instance", "evaluate_rules"]
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """Findings (for people) and Checks rows (for the 校验结果 sheet) of one workbook."""
+
+    findings: tuple[Finding, ...]
+    checks: tuple[CheckRow, ...]
+    computed: Computed | None = None
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error" and not f.explained)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning" and not f.explained)
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One evaluation of a rule: ``status`` is pass, fail or error (an error value)."""
+
+    rule: CompiledRule
+    row: int | None
+    status: str
+    value: Value
+    sheet: str
+    cell: str
+    text: str  # Chinese message as the workbook shows it ("通过" when passing)
+    formula: str
+
+
+def _problem(cr: CompiledRule, r: EvalResolver, ev: Evaluation) -> tuple[str, str] | None:
+    if cr.formula is None or cr.problem:
+        return cr.problem or "syntax", cr.detail
+    rule = cr.rule
+    if rule.table and rule.table not in ev.tables:
+        if rule.scope == "逐行" or any(isinstance(n, StructRef) and n.table is None for n in cr.refs):
+            return "unknown_table", rule.table
+    for node in cr.refs:
+        if isinstance(node, NameRef) and not r.has_name(node.name):
+            return "unknown_name", node.name
+        if isinstance(node, StructRef):
+            tname = node.table or rule.table
+            t = ev.tables.get(tname) if tname else None
+            if t is None:
+                return "unknown_table", tname or "?"
+            if node.column is not None and node.column.lower() not in {h.lower() for h in t.headers}:
+                return "unknown_column", f"{t.name}[{node.column}]"
+        if isinstance(node, CellRef):
+            if node.sheet is None and not (rule.table and rule.table in ev.tables):
+                return "unqualified", node.ref
+            if node.sheet is not None and node.sheet not in ev.grids:
+                return "unknown_sheet", node.sheet
+    return None
+
+
+def _outcome(value: Value) -> str:
+    if isinstance(value, XLError):
+        return "error"
+    try:
+        return "pass" if to_bool(value) else "fail"
+    except ErrorSignal:
+        return "error"
+
+
+def evaluate_rules(
+    ev: Evaluation, rs: RuleSet, r: EvalResolver
+) -> tuple[list[Instance], list[tuple[CompiledRule, str, str]]]:
+    """Evaluate every runnable rule instance; also return the rules that cannot run."""
+    tables = ev.tables
+    names = {k.lower(): (loc.sheet, loc.ref) for k, loc in ev.names.items()}
+    known = set(names) | {k.lower() for k in r._overrides}
+    instances: list[Instance] = []
+    problems: list[tuple[CompiledRule, str, str]] = []
+    for cr in rs:
+        bad = _problem(cr, r, ev)
+        if bad is not None:
+            problems.append((cr, *bad))
+            continue
+        assert cr.formula is not None
+        rule = cr.rule
+        sheet = tables[rule.table].sheet if rule.table in tables else None
+        rows: list[int | None] = [None]
+        if rule.scope == "逐行":
+            t = tables[rule.table]
+            rows = [i for i in range(t.n_rows) if not r.row_is_blank(t, i)]
+        for row in rows:
+            r.bind(table=rule.table if row is not None else None, row=row or 0, tol=rule.tolerance, sheet=sheet)
+            value = cr.formula.evaluate(r)
+            status = _outcome(value)
+            isheet, icell = instance_cell(cr, tables, names, row)
+            if status == "pass":
+                text = PASS
+            else:
+                text, err = render_text(rule.message or rule.id, cr.placeholders,
+                                        lambda ph, cr=cr, row=row: _lookup(cr, ph, r, tables, known, row))
+                if status == "error":
+                    text = value.code if isinstance(value, XLError) else "#VALUE!"
+                elif err is not None:
+                    text = err.code
+            instances.append(Instance(cr, row, status, value, isheet, icell, text,
+                                      formula_for(cr, tables, known, row)))
+    return instances, problems
+
+
+def _lookup(
+    cr: CompiledRule, ph: Placeholder, r: EvalResolver, tables: dict, known: set[str], row: int | None
+) -> tuple[Value, str] | None:
+    got = placeholder_ref(cr, ph, tables, known, row)
+    if got is None:
+        return None
+    try:
+        value = r.this_row(cr.rule.table, ph.key) if ph.row else r.name(ph.key)
+    except KeyError:
+        return None
+    if not isinstance(value, (str, float, bool, XLError)) and value is not None:
+        from evaltool.formula.coerce import scalar
+
+        value = scalar(value)  # type: ignore[arg-type]
+    return value, got[1]
+
+
+def _message(inst: Instance, r: EvalResolver, ev: Evaluation, lang: str) -> str:
+    rule = inst.rule.rule
+    base = rule.message or rule.id
+    text = inst.text
+    if lang == "en":
+        en = english_rule_message(rule.id, rule.message)
+        if en is not None:
+            from evaltool.rules.ruleset import _placeholders
+
+            names = {k.lower() for k in ev.names} | {k.lower() for k in r._overrides}
+            text, _ = render_text(en, _placeholders(en), lambda ph: _lookup(
+                inst.rule, ph, r.bind(table=rule.table if inst.row is not None else None, row=inst.row or 0,
+                                      tol=rule.tolerance), ev.tables, names, inst.row))
+            base = en
+    if inst.status == "error":
+        return msg("rule_error", lang, message=base, id=rule.id, code=inst.text)
+    return text
+
+
+def _value(inst: Instance, r: EvalResolver) -> object:
+    from evaltool.formula.memory import parse_a1
+
+    if ":" in inst.cell or inst.sheet not in r.ev.grids:
+        return None
+    row, col, _, _ = parse_a1(inst.cell)
+    return r.raw(inst.sheet, row, col)
+
+
+def check(ev: Evaluation, *, lang: str = "zh", ruleset: RuleSet | None = None) -> CheckOutcome:
+    """Validate ``ev`` against its rule sheet (or ``ruleset``) and the built-in checks."""
+    rs = ruleset if ruleset is not None else compile_ruleset(ev.rules)
+    comp = recompute(ev)
+    r = EvalResolver(ev, comp.names, comp.columns)
+    instances, problems = evaluate_rules(ev, rs, r)
+    findings: list[Finding] = []
+    checks: list[CheckRow] = []
+    rules_t = ev.tables.get("Rules")
+    expr_col = "D"
+    if rules_t is not None and "表达式" in rules_t.headers:
+        from evaltool.formula.memory import column_letters
+
+        expr_col = column_letters(rules_t.first_col + rules_t.headers.index("表达式"))
+    for cr, code, detail in problems:
+        cell = f"{expr_col}{cr.rule.row}"
+        zh = msg(f"rule_{code}", "zh", id=cr.rule.id, detail=detail, pos=cr.position or 0)
+        text = msg(f"rule_{code}", lang, id=cr.rule.id, detail=detail, pos=cr.position or 0)
+        findings.append(Finding(cr.rule.id, "error", RULES_SHEET, cell, text, cr.rule.expression,
+                                ev.path, "rule"))
+        checks.append(CheckRow(cr.rule.id, "规则表", "error", RULES_SHEET, cell, None, zh, zh,
+                               ev.explanations.get((cr.rule.id, RULES_SHEET, cell), "")))
+    for inst in instances:
+        rule = inst.rule.rule
+        explanation = ev.explanations.get((rule.id, inst.sheet, inst.cell), "")
+        checks.append(CheckRow(rule.id, "规则表", rule.severity, inst.sheet, inst.cell, inst.formula,
+                               inst.text, rule.message, explanation))
+        if inst.status == "pass":
+            continue
+        explained = bool(rule.explain_required and explanation.strip() and inst.status == "fail")
+        findings.append(Finding(rule.id, rule.severity, inst.sheet, inst.cell, _message(inst, r, ev, lang),
+                                _value(inst, r), ev.path, "rule", explained))
+    r.bind()
+    b_findings, b_checks = run_builtins(ev, r, comp, lang)
+    findings.extend(b_findings)
+    checks.extend(b_checks)
+    findings = [replace(f, file=f.file or ev.path) for f in findings]
+    return CheckOutcome(tuple(findings), tuple(checks), comp)
