@@ -48,6 +48,15 @@ def test_template_and_other_ooxml() -> None:
         ct.encode(), b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml")})
     assert sniff(xltx) is Kind.XLTX
     assert sniff(docx) is Kind.OTHER_OOXML
+    docm = hostile._rewrite(docx, replace={"[Content_Types].xml": types.replace(
+        ct.encode(), b"application/vnd.ms-word.document.macroEnabled.main+xml")},
+        add={"word/vbaProject.bin": b"x"})
+    assert sniff(docm) is Kind.OTHER_OOXML  # a Word macro document is not a workbook
+    xlsb = hostile._rewrite(wb, replace={"[Content_Types].xml": types.replace(
+        ct.encode(), b"application/vnd.ms-excel.sheet.binary.macroEnabled.main")})
+    assert sniff(xlsb) is Kind.OTHER_OOXML
+    xlsx_vba = hostile._rewrite(wb, add={"xl/vbaProject.bin": b"x"})
+    assert sniff(xlsx_vba) is Kind.XLSM  # a VBA project smuggled into a .xlsx content type
 
 
 def test_zip_without_content_types_is_plain_zip(files: dict[str, Path]) -> None:

@@ -44,8 +44,12 @@ class Kind(str, Enum):
 
 _SHEET_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
 _TEMPLATE_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml"
-_VBA_CT = "application/vnd.ms-office.vbaProject"
-
+# macro-enabled workbook, template and add-in (XML); the .xlsb "binary.macroEnabled" is not XML
+_MACRO_MAINS = frozenset({
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    "application/vnd.ms-excel.template.macroEnabled.main+xml",
+    "application/vnd.ms-excel.addin.macroEnabled.main+xml",
+})
 
 def _content_types(zf: zipfile.ZipFile) -> dict[str, str] | None:
     """PartName → ContentType from ``[Content_Types].xml`` (Defaults keyed as ``*.ext``)."""
@@ -80,12 +84,12 @@ def _sniff_zip(data: bytes) -> Kind:
         if types is None:
             return Kind.XLSX if "xl/workbook.xml" in names else Kind.ZIP
         values = set(types.values())
-        if "xl/vbaproject.bin" in names or _VBA_CT in values or any("macroEnabled" in v for v in values):
+        if values & _MACRO_MAINS:
             return Kind.XLSM
         if _SHEET_MAIN in values:
-            return Kind.XLSX
+            return Kind.XLSM if "xl/vbaproject.bin" in names else Kind.XLSX
         if _TEMPLATE_MAIN in values:
-            return Kind.XLTX
+            return Kind.XLSM if "xl/vbaproject.bin" in names else Kind.XLTX
         return Kind.OTHER_OOXML
 
 

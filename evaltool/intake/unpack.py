@@ -163,7 +163,7 @@ def _refusal(data: bytes, kind: Kind) -> Rejection:
     if kind is Kind.CORRUPT:
         return Rejection.of("corrupt", "zip/OLE")
     if kind is Kind.OTHER_OOXML:
-        return Rejection.of("not-a-workbook", "Word/PowerPoint/Office")
+        return Rejection.of("not-a-workbook", "Word/PowerPoint/.xlsb")
     label = describe_other(data)
     return Rejection.of("unsupported-archive" if label in ARCHIVE_LABELS else "not-a-workbook", label)
 
