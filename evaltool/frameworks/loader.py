@@ -201,10 +201,19 @@ def load_framework(framework_id: str, *, strict: bool = False) -> Framework:
     known = list_frameworks()
     if framework_id not in known:
         raise FrameworkError(f"未知评价框架 {framework_id!r}，可用：{', '.join(known)} / unknown framework")
-    data = _read(HERE / f"{framework_id}.yaml")
+    return framework_from_data(_read(HERE / f"{framework_id}.yaml"), framework_id, strict=strict)
+
+
+def framework_from_data(data: Any, framework_id: str, *, strict: bool = False) -> Framework:
+    """Validate an already-parsed framework document (the YAML as Python data)."""
+    if not isinstance(data, dict):
+        raise FrameworkError(f"{framework_id}.yaml: 内容须为映射 / the document must be a mapping")
     extra = set(data) - FRAMEWORK_KEYS
     if extra:
         raise FrameworkError(f"{framework_id}.yaml: 未知字段 {sorted(extra)} / unknown keys")
+    for key in ("id", "name", "levels", "methods"):
+        if key not in data:
+            raise FrameworkError(f"{framework_id}.yaml: 缺少字段 {key} / missing key {key!r}")
     if data.get("id") != framework_id:
         raise FrameworkError(f"{framework_id}.yaml: id 与文件名不符 / id does not match the file name")
     rates = load_rates()
@@ -213,8 +222,11 @@ def load_framework(framework_id: str, *, strict: bool = False) -> Framework:
         "three_public_current", "three_public_prior", "staff_actual", "staff_authorized",
         "key_project_spend", "project_spend_total", "projects_evaluated_count",
         "projects_evaluated_share", "projects_evaluated_amount"}
-    methods = _methods(data["methods"], framework_id, names)
-    levels, inds = _levels(data, framework_id, methods)
+    try:
+        methods = _methods(data["methods"], framework_id, names)
+        levels, inds = _levels(data, framework_id, methods)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise FrameworkError(f"{framework_id}.yaml: 方法或指标缺少字段 {exc} / malformed method or indicator") from exc
     total = sum((lv.weight for lv in levels), Decimal(0))
     if total != 100:
         raise FrameworkError(f"{framework_id}.yaml: 一级分值合计 {total} ≠ 100 / level weights must sum to 100")

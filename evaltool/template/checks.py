@@ -1,7 +1,7 @@
 """The 校验结果 sheet: the ``Checks`` table, one row per sheet rule (static “未计算” for now).
 
 Why: departments see every check in the workbook itself. Live per-rule formulas come from
-the validation engine (``evaltool.rules.live.template_checks(rules)`` returning
+the validation engine (``evaltool.rules.live.template_checks(rules, tables, names)`` returning
 :class:`evaltool.model.CheckRow` values) when it is importable; otherwise each rule gets a
 static 结果 “未计算” that evaltool replaces on its first run. ``出错说明`` is the filler's.
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 from evaltool.model import CheckRow, Rule
 from evaltool.template import contract as C
 from evaltool.template.context import Ctx
+from evaltool.template.layout import table_layout
 from evaltool.template.sheetutil import finish_sheet
 
 SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -27,15 +28,25 @@ def default_checks(rules: tuple[Rule, ...]) -> list[CheckRow]:
                      result=C.STATUS_NOT_CALCULATED, message=r.message) for r in rules]
 
 
-def template_checks(rules: tuple[Rule, ...]) -> list[CheckRow]:
+def _names(ctx: Ctx) -> dict[str, tuple[str, str]]:
+    """Defined names so far as name -> (sheet, A1 ref without $)."""
+    out = {}
+    for name, target in ctx.names.items():
+        sheet, _, ref = target.lstrip("=").rpartition("!")
+        out[name] = (sheet.strip("'"), ref.replace("$", ""))
+    return out
+
+
+def template_checks(ctx: Ctx) -> list[CheckRow]:
+    """Live rows from the validation engine when available, else static “未计算” rows."""
     try:
-        from evaltool.rules.live import template_checks as live  # type: ignore[import-not-found]
+        from evaltool.rules.live import template_checks as live
     except ImportError:
-        return default_checks(rules)
+        return default_checks(ctx.rules)
     try:
-        return list(live(rules))
+        return list(live(ctx.rules, table_layout(ctx), _names(ctx)))
     except (TypeError, ValueError, KeyError, NotImplementedError, AttributeError):
-        return default_checks(rules)
+        return default_checks(ctx.rules)
 
 
 def write_checks(ctx: Ctx) -> None:
@@ -45,7 +56,7 @@ def write_checks(ctx: Ctx) -> None:
     ws.write_string(0, 0, "校验结果", st.title)
     ws.merge_range(1, 0, 1, len(hdr) - 1,
                    "由 evaltool 生成。未通过的“需说明”规则，请在“出错说明”列填写原因；其余列勿改。", st.hint)
-    rows = template_checks(ctx.rules)
+    rows = template_checks(ctx)
     h = C.TABLE_HEADER_ROWS["Checks"] - 1
     ws.add_table(h, 0, h + max(1, len(rows)), len(hdr) - 1, {
         "name": "Checks", "autofilter": True, "style": "Table Style Light 9",
