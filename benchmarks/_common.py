@@ -6,11 +6,18 @@ in the same run on the same files, so the numbers mean something on any machine.
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import platform
 import resource
 import statistics
+import subprocess
+import sys
 import time
 import zipfile
 from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -57,3 +64,46 @@ def floor_all(paths: Sequence[Path]) -> int:
 
 def fmt_row(cells: Sequence[object], widths: Sequence[int]) -> str:
     return "  ".join(str(c).rjust(w) if i else str(c).ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+
+
+# -- added for the harnesses (bench_intake / bench_button) -------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_child(args: Sequence[str], *, timeout: float | None = None) -> dict[str, object]:
+    """Run ``python -m benchmarks.pipelines <args>`` in a fresh interpreter; its JSON line.
+
+    The dict also carries ``wall_s`` (parent-side, interpreter start-up included). A child that
+    fails raises RuntimeError with its stderr, so a broken pipeline is never reported as fast.
+    """
+    cmd = [sys.executable, "-m", "benchmarks.pipelines", *args]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
+    wall = time.perf_counter() - t0
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        raise RuntimeError(f"{' '.join(args[:1])} failed (rc={proc.returncode}):\n{proc.stderr[-3000:]}")
+    out: dict[str, object] = json.loads(lines[-1])
+    out["wall_s"] = wall
+    return out
+
+
+def machine() -> dict[str, str]:
+    """nproc, CPU model, Python version, date: the header every result table carries."""
+    model = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return {"nproc": str(os.cpu_count()), "cpu": model, "python": platform.python_version(),
+            "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def ratio(a: float, b: float) -> float:
+    return a / b if b else float("nan")
