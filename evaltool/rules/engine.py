@@ -175,12 +175,19 @@ def _message(inst: Instance, r: EvalResolver, ev: Evaluation, lang: str) -> str:
 
 
 def _value(inst: Instance, r: EvalResolver) -> object:
+    """The offending cell's value: recomputed for evaltool's own cells, else as read
+    (Decimal/str/...); None for ranges."""
     from evaltool.formula.memory import parse_a1
 
-    if ":" in inst.cell or inst.sheet not in r.ev.grids:
+    grid = r.ev.grids.get(inst.sheet)
+    if grid is None or ":" in inst.cell:
         return None
     row, col, _, _ = parse_a1(inst.cell)
-    return r.raw(inst.sheet, row, col)
+    if r.is_override(inst.sheet, row, col):
+        return r.raw(inst.sheet, row, col)
+    if row - 1 < len(grid) and col - 1 < len(grid[row - 1]):
+        return grid[row - 1][col - 1]
+    return None
 
 
 def check(ev: Evaluation, *, lang: str = "zh", ruleset: RuleSet | None = None) -> CheckOutcome:

@@ -121,6 +121,10 @@ class EvalResolver:
                 return to_value(line[col - 1])
         return None
 
+    def is_override(self, sheet: str, row: int, col: int) -> bool:
+        """True when (row, col) of ``sheet`` holds a value evaltool recomputed."""
+        return (sheet.lower(), row, col) in self._cells
+
     def column_index(self, t: TableInfo, column: str) -> int:
         """1-based sheet column of ``column`` in table ``t`` (case-insensitive)."""
         low = column.lower()

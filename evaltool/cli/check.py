@@ -1,0 +1,159 @@
+"""``evaltool check PATH...``: validate returned workbooks against their rule sheets.
+
+Why: before scoring (or before accepting a submission) a finance officer wants the list of
+problems: figures that do not add up, text where numbers belong, fuzzy actuals, 万元 typed
+into a 元 template. Nothing is written. PATH may be files or folders (searched for
+``.xlsx``/``.xlsm``). Output is a readable table per file, or JSON for machines.
+
+Exit codes: 0 no error-level finding in any file; 1 at least one (an unreadable or
+non-template file counts as an error naming the file); 2 usage errors (bad option,
+nonexistent path, nothing to check).
+
+Example::
+
+    evaltool check returns/ --format json --lang en
+    evaltool check 西城妇联.xlsx
+"""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from evaltool.cli import app
+from evaltool.i18n import text
+
+MSG = {
+    "title": ("校验结果：{name}", "Checks: {name}"),
+    "severity": ("级别", "Severity"),
+    "rule": ("规则", "Rule"),
+    "sheet": ("工作表", "Sheet"),
+    "cell": ("单元格", "Cell"),
+    "message": ("提示信息", "Message"),
+    "clean": ("{name}：未发现问题", "{name}: no problems found"),
+    "counts": ("错误 {errors} 项，警告 {warnings} 项，提示 {infos} 项{explained}",
+               "{errors} errors, {warnings} warnings, {infos} notes{explained}"),
+    "explained": ("（另有 {n} 项已说明）", " ({n} more explained)"),
+    "score": ("计算总分 {total}，评价等级 {grade}；自评等级 {self_grade}",
+              "computed total {total}, grade {grade}; self-reported {self_grade}"),
+    "missing": ("路径不存在：{path}", "path does not exist: {path}"),
+    "none": ("没有找到要校验的工作簿（.xlsx/.xlsm）：{path}", "no workbooks (.xlsx/.xlsm) to check in: {path}"),
+    "unreadable": ("无法作为评价模板读取：{error}", "cannot be read as an evaltool template: {error}"),
+    "all": ("共 {files} 个文件：{bad} 个有错误", "{files} files: {bad} with errors"),
+}
+SEVERITY = {"error": ("错误", "error"), "warning": ("警告", "warning"), "info": ("提示", "info")}
+STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+SUFFIXES = (".xlsx", ".xlsm")
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+def collect(paths: list[Path]) -> list[Path]:
+    """Files as given, plus workbooks found under folders (sorted, no Office lock files)."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
+                              and not f.name.startswith(("~$", "."))))
+        else:
+            out.append(p)
+    return out
+
+
+def check_file(path: Path, lang: str) -> dict[str, Any]:
+    """One file's JSON-ready report: path, status, findings, computed total/grade."""
+    from evaltool.model import Finding, TemplateError
+    from evaltool.reader import load
+    from evaltool.rules import check
+
+    try:
+        ev = load(path)
+    except TemplateError as exc:
+        f = Finding("FILE-1", "error", "", "", text(MSG, "unreadable", lang, error=exc.message), None,
+                    str(path), "intake")
+        return {"path": str(path), "status": "unreadable", "findings": [f.as_dict()], "total": None,
+                "grade": None, "self_grade": None}
+    out = check(ev, lang=lang)
+    errors = out.errors
+    status = "errors" if errors else "warnings" if out.warnings else "ok"
+    comp = out.computed
+    return {
+        "path": str(path),
+        "status": status,
+        "findings": [f.as_dict() for f in out.findings],
+        "total": comp.total if comp else None,
+        "grade": comp.grade if comp else None,
+        "self_grade": ev.unit.self_grade or None,
+    }
+
+
+def _print(console: Console, report: dict[str, Any], lang: str) -> None:
+    name = report["path"]
+    findings = report["findings"]
+    shown = [f for f in findings if not f["explained"]]
+    li = 1 if lang == "en" else 0
+    if shown:
+        t = Table(title=text(MSG, "title", lang, name=name), show_lines=False, expand=True)
+        for col, kw in (("severity", {"no_wrap": True}), ("rule", {"no_wrap": True}),
+                        ("sheet", {"no_wrap": True}), ("cell", {"no_wrap": True}), ("message", {"ratio": 1, "overflow": "fold"})):
+            t.add_column(text(MSG, col, lang), **kw)
+        order = {"error": 0, "warning": 1, "info": 2}
+        for f in sorted(shown, key=lambda f: order.get(f["severity"], 3)):
+            sev = f["severity"]
+            t.add_row(f"[{STYLE.get(sev, '')}]{SEVERITY.get(sev, (sev, sev))[li]}[/]", f["rule"], f["sheet"],
+                      f["cell"], f["message"])
+        console.print(t)
+    else:
+        console.print(text(MSG, "clean", lang, name=name))
+    counts = {s: sum(1 for f in shown if f["severity"] == s) for s in ("error", "warning", "info")}
+    n_explained = len(findings) - len(shown)
+    console.print(text(MSG, "counts", lang, errors=counts["error"], warnings=counts["warning"],
+                       infos=counts["info"],
+                       explained=text(MSG, "explained", lang, n=n_explained) if n_explained else ""))
+    if report.get("total") is not None:
+        console.print(text(MSG, "score", lang, total=f"{report['total']:.2f}", grade=report.get("grade") or "—",
+                           self_grade=report.get("self_grade") or "—"))
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path], typer.Argument(help="工作簿文件或文件夹 / workbook files or folders")],
+    fmt: Annotated[Format, typer.Option("--format", help="text | json")] = Format.text,
+    lang: Annotated[Lang, typer.Option("--lang", help="zh | en")] = Lang.zh,
+) -> None:
+    """校验工作簿（规则表与内置检查），不修改文件 / Validate workbooks; nothing is written."""
+    lg = lang.value
+    err = Console(stderr=True)
+    for p in paths:
+        if not p.exists():
+            err.print(text(MSG, "missing", lg, path=p))
+            raise typer.Exit(2)
+    files = collect(paths)
+    if not files:
+        err.print(text(MSG, "none", lg, path=", ".join(map(str, paths))))
+        raise typer.Exit(2)
+    reports = [check_file(f, lg) for f in files]
+    bad = sum(1 for r in reports if any(f["severity"] == "error" and not f["explained"] for f in r["findings"]))
+    if fmt is Format.json:
+        typer.echo(json.dumps({"files": reports, "errors": bad}, ensure_ascii=False, indent=2, default=str))
+    else:
+        console = Console()
+        for r in reports:
+            _print(console, r, lg)
+        if len(reports) > 1:
+            console.print(text(MSG, "all", lg, files=len(reports), bad=bad))
+    raise typer.Exit(1 if bad else 0)
