@@ -59,7 +59,7 @@ def test_parse_refers_to() -> None:
 def test_read_side(xlsx: Path) -> None:
     fake = FakeBook.from_xlsx(xlsx)
     book = XlBook(fake)
-    assert book.label == "small.xlsx"
+    assert book.label == str(xlsx)  # Book.fullname
     assert book.sheet_names() == ["封面", "绩效 指标"]
     assert book.defined_names() == {
         "unit_name": Location("封面", "B3"),
@@ -79,7 +79,7 @@ def test_read_side(xlsx: Path) -> None:
     assert fake.app.calls["range.value.get"] == before + 1  # one read for the whole sheet
     assert len(grid) == 12 and all(len(r) == 2 for r in grid)
     assert grid[2] == ["单位名称", "西城区财政局"]
-    assert grid[4][1] == 2024 and isinstance(grid[4][1], int)
+    assert grid[4][1] == 2024.0 and isinstance(grid[4][1], float)  # Excel numbers are doubles
     assert grid[10][1] == 4046  # a formula reads as its value
     assert grid[11][1] == "#DIV/0!"  # errors as text, not None
     assert grid[0] == [None, None]

@@ -7,7 +7,7 @@ this adapter reads one block per sheet and writes whole rectangular ranges, neve
 cell. Only the xlwings calls listed below are used; ``tests/support/fake_xlwings.py``
 implements exactly these (with citations of xlwings 0.37.8 ``main.py``):
 
-- read: ``book.name``, ``book.sheets`` (iterate / ``[name]``), ``sheet.name``,
+- read: ``book.fullname`` / ``book.name``, ``book.sheets`` (iterate / ``[name]``), ``sheet.name``,
   ``book.names`` → ``Name.name`` / ``Name.refers_to``, ``sheet.tables`` → ``Table.name`` /
   ``.range`` / ``.header_row_range`` / ``.data_body_range``, ``sheet.used_range.last_cell``,
   ``sheet.range((1, 1), (row, col)).options(ndim=2, err_to_str=True).value``;
@@ -76,7 +76,7 @@ def excel_cell(value: object) -> object:
         text: str = value.text  # type: ignore[attr-defined]
         return text if text.startswith("=") else "=" + text
     if isinstance(value, str):
-        return "'" + value if value else None
+        return "'" + value  # "" -> "'": an empty *text* cell, as the file writer stores it
     if isinstance(value, Decimal):
         return float(value)
     if value is None or isinstance(value, (bool, int, float, datetime, date)):
@@ -147,10 +147,25 @@ def blocks(cells: Mapping[CellKey, object]) -> list[Block]:
 
 
 def _plain(value: Any) -> CellValue:
-    """Excel value -> model cell value: integral floats become int (Excel has only doubles)."""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return int(value)
-    return value
+    """Excel value -> grid value: numbers stay float (as xlwings and calamine return them),
+    the empty text of a formula like ``=IF(…,"",…)`` is blank (None), like FileBook."""
+    return None if value == "" else value
+
+
+def _header(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _trim(grid: list[list[CellValue]]) -> list[list[CellValue]]:
+    """Drop trailing blank rows and columns (Excel's used range counts formatted cells)."""
+    while grid and all(v is None for v in grid[-1]):
+        grid.pop()
+    width = max((i + 1 for row in grid for i, v in enumerate(row) if v is not None), default=0)
+    return [row[:width] for row in grid]
 
 
 class XlBook:
@@ -158,7 +173,7 @@ class XlBook:
 
     def __init__(self, book: Any) -> None:
         self.book = book
-        self.label: str = str(getattr(book, "name", "") or "")
+        self.label: str = str(book.fullname or book.name)  # path as in findings; "Book1" if unsaved
         self._tables: dict[str, tuple[Any, Any]] | None = None  # name -> (sheet, table)
 
     # ---- read side -------------------------------------------------------------------
@@ -191,7 +206,7 @@ class XlBook:
             heads: tuple[str, ...] = ()
             if header is not None:
                 raw = header.options(ndim=2).value[0]
-                heads = tuple("" if h is None else str(_plain(h)) for h in raw)
+                heads = tuple(_header(h) for h in raw)
             body = table.data_body_range
             n_rows = body.shape[0] if body is not None else 0
             out[name] = TableInfo(
@@ -206,12 +221,12 @@ class XlBook:
         return out
 
     def sheet_values(self, sheet: str) -> list[list[CellValue]]:
-        """The A1-anchored grid up to the used range's last cell, read in one call."""
+        """The A1-anchored grid up to the last non-blank row/column, read in one call."""
         sh = self.book.sheets[sheet]
         last = sh.used_range.last_cell
         rng = sh.range((1, 1), (last.row, last.column))
         grid = rng.options(ndim=2, err_to_str=True).value
-        return [[_plain(v) for v in row] for row in grid]
+        return _trim([[_plain(v) for v in row] for row in grid])
 
     # ---- write side ------------------------------------------------------------------
     def apply(self, plan: WritePlan) -> None:
