@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_summary_sample import HYPER, make_returns
+from test_summary_sample import HYPER, shared_returns
 
 from evaltool import api
 from evaltool.model import TemplateError
@@ -15,7 +15,7 @@ from evaltool.model import TemplateError
 
 @pytest.fixture(scope="module")
 def returns(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_returns(tmp_path_factory.mktemp("api") / "returns")
+    return shared_returns(tmp_path_factory)
 
 
 def test_summarize_one_row_per_workbook(returns: Path) -> None:
@@ -24,7 +24,8 @@ def test_summarize_one_row_per_workbook(returns: Path) -> None:
     assert list(df.columns[:3]) == ["单位名称", "年度", "评价框架"]
     assert list(df.columns[-8:]) == ["总分", "等级", "预决算差异率", "预算执行率", "错误数", "警告数", "状态",
                                      "来源文件"]
-    assert {"决策", "过程", "产出", "效益"} <= set(df.columns)  # dept-overall's 一级指标
+    assert {"预算管理", "产出", "效果"} <= set(df.columns)  # dept-overall's 一级指标
+    assert "预算执行率（一级指标）" in df.columns  # project-self's 一级 named like the rate column
     scored = df[df["状态"].isin(["通过", "有错误"])]
     assert list(scored["总分"]) == sorted(scored["总分"], reverse=True)
     broken = df[df["来源文件"].str.endswith("broken.xlsx")].iloc[0]

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from evaltool.model import Evaluation, Result
 from evaltool.summary.collect import collect
 from evaltool.summary.digest import Digest, indicator_cells
-from evaltool.summary.labels import label, status_label
+from evaltool.summary.labels import label, level1_headers, status_label
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -59,10 +59,11 @@ def units_frame(digests: Iterable[Digest], *, lang: str = "zh") -> pd.DataFrame:
     for o in c.others:
         rows.append([o.unit or None, None, None, *[None] * len(c.level1), None, None, None, None, None, None,
                      status_label(o.status, lang), o.source])
-    df = pd.DataFrame(rows, columns=[*head, *c.level1, *tail])
+    level1 = level1_headers(c.level1, set(head + tail), lang)
+    df = pd.DataFrame(rows, columns=[*head, *level1, *tail])
     for col in [n("col_year"), n("col_errors"), n("col_warnings")]:
         df[col] = df[col].astype("Int64")
-    for col in [*c.level1, n("col_total"), n("col_variance"), n("col_execution")]:
+    for col in [*level1, n("col_total"), n("col_variance"), n("col_execution")]:
         df[col] = df[col].astype("float64")
     return df
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from evaltool.i18n import text
 
-__all__ = ["LABELS", "label", "status_label", "severity_label", "STATUSES", "SEVERITY_ORDER"]
+__all__ = ["LABELS", "label", "status_label", "severity_label", "level1_headers", "STATUSES", "SEVERITY_ORDER"]
 
 #: Canonical statuses (stored in :class:`SummaryEntry`), in display order.
 STATUSES: tuple[str, ...] = ("通过", "有错误", "未通过", "已被替代")
@@ -126,3 +126,13 @@ def status_label(status: str, lang: str = "zh") -> str:
 def severity_label(severity: str, lang: str = "zh") -> str:
     """Display word for ``error``/``warning``/``info``."""
     return text(LABELS, severity, lang) if severity in SEVERITY_ORDER else severity
+
+
+def level1_headers(names: list[str], fixed: set[str], lang: str = "zh") -> list[str]:
+    """Column headers for 一级指标 names; a name equal to a fixed column gets a suffix.
+
+    project-self has a 一级指标 called 预算执行率, which is also the summary's rate column:
+    it becomes ``预算执行率（一级指标）`` (``预算执行率 (level 1)`` in English).
+    """
+    suffix = "（一级指标）" if lang != "en" else " (level 1)"
+    return [f"{n}{suffix}" if n in fixed else n for n in names]

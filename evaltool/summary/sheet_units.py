@@ -23,7 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from evaltool.io.book import Formula
 from evaltool.summary.digest import UnitRow, column_letter
-from evaltool.summary.labels import label, status_label
+from evaltool.summary.labels import label, level1_headers, status_label
 from evaltool.summary.styles import GRADE_COLOURS, Styles, setup_print
 from evaltool.summary.table import Column, write_table
 
@@ -80,12 +80,13 @@ def write_units(
     sheet = label("sheet_units", lang)
     ws = wb.add_worksheet(sheet)
     L = lambda code: label(code, lang)  # noqa: E731
-    columns = [
+    head = [
         Column(L("col_unit"), "text", max_width=30),
         Column(L("col_code"), "text", max_width=16),
         Column(L("col_year"), "int", center=True),
         Column(L("col_framework"), "text", max_width=24),
-        *[Column(name, "score", max_width=14) for name in level1_names],
+    ]
+    tail = [
         Column(L("col_total"), "score"),
         Column(L("col_grade"), "text", center=True),
         Column(L("col_rank"), "int", center=True),
@@ -99,6 +100,9 @@ def write_units(
         Column(L("col_status"), "text", center=True),
         Column(L("col_file"), "text", max_width=50),
     ]
+    fixed = {c.header for c in head + tail}
+    level1_cols = [Column(h, "score", max_width=14) for h in level1_headers(list(level1_names), fixed, lang)]
+    columns = head + level1_cols + tail
     k = 4 + len(level1_names)  # total column index
     idx = {"total": k, "grade": k + 1, "rank": k + 2, "var": k + 3, "thr": k + 4,
            "errors": k + 8, "warnings": k + 9, "status": k + 10, "source": k + 11}

@@ -1,0 +1,165 @@
+"""Render the README pictures from real outputs: filled template, scored sheet, summary 总览.
+
+Why: pictures in the README must show what evaltool really produces, not mock-ups. This
+script makes the outputs with evaltool itself — the seed sample (filled), its scored copy
+(``engine.evaluate`` + ``writeback.write_result``) and a summary over the sample plus a few
+generated units with varied figures — converts all three to PDF in one LibreOffice call
+(:func:`evaltool.lo.convert`), finds the page of the wanted sheet with ``pdftotext``, crops
+it to its content and writes small PNGs with ``pdftoppm`` (poppler-utils) into ``docs/img/``.
+Needs LibreOffice, poppler-utils and a CJK font (e.g. fonts-wqy-microhei or fonts-noto-cjk).
+
+Example::
+
+    python scripts/render_pictures.py              # docs/img/*.png at 70 dpi
+    python scripts/render_pictures.py -r 100 --out /tmp/img
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from evaltool import lo
+from evaltool.engine import evaluate
+from evaltool.reader import load
+from evaltool.summary.sources import expand_paths, iter_digests
+from evaltool.summary.writer import write_summary
+from evaltool.template import write_template
+from evaltool.writeback import write_result
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "workbooks" / "sample-xicheng-2023.xlsx"
+CREATED = "2024-06-30T00:00:00+00:00"
+#: (unit, budget_initial, final_expenditure, factor on numeric targets, qualitative tier)
+DEMO_UNITS: tuple[tuple[str, str, str, float, str], ...] = (
+    ("东城区妇女联合会", "15200000.00", "14980000.00", 1.0, "达成"),
+    ("朝阳区妇女联合会", "22600000.00", "19100000.00", 0.92, "部分达成"),
+    ("海淀区妇女联合会", "19800000.00", "19650000.00", 0.97, "达成"),
+    ("丰台区妇女联合会", "12400000.00", "9800000.00", 0.7, "未达成"),
+    ("石景山区妇女联合会", "8600000.00", "8240000.00", 0.85, "部分达成"),
+)
+
+
+@dataclass(frozen=True)
+class Picture:
+    name: str  # docs/img/<name>.png
+    xlsx: Path
+    needle: str  # text on the wanted PDF page ("" = first page)
+
+
+def _sample_values() -> dict[str, Any]:
+    spec = importlib.util.spec_from_file_location("make_sample", ROOT / "workbooks" / "make_sample.py")
+    if spec is None or spec.loader is None:
+        raise RuntimeError("workbooks/make_sample.py not found")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.sample_values()
+
+
+def make_demo_returns(folder: Path) -> Path:
+    """The seed sample plus DEMO_UNITS (dept-overall, varied figures) and one unreadable file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(SAMPLE, folder / "西城区妇女联合会.xlsx")
+    base = _sample_values()
+    for unit, initial, final, factor, tier in DEMO_UNITS:
+        indicators = {}
+        for name, row in base["indicators"].items():
+            row = dict(row)
+            target = row.get("年度目标值")
+            if isinstance(target, (int, float, Decimal)):
+                row["实际完成值"] = round(float(target) * factor)
+            elif row.get("实际完成值") in ("达成", "部分达成", "未达成"):
+                row["实际完成值"] = tier
+            indicators[name] = row
+        values = dict(base, unit_name=unit, budget_initial=Decimal(initial), final_expenditure=Decimal(final),
+                      indicators=indicators, cover_notes=[])
+        write_template("dept-overall", folder / f"{unit}.xlsx", unit_name=unit, year=2023, values=values,
+                       created_at=CREATED)
+    (folder / "通州区妇联（损坏）.xlsx").write_bytes(b"PK\x03\x04 truncated")
+    return folder
+
+
+def _page_of(pdf: Path, needle: str) -> int:
+    if not needle:
+        return 1
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    for page in range(1, pages + 1):
+        txt = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                             capture_output=True, text=True, check=True).stdout
+        if needle in txt:
+            return page
+    raise RuntimeError(f"{needle!r} not found in {pdf}")
+
+
+def _content_box(pdf: Path, page: int, dpi: int) -> tuple[int, int, int, int]:
+    """Bounding box (x, y, w, h) in pixels at ``dpi`` of the non-white content of ``page``."""
+    raw = subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-r", str(dpi), "-gray", str(pdf)],
+                         capture_output=True, check=True).stdout
+    # binary PGM: b"P5\n<w> <h>\n255\n" + pixels
+    parts = raw.split(maxsplit=4)
+    w, h, data = int(parts[1]), int(parts[2]), parts[4]
+    rows = [y for y in range(h) if min(data[y * w:(y + 1) * w]) < 200]
+    cols = [x for x in range(w) if min(data[x::w][:h]) < 200]
+    if not rows or not cols:
+        return 0, 0, w, h
+    pad = max(4, dpi // 10)
+    x0, y0 = max(cols[0] - pad, 0), max(rows[0] - pad, 0)
+    x1, y1 = min(cols[-1] + pad, w), min(rows[-1] + pad, h)
+    return x0, y0, x1 - x0, y1 - y0
+
+
+def render(out: Path, dpi: int = 70) -> list[Path]:
+    """Make the three pictures into ``out``; returns the PNG paths."""
+    for tool in ("pdftoppm", "pdftotext", "pdfinfo"):
+        if shutil.which(tool) is None:
+            raise SystemExit(f"{tool} not found: apt-get install -y poppler-utils")
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="evaltool-pictures-") as tmp_name:
+        tmp = Path(tmp_name)
+        returns = make_demo_returns(tmp / "returns")
+        filled = tmp / "filled.xlsx"
+        shutil.copyfile(SAMPLE, filled)
+        scored = tmp / "scored.xlsx"
+        write_result(evaluate(load(filled)), filled, scored, now=datetime(2024, 7, 1, 9, 0))
+        summary = tmp / "summary.xlsx"
+        write_summary(iter_digests(expand_paths([returns])), summary, created=datetime(2024, 7, 1, 9, 0))
+        pictures = [
+            Picture("template-filled", filled, "三级指标"),
+            Picture("scored", scored, "三级指标"),
+            Picture("summary-overview", summary, ""),
+        ]
+        pdfs = lo.convert([p.xlsx for p in pictures], tmp / "pdf", "pdf")
+        written = []
+        for pic, pdf in zip(pictures, pdfs, strict=True):
+            page = _page_of(pdf, pic.needle)
+            x, y, w, h = _content_box(pdf, page, dpi)
+            stem = out / pic.name
+            subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-r", str(dpi), "-x", str(x),
+                            "-y", str(y), "-W", str(w), "-H", str(h), "-png", "-singlefile", str(pdf),
+                            str(stem)], check=True)
+            written.append(stem.with_suffix(".png"))
+        return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "img")
+    ap.add_argument("-r", "--dpi", type=int, default=70)
+    args = ap.parse_args(argv)
+    for p in render(args.out, args.dpi):
+        print(p, p.stat().st_size)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
