@@ -6,8 +6,9 @@ workbook — the rule sheets and built-in checks (``evaltool.rules.check``), sco
 (``evaltool.integrity.verify``) — combined into one immutable :class:`Result`. Pure: no
 file I/O, so it runs the same on a file, a live book or a test's hand-built model.
 
-Passes that are not installed yet (an ImportError of the module itself) are skipped; any
-other error propagates, so a bug never hides as "no findings".
+Passes whose modules are not in the tree yet (a ModuleNotFoundError naming an ``evaltool``
+module: work of other engineers that lands later) are skipped; any other error propagates,
+so a bug in a pass never hides as "no findings".
 
 Example::
 
@@ -29,11 +30,11 @@ __all__ = ["evaluate"]
 
 
 def _optional(module: str) -> Any | None:
-    """``module`` if it is installed; None only when that module itself is missing."""
+    """``module`` if it is importable; None when it (or an evaltool module it needs) is absent."""
     try:
         return importlib.import_module(module)
     except ModuleNotFoundError as exc:
-        if exc.name and (exc.name == module or module.startswith(exc.name + ".")):
+        if exc.name and (exc.name == "evaltool" or exc.name.startswith("evaltool.")):
             return None
         raise
 

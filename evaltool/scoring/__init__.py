@@ -66,12 +66,13 @@ def score(ev: Evaluation, *, lang: str = "zh") -> Scoring:
         findings += f
         main = s[0]
         assert main.key.endswith(SCORE_COL)
-        row_scores[ind.row] = float(main.value or 0.0)  # type: ignore[arg-type]
+        if isinstance(main.value, float):
+            row_scores[ind.row] = main.value
 
     scores += summary_scores(ctx, row_scores)
     total = total_score(ctx, row_scores)
     scores.append(total)
-    total_value = float(total.value) if isinstance(total.value, float) else None
+    total_value = total.value if isinstance(total.value, float) else None
     g = grade_value(total_value, ev.grades)
     g_sheet, g_cell = where(ctx, "grade", ("封面", "B12"))
     total_expr = "total_score" if "total_score" in ev.names else f"{total.sheet}!{total.cell}"

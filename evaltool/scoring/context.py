@@ -81,6 +81,7 @@ class Context:
         return text(MSG, code, self.lang, **kw)
 
     def finding(self, rule: str, severity: Severity, sheet: str, cell: str, code: str,
-                value: object = None, **kw: object) -> Finding:
-        return Finding(rule, severity, sheet, cell, self.msg(code, **kw), value,
+                cell_value: object = None, **kw: object) -> Finding:
+        """A finding with message ``code`` formatted with ``kw`` (``cell_value`` is the data)."""
+        return Finding(rule, severity, sheet, cell, self.msg(code, **kw), cell_value,
                        self.ev.path, "builtin")

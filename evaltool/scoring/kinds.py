@@ -34,7 +34,7 @@ from evaltool.scoring.completion import Target, achievement, achievement_formula
 from evaltool.scoring.params import ParamError, choice, mapping, number, numbers
 from evaltool.scoring.xl import ge, gt, le, lit, text_lit
 
-__all__ = ["Row", "Cells", "Kind", "KINDS", "register"]
+__all__ = ["Row", "Cells", "Kind", "KINDS", "register", "tier_share", "tier_formula"]
 
 P = Mapping[str, str]
 
@@ -66,6 +66,7 @@ class Kind:
     formula: Callable[[Cells, P], str]
     needs_target: bool = False
     text_x: bool = False  # x is a tier name, not a number
+    tier_key: str | None = None  # the parameter holding the tier map (qualitative/categorical)
 
 
 KINDS: dict[str, Kind] = {}
@@ -216,26 +217,36 @@ register(Kind("checklist", _chk_v, _chk_f))
 
 
 # --- qualitative / categorical: text → share -------------------------------------------
+def tier_share(p: P, key: str, label: str) -> float | None:
+    """The share of tier ``label`` (trimmed, case-insensitive as Excel's ``=``); None if unknown."""
+    label = label.strip().casefold()
+    for name, share in mapping(p, key).items():
+        if name.casefold() == label:
+            return share
+    return None
+
+
+def tier_formula(p: P, key: str, x: str, default: str) -> str:
+    """Nested IFs mapping ``TRIM(x)`` to its share; ``default`` for an unknown tier."""
+    expr = default
+    for name, share in reversed(list(mapping(p, key).items())):
+        expr = f"IF(TRIM({x})={text_lit(name)},{lit(share)},{expr})"
+    return expr
+
+
 def _tier_pair(key: str) -> tuple[Callable[[Row, P], tuple[float, str]], Callable[[Cells, P], str]]:
     def value(row: Row, p: P) -> tuple[float, str]:
-        tiers = mapping(p, key)
-        label = str(row.x or "").strip()
-        for name, share in tiers.items():
-            if name.casefold() == label.casefold():
-                return row.weight * share, ""
-        return 0.0, "tier_unknown"
+        share = tier_share(p, key, str(row.x or ""))
+        return (0.0, "tier_unknown") if share is None else (row.weight * share, "")
 
     def formula(c: Cells, p: P) -> str:
-        expr = "0"
-        for name, share in reversed(list(mapping(p, key).items())):
-            expr = f"IF(TRIM({c.x})={text_lit(name)},{lit(share)},{expr})"
-        return f"{c.weight}*{expr}"
+        return f"{c.weight}*{tier_formula(p, key, c.x, '0')}"
 
     return value, formula
 
 
-register(Kind("qualitative", *_tier_pair("tiers"), text_x=True))
-register(Kind("categorical", *_tier_pair("map"), text_x=True))
+register(Kind("qualitative", *_tier_pair("tiers"), text_x=True, tier_key="tiers"))
+register(Kind("categorical", *_tier_pair("map"), text_x=True, tier_key="map"))
 
 
 # --- over_target_penalty ---------------------------------------------------------------

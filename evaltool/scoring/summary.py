@@ -3,8 +3,8 @@
 Why: the summary sheet and 总分 must move when a filler edits an actual in Excel, so they
 are ``SUMIFS``/``SUM`` formulas over the ``Indicators`` table, rounded with
 ``ROUND(…, param_round_digits)``; Python sums the same rounded row scores in the same order.
-A ``ScoreSummary`` row with 二级 blank sums the whole 一级; a row whose 一级 is 合计/总计
-sums everything.
+A ``ScoreSummary`` row with 二级 blank or 小计 sums the whole 一级; a row whose 一级 is
+合计/总计 sums everything. Rows not scored yet (blank 得分) count as nothing, as in SUM.
 
 Example::
 
@@ -27,6 +27,7 @@ __all__ = ["summary_scores", "total_score", "level1_subtotals"]
 SUMMARY_SHEET = "得分汇总"
 SUMMARY_COLUMNS = ("一级指标", "二级指标", "分值", "得分", "得分率")
 TOTAL_WORDS = ("合计", "总计", "总分")
+SUBTOTAL_WORDS = ("小计", "合计")
 
 
 def _weight(ind: Indicator) -> float:
@@ -34,11 +35,11 @@ def _weight(ind: Indicator) -> float:
 
 
 def level1_subtotals(ctx: Context, row_scores: Mapping[int, float]) -> dict[str, float]:
-    """一级指标 → rounded sum of its rows' scores, in table order."""
+    """一级指标 → rounded sum of its rows' scores, in table order (0 when none is scored)."""
     out: dict[str, float] = {}
     for ind in ctx.ev.indicator_rows:
-        if ind.row in row_scores and ind.level1:
-            out[ind.level1] = out.get(ind.level1, 0.0) + row_scores[ind.row]
+        if ind.level1:
+            out[ind.level1] = out.get(ind.level1, 0.0) + row_scores.get(ind.row, 0.0)
     return {k: ctx.round(v) for k, v in out.items()}
 
 
@@ -65,6 +66,8 @@ def summary_scores(ctx: Context, row_scores: Mapping[int, float]) -> list[Score]
                   for h in ("一级指标", "二级指标"))
         if not l1:
             continue
+        if l2 in SUBTOTAL_WORDS:
+            l2 = ""
         a, b = f"${cols['一级指标']}{r}", f"${cols['二级指标']}{r}"
         if l1 in TOTAL_WORDS:
             members = list(ev.indicator_rows)
@@ -97,8 +100,11 @@ def where(ctx: Context, name: str, default: tuple[str, str]) -> tuple[str, str]:
 
 
 def total_score(ctx: Context, row_scores: Mapping[int, float]) -> Score:
-    """总分: the rounded sum of every row's rounded score."""
+    """总分: the rounded sum of the rows' rounded scores; blank while no row is scored.
+
+    ``row_scores`` holds only rows that have a numeric score."""
     sheet, cell = where(ctx, "total_score", ("封面", "B11"))
-    total = ctx.round(sum(row_scores.values(), 0.0)) if row_scores else 0.0
+    total = ctx.round(sum(row_scores.values(), 0.0)) if row_scores else None
     return Score("total_score", sheet, cell, total,
-                 f"=ROUND(SUM(Indicators[得分]),{ctx.digits_expr})", "总分")
+                 f'=IF(COUNT(Indicators[得分])=0,"",ROUND(SUM(Indicators[得分]),{ctx.digits_expr}))',
+                 "总分")

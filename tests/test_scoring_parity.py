@@ -1,0 +1,74 @@
+"""Parity through LibreOffice: every cell evaltool writes recalculates to the value it cached.
+
+The shipped sample and seeded variations (random actuals/targets/budget figures for the other
+two frameworks, edge-case fillings, and bureau edits of methods, grade bands and rounding) are
+scored, written with ``write_result``, recalculated in ONE ``lo.recalculate`` call and read
+back with openpyxl (``data_only=True``). Numbers must agree within 1e-9, text exactly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import requires_lo
+from test_scoring_fixtures import SAMPLE, make_book, random_values, scored
+from test_scoring_rows import edge_book
+
+from evaltool import lo
+from evaltool.io import patch_cells
+from evaltool.io.book import Formula
+from evaltool.writeback import write_result
+
+
+def _variants(tmp: Path) -> list[Path]:
+    books = [SAMPLE]
+    for seed, fw in enumerate(["dept-2013", "project-self"]):
+        books.append(make_book(tmp / f"rand-{seed}-{fw}.xlsx", fw, random_values(fw, seed)))
+    books.append(edge_book(tmp / "edge.xlsx"))
+    # a bureau's edits: M01 penalises over-achievement, M05 other bands, 优 from 99, 1 decimal
+    books.append(make_book(tmp / "bureau.xlsx", "dept-overall", random_values("dept-overall", 7), {
+        ("评分方法", "C4"): "over_target_penalty", ("评分方法", "D4"): "threshold=0.1; penalty=0.5",
+        ("评分方法", "D8"): "edges=0.3,0.2; shares=1,0.5,0; side=low; source=variance_rate",
+        ("等级标准", "B4"): 99, ("等级标准", "C5"): 99, ("评分方法", "B14"): 1,
+    }))
+    # the sample with the 优 band moved to [99, 100]: 98.8 becomes 良, live in the sheet too
+    edited = tmp / "sample-band99.xlsx"
+    patch_cells(SAMPLE, edited, {("等级标准", "B4"): 99, ("等级标准", "C5"): 99})
+    books.append(edited)
+    return books
+
+
+@requires_lo
+def test_written_cells_recalculate_to_cached_values(tmp_path: Path) -> None:
+    sources = _variants(tmp_path)
+    outs, plans = [], []
+    for i, src in enumerate(sources):
+        out = tmp_path / f"scored-{i}.xlsx"
+        plans.append(write_result(scored(src), src, out))
+        outs.append(out)
+    recalculated = lo.recalculate(outs, tmp_path / "lo")
+    compared = 0
+    for src, plan, rec in zip(sources, plans, recalculated, strict=True):
+        wb = openpyxl.load_workbook(rec, data_only=True)
+        for (sheet, cell), v in plan.cells.items():
+            got = wb[sheet][cell].value
+            want = v.cached if isinstance(v, Formula) else v
+            where = f"{src.name} {sheet}!{cell} {v.text if isinstance(v, Formula) else ''}"
+            if isinstance(want, float):
+                assert isinstance(got, (int, float)), where
+                assert got == pytest.approx(want, abs=1e-9, rel=0), where
+            elif want in ("", None):
+                assert got in ("", None), where
+            else:
+                assert got == want, where
+            compared += 1
+    assert compared > 5 * 100
+    # hand-computed (test_scoring_rows.py): sample 98.8 优, variance 9.5954 %; edited band → 良
+    cover = {src.name: openpyxl.load_workbook(rec, data_only=True)["封面"]
+             for src, rec in zip(sources, recalculated, strict=True)}
+    assert (cover[SAMPLE.name]["B11"].value, cover[SAMPLE.name]["B12"].value) == (98.8, "优")
+    assert (cover["sample-band99.xlsx"]["B11"].value, cover["sample-band99.xlsx"]["B12"].value) == (98.8, "良")
+    budget = openpyxl.load_workbook(recalculated[0], data_only=True)["预算执行"]
+    assert budget["B24"].value == pytest.approx(1_813_787.12 / 18_902_744.60, abs=1e-12)

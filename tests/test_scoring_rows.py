@@ -1,0 +1,127 @@
+"""Scoring real workbooks, expected values worked out by hand.
+
+The sample (西城区妇联 2023) scores 98.8: 100 points minus 0.2 for 青年交友 (近800 → low bound
+720 of [720, 800) against target 800: 2 × 720/800 = 1.8) and minus 1 for 预决算差异率
+(9.5954 % lies in (5 %, 10 %] → 80 % of 5 = 4). Every other 定量 row meets its illustrative
+target on its conservative bound (80余 → 80 ≥ 80, 三十余 → 30 ≥ 30, 近千 → 900 ≥ 900 …) and every
+定性 row is 达成. The edge book below holds one edge per row.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_scoring_fixtures import SAMPLE, make_book, row, scored, value
+
+from evaltool.reader import load
+from evaltool.scoring import score
+
+
+def test_sample_total_grade_rates_subtotals() -> None:
+    r = scored(SAMPLE)
+    assert r.total == 98.8 and r.grade == "优"
+    assert r.rates["variance_rate"] == pytest.approx(1_813_787.12 / 18_902_744.60, rel=1e-15)
+    assert round(r.rates["variance_rate"] * 100, 2) == 9.60  # type: ignore[operator]
+    assert r.rates["execution_rate"] == pytest.approx(17_088_957.48 / 18_902_744.60)  # 全年预算数 blank
+    assert r.rates["staff_control_rate"] is None                                      # not filled in
+    assert dict(r.subtotals) == {"产出": 49.8, "效果": 30.0, "预算管理": 19.0}
+    ev = r.evaluation
+    youth = row(ev, "青年交友联谊活动参与人数")
+    assert value(r, f"indicator:{youth.row}:得分") == 1.8
+    note = next(s.note for s in r.scores if s.key == f"indicator:{youth.row}:得分")
+    assert "按模糊值下限计分" in note and "720" in note
+    assert any(f.rule == "SCORE-FUZZY" and f.cell == f"J{youth.row}" for f in r.findings)
+    variance = row(ev, "部门预决算差异率")
+    assert value(r, f"indicator:{variance.row}:得分") == 4.0
+    formula = next(s.formula for s in r.scores if s.key == f"indicator:{variance.row}:得分")
+    assert "variance_rate" in formula and formula.startswith("=")
+
+
+def edge_book(path: Path) -> Path:
+    """dept-overall with one edge per row (all ratio rows weigh 2 unless said)."""
+    values = {
+        "budget_initial": 0, "final_expenditure": 100,      # zero denominator → rate blank
+        "indicators": {
+            "执委领办项目数": {"年度目标值": 0, "实际完成值": 5},          # zero target → full 2
+            "服务妇女儿童人次": {"年度目标值": 100, "实际完成值": "95"},    # numeric text → 1.9
+            "专场招聘会场次": {"年度目标值": 40, "实际完成值": 60},         # over-achieved → 2
+            "帮扶救助困难妇女儿童人数": {"年度目标值": "80~120", "实际完成值": 60},  # 区间 → 1.5
+            "选树西城最美家庭户数": {"年度目标值": 150, "实际完成值": "达成预期"},   # not a number → 0
+            "推荐首都最美家庭户数": {"年度目标值": 15},                     # blank actual → blank
+            "青年交友联谊活动参与人数": {"年度目标值": 800, "实际完成值": "近800"},  # → 1.8
+            "失独老人活动次数": {"年度目标值": 80, "实际完成值": 100},      # ≤ (edited) → 1.6
+            "救助患癌妇女人数": {"实际完成值": 20},                         # no target → 0
+            "走访慰问困难群体人数": {"年度目标值": 3, "实际完成值": 2},     # 2×2/3 = 1.33
+            "年度工作任务按时完成": {"实际完成值": "部分达成"},             # 5 × 0.8 = 4
+            "部门整体支出控制在预算批复范围内": {"实际完成值": "基本达成"},  # unknown tier → 0
+            "维权机制建设": {"实际完成值": "未达成"},                       # 4 × 0.6 = 2.4
+        },
+    }
+    path = make_book(path, "dept-overall", values)
+    ev = load(path)
+    return make_book(path, "dept-overall", values, {
+        ("绩效指标", f"H{row(ev, '帮扶救助困难妇女儿童人数').row}"): "区间",
+        ("绩效指标", f"H{row(ev, '失独老人活动次数').row}"): "≤",
+    })
+
+
+EDGE_SCORES = {
+    "执委领办项目数": (2.0, None), "服务妇女儿童人次": (1.9, 0.95), "专场招聘会场次": (2.0, 1.5),
+    "帮扶救助困难妇女儿童人数": (1.5, 0.75), "选树西城最美家庭户数": (0.0, None),
+    "推荐首都最美家庭户数": (None, None), "青年交友联谊活动参与人数": (1.8, 0.9),
+    "失独老人活动次数": (1.6, 0.8), "救助患癌妇女人数": (0.0, None),
+    "走访慰问困难群体人数": (1.33, 2 / 3), "年度工作任务按时完成": (4.0, 0.8),
+    "部门整体支出控制在预算批复范围内": (0.0, None), "维权机制建设": (2.4, 0.6),
+    "部门预决算差异率": (None, None),
+}
+
+
+def test_edge_rows(tmp_path: Path) -> None:
+    r = scored(edge_book(tmp_path / "edge.xlsx"))
+    ev = r.evaluation
+    for name, (points, rate) in EDGE_SCORES.items():
+        ind = row(ev, name)
+        assert value(r, f"indicator:{ind.row}:得分") == points, name
+        got = value(r, f"indicator:{ind.row}:完成率/偏差率")
+        assert got == (None if rate is None else pytest.approx(rate)), name
+    # 2+1.9+2+1.5+0+1.8+1.6+0+1.33 (数量) + 4 (进度) + 0 (成本) = 16.13; 效果 2.4
+    assert r.total == 18.53 and r.grade == "差"
+    assert r.subtotals["产出"] == 16.13 and r.subtotals["效果"] == 2.4
+    assert r.subtotals["预算管理"] == 0.0
+    assert r.rates["variance_rate"] is None
+    rules = {(f.rule, f.cell) for f in r.findings}
+    assert ("SCORE-ACTUAL", f"J{row(ev, '选树西城最美家庭户数').row}") in rules
+    assert ("SCORE-TARGET", f"I{row(ev, '救助患癌妇女人数').row}") in rules
+    assert ("SCORE-TIER", f"J{row(ev, '部门整体支出控制在预算批复范围内').row}") in rules
+    blank = row(ev, "推荐首都最美家庭户数")
+    note = next(s.note for s in r.scores if s.key == f"indicator:{blank.row}:得分")
+    assert note == "未填写实际完成值，暂不计分"
+    assert next(s.note for s in score(ev, lang="en").scores
+                if s.key == f"indicator:{blank.row}:得分") == "actual value not filled in: not scored yet"
+
+
+def test_bad_method_params_and_unknown_method_are_findings(tmp_path: Path) -> None:
+    path = make_book(tmp_path / "bad.xlsx", "dept-overall", {"indicators": {
+        "执委领办项目数": {"年度目标值": 10, "实际完成值": 9}}})
+    ev = load(path)
+    r1 = row(ev, "执委领办项目数")
+    make_book(path, "dept-overall", {"indicators": {"执委领办项目数": {"年度目标值": 10, "实际完成值": 9}}},
+              {("评分方法", "D4"): "cap=abc",                          # M01's 参数
+               ("评分方法", "D8"): "edges=0.1; shares=1",               # M05: shares count wrong
+               ("绩效指标", f"E{r1.row + 1}"): "M99"})                 # unknown method
+    r = scored(path)
+    errors = [f for f in r.findings if f.severity == "error"]
+    assert any(f.rule == "SCORE-PARAM" and "cap" in f.message for f in errors)
+    assert any(f.rule == "SCORE-PARAM" and "shares" in f.message for f in errors)
+    assert any(f.rule == "SCORE-METHOD" and "M99" in f.message for f in errors)
+    assert value(r, f"indicator:{r1.row}:得分") == 0.0
+
+
+def test_round_digits_param_drives_rounding(tmp_path: Path) -> None:
+    vals = {"indicators": {"走访慰问困难群体人数": {"年度目标值": 3, "实际完成值": 2}}}
+    two = scored(make_book(tmp_path / "r2.xlsx", "dept-overall", vals))
+    one = scored(make_book(tmp_path / "r1.xlsx", "dept-overall", vals, {("评分方法", "B14"): 1}))
+    r = row(two.evaluation, "走访慰问困难群体人数").row
+    assert value(two, f"indicator:{r}:得分") == 1.33 and value(one, f"indicator:{r}:得分") == 1.3
+    assert next(s.formula for s in one.scores if s.key == "total_score").endswith(",param_round_digits))")
