@@ -53,10 +53,6 @@ MSG: dict[str, tuple[str, str]] = {
     ),
     "hint": ("，详见“校验结果”表。", "; see the sheet 校验结果."),
     "none": ("—", "—"),
-    "status_scored": (
-        "已计算 {when}：总分 {total}，错误 {errors} 项，警告 {warnings} 项",
-        "Scored {when}: total {total}, {errors} error(s), {warnings} warning(s)",
-    ),
     "status_checked": (
         "已校验 {when}：错误 {errors} 项，警告 {warnings} 项",
         "Checked {when}: {errors} error(s), {warnings} warning(s)",
@@ -158,20 +154,15 @@ def _evaluate_and_write(book: Any, lang: str, mode: Mode) -> Outcome:
 
     xbook = XlBook(book)
     evaluation = parse_book(xbook)
-    result = evaluate(evaluation)
-    plan = build_plan(result)
+    result = evaluate(evaluation, lang=lang)
+    plan = build_plan(result, lang=lang)  # includes calc_status "已计算 …", as the CLI writes it
     errors, warnings = result.errors, result.warnings
-    status_at = evaluation.names.get("calc_status")
-    when = _now()
     if mode == "check":
+        status_at = evaluation.names.get("calc_status")
         plan = checks_only(plan, evaluation.tables.get("Checks"), status_at)
-        status = text(MSG, "status_checked", lang, when=when, errors=errors, warnings=warnings)
-    else:
-        status = text(
-            MSG, "status_scored", lang, when=when, total=_fmt(result.total, lang), errors=errors, warnings=warnings
-        )
-    if status_at is not None:
-        plan = replace(plan, cells={**plan.cells, (status_at.sheet, status_at.ref): status})
+        if status_at is not None:
+            status = text(MSG, "status_checked", lang, when=_now(), errors=errors, warnings=warnings)
+            plan = replace(plan, cells={**plan.cells, (status_at.sheet, status_at.ref): status})
     xbook.apply(plan)
     hint = text(MSG, "hint", lang) if errors or warnings else "。" if lang != "en" else "."
     if mode == "check":

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import xlsxwriter
@@ -73,8 +74,64 @@ def test_failure_on_a_book_that_is_not_a_template(tmp_path: Path) -> None:
     assert not out.ok
     assert book.app.alerts and book.app.alerts[-1]["mode"] == "critical"
     prompt = book.app.alerts[-1]["prompt"]
-    assert prompt.startswith("计算评分未完成：") and "Scoring did not finish:" in prompt
+    assert prompt.startswith("计算评分未完成：这个工作簿不是评价模板") and "Scoring did not finish:" in prompt
+    assert "not an evaluation template" in prompt and "Traceback" not in prompt
     assert xl.LOG_NAME in prompt
     assert book.sheets["Sheet1"].cells[(1, 1)].value == "随便写点"  # nothing written
     assert book.app.calls["range.value.set"] == book.app.calls["range.formula.set"] == 0
     assert book.app.status_bar is False  # handed back to Excel
+
+
+SAMPLE = Path(__file__).resolve().parents[1] / "workbooks" / "sample-xicheng-2023.xlsx"
+
+
+def _file_result() -> Any:
+    from evaltool.engine import evaluate
+    from evaltool.io.filebook import FileBook
+    from evaltool.parse import parse_book
+
+    return evaluate(parse_book(FileBook(SAMPLE)))
+
+
+def test_recalculate_scores_the_open_book() -> None:
+    book = FakeBook.from_xlsx(SAMPLE)
+    book.sheets["封面"].range("B13").value = "旧状态"
+    expected = _file_result()  # the same workbook through the file path
+    out = xl.recalculate(book=book)
+    assert out.ok, out.message
+    assert (out.total, out.grade, out.errors, out.warnings) == (
+        expected.total, expected.grade, expected.errors, expected.warnings)  # fmt: skip
+    alert = book.app.alerts[-1]
+    assert alert["mode"] == "info" and alert["title"] == "预算绩效评价"
+    assert alert["prompt"].startswith("计算评分完成。\n总分：") and f"评价等级：{expected.grade}" in alert["prompt"]
+    assert f"错误 {expected.errors} 项，警告 {expected.warnings} 项" in alert["prompt"]
+    cover = book.sheets["封面"].cells
+    assert cover[(13, 2)].value.startswith("已计算 ")  # calc_status
+    assert "SUM(Indicators[得分])" in cover[(11, 2)].formula  # total_score stays a live formula
+    assert book.app.status_bar is False and book.app.history[0] == ("status_bar", "正在校验并计算评分……")
+    assert book.app.calculation == "automatic" and book.app.screen_updating is True
+
+
+def test_recalculate_in_english() -> None:
+    book = FakeBook.from_xlsx(SAMPLE)
+    out = xl.recalculate(book=book, lang="en")
+    assert out.ok and out.message.startswith("Scoring finished.\nTotal: ")
+    assert book.app.alerts[-1]["title"] == "Budget performance evaluation"
+
+
+def test_check_writes_only_checks_and_status() -> None:
+    book = FakeBook.from_xlsx(SAMPLE)
+    before = {s.name: {rc: (c.value, c.formula, c.color, c.note) for rc, c in s.cells.items()} for s in book.sheets}
+    out = xl.check(book=book)
+    assert out.ok and out.message.startswith("校验完成：错误 ")
+    for sheet in book.sheets:
+        now = {rc: (c.value, c.formula, c.color, c.note) for rc, c in sheet.cells.items()}
+        old = before[sheet.name]
+        blank = (None, None, None, None)
+        changed = {rc for rc in set(now) | set(old) if now.get(rc, blank) != old.get(rc, blank)}
+        if sheet.name == "封面":
+            assert changed == {(13, 2)} and sheet.cells[(13, 2)].value.startswith("已校验 ")
+        elif sheet.name == "校验结果":
+            assert changed and all(r > 4 and 1 <= c <= 8 for r, c in changed)
+        else:
+            assert not changed, sheet.name
