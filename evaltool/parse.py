@@ -94,8 +94,13 @@ def _cell(grid: Grid, row: int, col: int) -> CellValue:
 
 def records(grid: Grid, info: TableInfo) -> Iterator[tuple[int, dict[str, CellValue]]]:
     """(sheet row, {header: raw value}) for every data row of a table, by its ref in the file."""
+    c0, n = info.first_col - 1, len(info.headers)
+    pad = (None,) * n
     for r in range(info.first_data_row, info.last_data_row + 1):
-        yield r, {h: _cell(grid, r, info.first_col + i) for i, h in enumerate(info.headers)}
+        vals = grid[r - 1][c0:c0 + n] if r - 1 < len(grid) else ()
+        if len(vals) < n:
+            vals = tuple(vals) + pad[len(vals):]
+        yield r, dict(zip(info.headers, vals, strict=True))
 
 
 def _blank(rec: dict[str, CellValue], cols: Sequence[str]) -> bool:

@@ -212,3 +212,20 @@ def test_values_password_signer_and_text_safety(tmp_path):
     kv = {r[0]: r[1] for r in wb[C.META].iter_rows(values_only=True)}
     assert kv["signature"] == "sig:" + kv["fingerprint"][:8] and kv["key_id"] == "bureau-2024"
     assert wb[C.META].protection.sheet
+
+
+def test_checklist_rows_take_whole_numbers(books):
+    _, wb = books["dept-2013"]
+    fw = load_framework("dept-2013")
+    row = 5 + next(i for i, s in enumerate(fw.indicators) if s.name == "管理制度健全性")
+    dvs = {str(r): dv for dv in wb[C.INDICATORS].data_validations.dataValidation for r in dv.sqref.ranges}
+    dv = dvs[f"J{row}"]
+    assert dv.type == "whole" and (dv.formula1, dv.formula2) == ("0", "3")
+
+
+def test_lang_en_switches_hints_not_contract(tmp_path):
+    p = write_template("dept-overall", tmp_path / "en.xlsx", lang="en")
+    wb = openpyxl.load_workbook(p)
+    assert "Fill in" in wb[C.COVER]["A2"].value and "yuan" in wb[C.BUDGET]["A2"].value
+    assert tuple(wb.sheetnames) == C.SHEETS and wb[C.COVER]["A3"].value == "单位名称"
+    assert tuple(c.name for c in wb[C.INDICATORS].tables["Indicators"].tableColumns) == C.TABLE_HEADERS["Indicators"]

@@ -17,9 +17,8 @@ from evaltool.template import contract as C
 from evaltool.template.context import Ctx
 from evaltool.template.formulas import expand_row_refs
 from evaltool.template.sheetutil import finish_sheet
+from evaltool.template.texts import sheet_head
 
-HINT = ("金额单位：元（保留两位小数）。请填写黄色单元格：资金总额行（第5行）由填报单位直接填写，不自动求和；"
-        "填写了其中各项时，校验规则检查其与资金总额是否相符。第24–30行为自动计算的比率，勿改。")
 KV_NOTES = {
     "budget_adjustment": "年度内追加、追减或结构调整的资金总和",
     "carryover_total": "以决算数为准",
@@ -33,9 +32,7 @@ EXEC_RATE = ('=IF([@全年执行数]="","",IF(AND([@全年预算数]<>"",[@全�
 def write_budget(ctx: Ctx) -> None:
     st, v = ctx.st, ctx.values
     ws = ctx.wb.add_worksheet(C.BUDGET)
-    ws.write_string(0, 0, "预算执行情况", st.title)
-    ws.merge_range(1, 0, 1, 5, HINT, st.hint)
-    ws.set_row(1, 44)
+    sheet_head(ctx, ws, "budget", last_col=5, height=44)
     hdr = C.TABLE_HEADERS["Budget"]
     h = C.BUDGET_HEADER_ROW - 1
     ws.add_table(h, 0, h + len(C.BUDGET_LINES), len(hdr) - 1, {

@@ -17,6 +17,7 @@ from evaltool.template import contract as C
 from evaltool.template.context import Ctx
 from evaltool.template.layout import table_layout
 from evaltool.template.sheetutil import finish_sheet
+from evaltool.template.texts import sheet_head
 
 SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 
@@ -53,9 +54,7 @@ def write_checks(ctx: Ctx) -> None:
     st = ctx.st
     ws = ctx.wb.add_worksheet(C.CHECKS)
     hdr = C.TABLE_HEADERS["Checks"]
-    ws.write_string(0, 0, "校验结果", st.title)
-    ws.merge_range(1, 0, 1, len(hdr) - 1,
-                   "由 evaltool 生成。未通过的“需说明”规则，请在“出错说明”列填写原因；其余列勿改。", st.hint)
+    sheet_head(ctx, ws, "checks", last_col=len(hdr) - 1)
     rows = template_checks(ctx)
     h = C.TABLE_HEADER_ROWS["Checks"] - 1
     ws.add_table(h, 0, h + max(1, len(rows)), len(hdr) - 1, {

@@ -15,9 +15,8 @@ from typing import Any
 from evaltool.template import contract as C
 from evaltool.template.context import Ctx
 from evaltool.template.sheetutil import finish_sheet
+from evaltool.template.texts import sheet_head
 
-HINT = ("填写说明：黄色单元格由填报单位填写；其余单元格由模板或 evaltool 生成，已锁定。"
-        "总分、评价等级由公式自动计算；填写完成后请保存并按要求报送。")
 NOTES = {
     "unit_name": "全称",
     "eval_year": "四位年份，如 2023",
@@ -43,9 +42,7 @@ def grade_formula() -> str:
 def write_cover(ctx: Ctx, *, unit_name: str, unit_code: str, year: int | None, template_id: str,
                 notes: list[str]) -> None:
     st, ws = ctx.st, ctx.wb.add_worksheet(C.COVER)
-    ws.write_string(0, 0, f"{ctx.fw.name}填报表", st.title)
-    ws.merge_range(1, 0, 1, 2, HINT, st.hint)
-    ws.set_row(1, 42)
+    sheet_head(ctx, ws, "cover", last_col=2, height=42)
     v = ctx.values
     inputs: dict[str, Any] = {
         "unit_name": v.get("unit_name", unit_name), "unit_code": v.get("unit_code", unit_code),

@@ -19,10 +19,7 @@ from evaltool.template import contract as C
 from evaltool.template.context import Ctx
 from evaltool.template.formulas import RATE_COL, SCORE_COL, RowContext, expand_row_refs, formula_for
 from evaltool.template.sheetutil import finish_sheet, fit_widths
-
-HINT = ("填写说明：请填写黄色单元格——年度目标值、实际完成值、偏差原因、备注。定量指标填数字"
-        "（可写“近800”“三十余”等约数，系统会识别并提示）；定性指标从下拉列表选择档次。"
-        "完成率/偏差率、得分由公式自动计算。如需增加指标，请在表格下方空行填写全部列。")
+from evaltool.template.texts import sheet_head
 
 
 def _row_values(ctx: Ctx, ind: Indicator) -> dict[str, Any]:
@@ -37,9 +34,7 @@ def write_indicators(ctx: Ctx) -> None:
     st = ctx.st
     ws = ctx.wb.add_worksheet(C.INDICATORS)
     hdr = C.TABLE_HEADERS["Indicators"]
-    ws.write_string(0, 0, f"{ctx.fw.name}指标表", st.title)
-    ws.merge_range(1, 0, 1, len(hdr) - 1, HINT, st.hint)
-    ws.set_row(1, 32)
+    sheet_head(ctx, ws, "indicators", last_col=len(hdr) - 1, height=32)
     h = C.TABLE_HEADER_ROWS["Indicators"] - 1
     extra: list[dict[str, Any]] = list(ctx.values.get("extra_indicators", []) or [])
     n_spare = max(C.SPARE_INDICATOR_ROWS, len(extra))
@@ -65,10 +60,15 @@ def write_indicators(ctx: Ctx) -> None:
             ws.write_formula(r, c, expand_row_refs(f, "Indicators"), st.rate if c == 10 else st.score, "")
         ctx.put(ws, r, 12, vals.get("偏差原因"), st.text_in)
         ctx.put(ws, r, 13, vals.get("备注"), st.text_in)
-        choices = ctx.fw.method(ind.method).choices()
+        spec = ctx.fw.method(ind.method)
+        choices = spec.choices()
         if ind.kind == "定性" and choices:
             ws.data_validation(r, 9, r, 9, {"validate": "list", "source": list(choices),
                                             "error_message": "请从下拉列表选择：" + "、".join(choices)})
+        elif spec.kind == "checklist" and spec.params.get("items", "").isdigit():
+            ws.data_validation(r, 9, r, 9, {"validate": "integer", "criteria": "between", "minimum": 0,
+                                            "maximum": int(spec.params["items"]),
+                                            "error_message": f"请填写 0–{spec.params['items']} 的整数（要点数）"})
     first_spare = h + 1 + len(ctx.indicators)
     for i in range(n_spare):
         r = first_spare + i

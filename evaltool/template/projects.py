@@ -16,9 +16,8 @@ from evaltool.template import contract as C
 from evaltool.template.context import Ctx
 from evaltool.template.formulas import expand_row_refs
 from evaltool.template.sheetutil import finish_sheet, fit_widths
+from evaltool.template.texts import sheet_head
 
-HINT = ("填写说明：逐行填写本单位项目支出，金额单位：元。执行率自动计算（全年执行数/全年预算数，"
-        "全年预算数为空时用年初预算数）。是否评价、自评等级请从下拉列表选择。")
 EXEC_RATE = ('=IF([@全年执行数]="","",IF(AND([@全年预算数]<>"",[@全年预算数]<>0),[@全年执行数]/[@全年预算数],'
              'IF(OR([@年初预算数]="",[@年初预算数]=0),"",[@全年执行数]/[@年初预算数])))')
 
@@ -27,9 +26,7 @@ def write_projects(ctx: Ctx) -> None:
     st = ctx.st
     ws = ctx.wb.add_worksheet(C.PROJECTS)
     hdr = C.TABLE_HEADERS["Projects"]
-    ws.write_string(0, 0, "项目支出清单", st.title)
-    ws.merge_range(1, 0, 1, len(hdr) - 1, HINT, st.hint)
-    ws.set_row(1, 30)
+    sheet_head(ctx, ws, "projects", last_col=len(hdr) - 1, height=30)
     rows: list[dict[str, Any]] = list(ctx.values.get("projects", []) or [])
     n = max(C.PROJECT_ROWS, len(rows))
     h = C.TABLE_HEADER_ROWS["Projects"] - 1

@@ -19,6 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 from evaltool.template import contract as C
 from evaltool.template.context import Ctx
 from evaltool.template.sheetutil import finish_sheet, fit_widths
+from evaltool.template.texts import sheet_head
 
 SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 
@@ -41,9 +42,7 @@ def _table(ctx: Ctx, ws: Worksheet, name: str, header_row: int, rows: Sequence[S
 
 def write_rules(ctx: Ctx) -> None:
     ws = ctx.wb.add_worksheet(C.RULES)
-    ws.write_string(0, 0, "校验规则（由财政部门制定，勿改）", ctx.st.title)
-    ws.write_string(1, 0, "表达式为 Excel 公式，结果为 TRUE 表示通过；tol 表示本规则的容差；"
-                          "需说明=是 的规则未通过时，可在“校验结果”表填写出错说明。", ctx.st.hint)
+    sheet_head(ctx, ws, "rules", last_col=len(C.TABLE_HEADERS["Rules"]) - 1)
     rows = [(r.id, r.scope, r.table, r.expression, SEVERITY_LABEL[r.severity], r.message, r.tolerance,
              "是" if r.explain_required else "否") for r in ctx.rules]
     _table(ctx, ws, "Rules", C.TABLE_HEADER_ROWS["Rules"], rows)
@@ -58,9 +57,7 @@ def params_header_row(n_methods: int) -> int:
 
 def write_methods(ctx: Ctx) -> None:
     ws = ctx.wb.add_worksheet(C.METHODS)
-    ws.write_string(0, 0, "评分方法与参数（由财政部门制定，勿改）", ctx.st.title)
-    ws.write_string(1, 0, "类型为 evaltool 的计分类型；参数为 键=值，以分号分隔；source=名称 表示以该计算比率为实际值。",
-                    ctx.st.hint)
+    sheet_head(ctx, ws, "methods", last_col=len(C.TABLE_HEADERS["Methods"]) - 1)
     mrows = [(m.code, m.name, m.kind, m.params_text, m.description) for m in ctx.methods]
     _table(ctx, ws, "Methods", C.TABLE_HEADER_ROWS["Methods"], mrows)
     ph = params_header_row(len(mrows))
@@ -75,8 +72,7 @@ def write_methods(ctx: Ctx) -> None:
 
 def write_grades(ctx: Ctx) -> None:
     ws = ctx.wb.add_worksheet(C.GRADES)
-    ws.write_string(0, 0, "等级标准（由财政部门制定，勿改）", ctx.st.title)
-    ws.write_string(1, 0, "区间为 [下限, 上限)，含上限=是 时包含上限（如 优：90–100 含100）。", ctx.st.hint)
+    sheet_head(ctx, ws, "grades", last_col=len(C.TABLE_HEADERS["Grades"]) - 1)
     rows = [(g.name, g.lower, g.upper, "是" if g.upper_inclusive else "否", "、".join(g.aliases))
             for g in ctx.grades]
     _table(ctx, ws, "Grades", C.TABLE_HEADER_ROWS["Grades"], rows)

@@ -14,6 +14,7 @@ from evaltool.template import contract as C
 from evaltool.template.context import Ctx
 from evaltool.template.formulas import expand_row_refs
 from evaltool.template.sheetutil import finish_sheet
+from evaltool.template.texts import sheet_head
 
 SUBTOTAL = "小计"
 TOTAL = "合计"
@@ -43,8 +44,7 @@ def write_summary(ctx: Ctx) -> None:
     st = ctx.st
     ws = ctx.wb.add_worksheet(C.SUMMARY)
     hdr = C.TABLE_HEADERS["ScoreSummary"]
-    ws.write_string(0, 0, "得分汇总", st.title)
-    ws.write_string(1, 0, "按一级、二级指标汇总分值与得分，公式自动计算。", st.hint)
+    sheet_head(ctx, ws, "summary", last_col=len(hdr) - 1)
     rows = summary_rows(ctx)
     h = C.TABLE_HEADER_ROWS["ScoreSummary"] - 1
     ws.add_table(h, 0, h + len(rows), len(hdr) - 1, {
