@@ -53,7 +53,7 @@ DEMO_UNITS: tuple[tuple[str, str, str, float, str], ...] = (
 class Picture:
     name: str  # docs/img/<name>.png
     xlsx: Path
-    needle: str  # text on the wanted PDF page ("" = first page)
+    needle: str  # sheet whose first page is wanted ("" = the first page)
 
 
 def _sample_values() -> dict[str, Any]:
@@ -89,6 +89,7 @@ def make_demo_returns(folder: Path) -> Path:
 
 
 def _page_of(pdf: Path, needle: str) -> int:
+    """First page of sheet ``needle`` (its name is the page header), or 1 for ``""``."""
     if not needle:
         return 1
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
@@ -96,9 +97,10 @@ def _page_of(pdf: Path, needle: str) -> int:
     for page in range(1, pages + 1):
         txt = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
                              capture_output=True, text=True, check=True).stdout
-        if needle in txt:
+        lines = [line.strip() for line in txt.splitlines() if line.strip()]
+        if lines and lines[0] == needle:  # LibreOffice's default page header is the sheet name
             return page
-    raise RuntimeError(f"{needle!r} not found in {pdf}")
+    raise RuntimeError(f"no page of sheet {needle!r} in {pdf}")
 
 
 def _content_box(pdf: Path, page: int, dpi: int) -> tuple[int, int, int, int]:
@@ -134,8 +136,8 @@ def render(out: Path, dpi: int = 70) -> list[Path]:
         summary = tmp / "summary.xlsx"
         write_summary(iter_digests(expand_paths([returns])), summary, created=datetime(2024, 7, 1, 9, 0))
         pictures = [
-            Picture("template-filled", filled, "三级指标"),
-            Picture("scored", scored, "三级指标"),
+            Picture("template-filled", filled, "绩效指标"),
+            Picture("scored", scored, "绩效指标"),
             Picture("summary-overview", summary, ""),
         ]
         pdfs = lo.convert([p.xlsx for p in pictures], tmp / "pdf", "pdf")

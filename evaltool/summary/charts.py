@@ -2,39 +2,52 @@
 
 Why: a column chart of how many units got each grade, a bar chart of every unit's total
 (highest on top, as the 单位得分 rows are sorted) and a bar chart of each unit's
-预决算差异率 with the bars beyond the unit's warning threshold in red. Charts read the
+预决算差异率 with the bars beyond the unit's own warning threshold in red. Charts read the
 sheets' cells, so they follow the live workbook; bar colours are chosen in Python from the
-same rows.
+same rows. :func:`add_charts` returns the last row and column the charts cover, so the
+overview's print area includes them (LibreOffice sizes pages by cells, not drawings).
 
 Example::
 
-    add_charts(ws, st, units, layout, grades, grade_colours, first=19, lang="zh", below_row=24)
+    last_row, last_col = add_charts(ws, st, units, layout, grades, colours, first=20, lang="zh",
+                                    below_row=25)
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from xlsxwriter.chart import Chart
 from xlsxwriter.worksheet import Worksheet
 
-from evaltool.summary.digest import UnitRow, column_letter
+from evaltool.summary.digest import UnitRow
 from evaltool.summary.labels import label
 from evaltool.summary.sheet_units import UnitsLayout
 from evaltool.summary.styles import FONT, GRADE_COLOURS, Styles
 
-__all__ = ["add_charts"]
+__all__ = ["add_charts", "ROW_PX", "LEFT_PX", "COL_PX"]
 
 BLUE = "#5B9BD5"
 RED = "#E06666"
+GRID = {"visible": True, "line": {"color": "#D9D9D9"}}
+ROW_PX = 20  # default row height (15 pt)
+COL_PX = 64  # default column width (8.43 characters)
+LEFT_PX = 335  # columns A–D of the overview (widths 20, 11, 11, 3)
+GRADE_W, GRADE_H = 540, 340
+BAR_W = 440
+GAP = 16
 
 
 def _font(size: int, bold: bool = False) -> dict[str, Any]:
     return {"name": FONT, "size": size, "bold": bold}
 
 
-def _col_range(sheet: str, col: int, first: int, last: int) -> list[Any]:
-    return [sheet, first, col, last, col]
+def _plain(chart: Chart, title: str) -> None:
+    chart.set_title({"name": title, "name_font": _font(12, True)})
+    chart.set_legend({"none": True})
+    chart.set_chartarea({"border": {"color": "#BFBFBF"}})
 
 
 def add_charts(
@@ -48,13 +61,13 @@ def add_charts(
     first: int,
     lang: str,
     below_row: int,
-) -> None:
-    """Insert the charts: grades to the right of the tables, unit bars below them."""
+) -> tuple[int, int]:
+    """Insert the charts (grades right of the tables, unit bars below); returns (last row, last col)."""
     wb = st.wb
     sheet = ws.get_name()
-    # 1. grade distribution (column chart over the GradeDistribution table)
-    grade_chart = wb.add_chart({"type": "column"})
     n = max(len(grades), 1)
+    counts = [sum(1 for u in units if u.grade == g) for g in grades]
+    grade_chart = wb.add_chart({"type": "column"})
     grade_chart.add_series({
         "name": label("chart_grades", lang),
         "categories": [sheet, first, 0, first + n - 1, 0],
@@ -63,63 +76,53 @@ def add_charts(
         "data_labels": {"value": True, "font": _font(10, True)},
         "gap": 80,
     })
-    grade_chart.set_title({"name": label("chart_grades", lang), "name_font": _font(12, True)})
-    grade_chart.set_legend({"none": True})
+    _plain(grade_chart, label("chart_grades", lang))
     grade_chart.set_x_axis({"num_font": _font(10)})
-    top = max([sum(1 for u in units if u.grade == g) for g in grades] or [1])
-    grade_chart.set_y_axis({"num_font": _font(9), "min": 0, "major_unit": max(1, -(-top // 5)),
-                            "num_format": "0", "major_gridlines": {"visible": True,
-                            "line": {"color": "#D9D9D9"}}})
-    grade_chart.set_chartarea({"border": {"color": "#BFBFBF"}})
-    ws.insert_chart(3, 4, grade_chart, {"x_offset": 4, "y_offset": 0, "x_scale": 1.15, "y_scale": 1.25})
-
-    if not units:
-        return
-    height = max(300, 22 * len(units) + 90)
-    # 2. total score per unit (bar chart over 单位得分, scored rows only: they come first)
-    n_scored = layout.n_scored
-    if n_scored:
-        score_chart = wb.add_chart({"type": "bar"})
-        score_chart.add_series({
-            "name": label("col_total", lang),
-            "categories": _col_range(layout.sheet, layout.unit_col, layout.first_row,
-                                     layout.first_row + n_scored - 1),
-            "values": _col_range(layout.sheet, layout.total_col, layout.first_row,
-                                 layout.first_row + n_scored - 1),
-            "fill": {"color": BLUE},
-            "data_labels": {"value": True, "num_format": "0.00", "font": _font(9)},
+    grade_chart.set_y_axis({"num_font": _font(9), "min": 0, "major_unit": max(1, -(-max(counts or [1]) // 5)),
+                            "num_format": "0", "major_gridlines": GRID})
+    grade_chart.set_size({"width": GRADE_W, "height": GRADE_H})
+    ws.insert_chart(3, 4, grade_chart, {"x_offset": 4})
+    right_px = LEFT_PX + 4 + GRADE_W
+    bottom_px = 3 * ROW_PX + GRADE_H
+    if units:
+        height = max(300, 22 * len(units) + 90)
+        top = max(below_row, math.ceil(bottom_px / ROW_PX) + 1)
+        if layout.n_scored:
+            rows = (layout.first_row, layout.first_row + layout.n_scored - 1)
+            chart = wb.add_chart({"type": "bar"})
+            chart.add_series({
+                "name": label("col_total", lang),
+                "categories": [layout.sheet, rows[0], layout.unit_col, rows[1], layout.unit_col],
+                "values": [layout.sheet, rows[0], layout.total_col, rows[1], layout.total_col],
+                "fill": {"color": BLUE},
+                "data_labels": {"value": True, "num_format": "0.00", "font": _font(9)},
+                "gap": 60,
+            })
+            _plain(chart, label("chart_scores", lang))
+            # in an XlsxWriter bar chart y is the (vertical) category axis, x the value axis
+            chart.set_y_axis({"num_font": _font(9), "reverse": True, "crossing": "max"})
+            chart.set_x_axis({"num_font": _font(9), "min": 0, "max": 100, "major_unit": 20, "major_gridlines": GRID})
+            chart.set_size({"width": BAR_W, "height": height})
+            ws.insert_chart(top, 0, chart, {"x_offset": 4})
+        chart = wb.add_chart({"type": "bar"})
+        beyond = [u.variance_rate is not None and abs(u.variance_rate) > u.variance_threshold for u in units]
+        chart.add_series({
+            "name": label("col_variance", lang),
+            "categories": [layout.sheet, layout.first_row, layout.unit_col, layout.last_row, layout.unit_col],
+            "values": [layout.sheet, layout.first_row, layout.variance_col, layout.last_row, layout.variance_col],
+            "points": [{"fill": {"color": RED if b else BLUE}} for b in beyond],
+            "data_labels": {"value": True, "num_format": "0.0%", "font": _font(9)},
             "gap": 60,
         })
-        score_chart.set_title({"name": label("chart_scores", lang), "name_font": _font(12, True)})
-        score_chart.set_legend({"none": True})
-        # in an XlsxWriter bar chart y is the (vertical) category axis, x the value axis
-        score_chart.set_y_axis({"num_font": _font(9), "reverse": True, "crossing": "max"})
-        score_chart.set_x_axis({"num_font": _font(9), "min": 0, "max": 100, "major_unit": 20,
-                                "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
-        score_chart.set_size({"width": 520, "height": height})
-        ws.insert_chart(below_row, 0, score_chart, {"x_offset": 4})
-    # 3. 预决算差异率 per unit, red beyond the unit's threshold
-    var_chart = wb.add_chart({"type": "bar"})
-    points = []
-    for u in units:
-        beyond = u.variance_rate is not None and abs(u.variance_rate) > u.variance_threshold
-        points.append({"fill": {"color": RED if beyond else BLUE}})
-    var_chart.add_series({
-        "name": label("col_variance", lang),
-        "categories": _col_range(layout.sheet, layout.unit_col, layout.first_row, layout.last_row),
-        "values": _col_range(layout.sheet, layout.variance_col, layout.first_row, layout.last_row),
-        "points": points,
-        "data_labels": {"value": True, "num_format": "0.0%", "font": _font(9)},
-        "gap": 60,
-    })
-    var_chart.set_title({"name": f"{label('chart_variance', lang)}（{label('chart_variance_note', lang)}）"
-                         if lang != "en" else
-                         f"{label('chart_variance', lang)} ({label('chart_variance_note', lang)})",
-                         "name_font": _font(12, True)})
-    var_chart.set_legend({"none": True})
-    var_chart.set_y_axis({"num_font": _font(9), "reverse": True, "crossing": "max", "label_position": "low"})
-    var_chart.set_x_axis({"num_font": _font(9), "num_format": "0%",
-                          "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
-    var_chart.set_size({"width": 520, "height": height})
-    ws.insert_chart(below_row, 4, var_chart, {"x_offset": 380 - 4 * 0})
-    _ = column_letter
+        note = label("chart_variance_note", lang)
+        _plain(chart, f"{label('chart_variance', lang)}（{note}）" if lang != "en"
+               else f"{label('chart_variance', lang)} ({note})")
+        chart.set_y_axis({"num_font": _font(9), "reverse": True, "crossing": "max", "label_position": "low"})
+        chart.set_x_axis({"num_font": _font(9), "num_format": "0%", "major_gridlines": GRID})
+        chart.set_size({"width": BAR_W, "height": height})
+        x = 4 + BAR_W + GAP
+        ws.insert_chart(top, 0, chart, {"x_offset": x})
+        right_px = max(right_px, x + BAR_W)
+        bottom_px = top * ROW_PX + height
+    last_col = 4 + math.ceil((right_px - LEFT_PX) / COL_PX) + 1  # one spare column: renderers differ
+    return math.ceil(bottom_px / ROW_PX) + 1, last_col

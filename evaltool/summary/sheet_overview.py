@@ -22,13 +22,15 @@ from xlsxwriter.worksheet import Worksheet
 
 from evaltool.io.book import Formula
 from evaltool.summary.charts import add_charts
-from evaltool.summary.digest import UnitRow, column_letter
+from evaltool.summary.digest import UnitRow
 from evaltool.summary.labels import label, status_label
 from evaltool.summary.sheet_units import UnitsLayout
 from evaltool.summary.styles import GRADE_COLOURS, Styles, setup_print
 from evaltool.summary.table import Column, write_table
 
-__all__ = ["OthersRef", "write_overview", "overview_stats"]
+__all__ = ["OthersRef", "write_overview", "overview_stats", "ONE_PAGE_UNITS"]
+
+ONE_PAGE_UNITS = 40  # up to this many units the overview prints on one page
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ def write_overview(
     ]
     ws.write_string(3, 0, L("block_returns"), st.block_title())
     write_table(ws, st, name="Returns", header_row=4, columns=[Column(L("item")), Column(L("count"), "int")],
-                rows=ret_rows, none_text="", freeze_cols=0)
+                rows=ret_rows, none_text="", freeze_cols=None)
 
     stats = overview_stats(units)
     totals = layout.ref(layout.total_col, scored_only=True)
@@ -98,7 +100,7 @@ def write_overview(
     ]
     ws.write_string(11, 0, L("block_scores"), st.block_title())
     write_table(ws, st, name="ScoreStats", header_row=12, columns=[Column(L("item")), Column(L("value"), "score")],
-                rows=score_rows, none_text="", freeze_cols=0)
+                rows=score_rows, none_text="", freeze_cols=None)
 
     grades = sorted({u.grade for u in units if u.grade}, key=lambda g: (grade_colours.get(g, 3), g))
     grade_range = layout.ref(layout.grade_col)
@@ -117,23 +119,13 @@ def write_overview(
     ws.write_string(18, 0, L("block_grades"), st.block_title())
     write_table(ws, st, name="GradeDistribution", header_row=19,
                 columns=[Column(L("grade"), center=True), Column(L("units"), "int"), Column(L("share"), "rate")],
-                rows=grade_rows, none_text=L("none"), freeze_cols=0)
+                rows=grade_rows, none_text=L("none"), freeze_cols=None)
     for i, g in enumerate(grades):
         fill, font = GRADE_COLOURS[min(grade_colours.get(g, 3), 3)]
-        ws.write_string(first + i, 0, g, st._make(font_name="宋体", font_size=10, bold=True, align="center",
-                                                  valign="vcenter", border=1, border_color="#A6A6A6",
-                                                  bg_color=fill, font_color=font))
-    ws.freeze_panes(0, 0)
-    add_charts(ws, st, units, layout, grades, grade_colours, first=first, lang=lang,
-               below_row=first + max(len(grades), 1) + 2)
+        ws.write_string(first + i, 0, g, st.grade_cell(fill, font))
+    last_row, last_col = add_charts(ws, st, units, layout, grades, grade_colours, first=first, lang=lang,
+                                    below_row=first + max(len(grades), 1) + 2)
     setup_print(ws, header_row=4, title=title, lang=lang)
     ws.repeat_rows(0, 1)
-    ws.fit_to_pages(1, 0)
-
-
-def grade_count_range(first: int, n: int) -> tuple[str, str]:
-    """A1 ranges of the grade names and counts in the grade table (for the chart)."""
-    return f"$A${first + 1}:$A${first + max(n, 1)}", f"$B${first + 1}:$B${first + max(n, 1)}"
-
-
-_ = column_letter  # re-exported helper used by charts
+    ws.print_area(0, 0, last_row, last_col)
+    ws.fit_to_pages(1, 1 if len(units) <= ONE_PAGE_UNITS else 0)  # at a glance: one page

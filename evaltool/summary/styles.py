@@ -109,6 +109,11 @@ class Styles:
         return self._make(font_name=TITLE_FONT, font_size=12, bold=True, valign="vcenter", bottom=2,
                           bottom_color="#1F4E78")
 
+    def grade_cell(self, fill: str, font: str) -> Format:
+        """A bold, centred body cell in a grade's colours (the overview's grade legend)."""
+        return self._make(font_name=FONT, font_size=10, bold=True, align="center", valign="vcenter", border=1,
+                          border_color=BORDER_COLOUR, bg_color=fill, font_color=font)
+
     def conditional(self, fill: str, font: str, *, bold: bool = False) -> Format:
         """A fill/font-colour format for conditional formatting (no number format)."""
         return self._make(bg_color=fill, font_color=font, bold=bold)

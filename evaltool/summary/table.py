@@ -106,7 +106,7 @@ def write_table(
     columns: Sequence[Column],
     rows: Sequence[Sequence[object]],
     none_text: str,
-    freeze_cols: int = 1,
+    freeze_cols: int | None = 1,
 ) -> tuple[int, int]:
     """Write ``rows`` as the Excel table ``name``; returns (first, last) data row (0-based).
 
@@ -139,5 +139,6 @@ def write_table(
         wraps_header = wraps_header or hw + 3 > width
         ws.set_column(c, c, width)
     ws.set_row(header_row, 30 if wraps_header else 20)
-    ws.freeze_panes(first, freeze_cols)
+    if freeze_cols is not None:  # None: a small table on a page of several (总览)
+        ws.freeze_panes(first, freeze_cols)
     return first, last
