@@ -52,6 +52,8 @@ def number(v: Any) -> CellValue:
     if isinstance(v, str):
         v = v.strip()
         return v or None
+    if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
+        return dt.datetime(v.year, v.month, v.day)
     return v
 
 

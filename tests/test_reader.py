@@ -168,3 +168,26 @@ def test_load_speed():
     per_file_ms = (time.perf_counter() - t0) / n * 1000
     print(f"load(sample): {per_file_ms:.2f} ms per file")
     assert per_file_ms < 50  # target ~5 ms; generous bound against slow CI machines
+
+
+def test_filled_values_round_trip(tmp_path):
+    import datetime as dt
+
+    p = write_template("dept-2013", tmp_path / "f.xlsx", unit_name="某局", unit_code="A01", year=2023, values={
+        "fill_date": dt.date(2024, 3, 1), "preparer": "张三", "budget_adjusted": Decimal("1000.5"),
+        "budget_lines": {"其中：财政拨款": {"年初预算数": Decimal("800"), "说明": "一般公共预算"}},
+        "staff_actual": 12, "staff_authorized": 10,
+        "projects": [{"序号": 1, "项目名称": "妇女儿童服务", "年初预算数": Decimal("12.34"), "是否评价": "是",
+                      "自评等级": "优秀"}],
+        "indicators": {"资金结余情况": {"实际完成值": "无结余"}}})
+    ev = load(p)
+    assert ev.unit.code == "A01" and ev.unit.preparer == "张三"
+    assert ev.unit.fill_date.date() == dt.date(2024, 3, 1)
+    assert ev.scalar("budget_adjusted") == Decimal("1000.50") and ev.scalar("staff_actual") == 12
+    assert ev.budget[1].label == "其中：财政拨款" and ev.budget[1].initial == Decimal("800.00")
+    assert ev.budget[1].note == "一般公共预算"
+    (proj,) = ev.projects
+    assert (proj.name, proj.budget_initial, proj.evaluated, proj.self_grade) == ("妇女儿童服务", Decimal("12.34"),
+                                                                                 "是", "优秀")
+    row = next(i for i in ev.indicator_rows if i.level3 == "资金结余情况")
+    assert row.actual == "无结余" and row.kind == "定性"

@@ -79,8 +79,8 @@ def write_cover(ctx: Ctx, *, unit_name: str, unit_code: str, year: int | None, t
                                     "maximum": 2100, "error_message": "请填写四位年份"})
     for i, note in enumerate(notes):
         ws.merge_range(18 + i, 0, 18 + i, 2, note, st.hint)
-        ws.set_row(18 + i, 30)
+        ws.set_row(18 + i, 42)
     ws.set_column(0, 0, 16)
     ws.set_column(1, 1, 44)
-    ws.set_column(2, 2, 34)
+    ws.set_column(2, 2, 44)
     finish_sheet(ws, header_row=2, password=ctx.password, header_text=C.COVER)

@@ -95,6 +95,7 @@ def write_indicators(ctx: Ctx) -> None:
     fit_widths(ws, cols, max_width=36)
     ws.set_column(8, 9, 14)
     ws.set_column(10, 11, 11)
-    ws.set_column(12, 13, 26)
+    ws.set_column(12, 12, 24)
+    ws.set_column(13, 13, 44)
     finish_sheet(ws, header_row=h + 1, landscape=True, password=ctx.password, freeze_col=3,
                  header_text=C.INDICATORS)
