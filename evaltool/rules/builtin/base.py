@@ -49,8 +49,16 @@ class Ctx:
         return (loc.sheet, loc.ref.replace("$", "")) if loc is not None else ("", "")
 
     def scalar(self, name: str) -> CellValue:
-        if name in self.ev.scalars:
-            return self.ev.scalar(name)
+        """A defined name's cell as typed: the parsed scalar (Decimal money), but the raw
+        text when the cell holds text (the parser turns text in a money cell into None)."""
+        raw = self._grid_value(name)
+        if isinstance(raw, str) and raw.strip():
+            return raw
+        if name in self.ev.scalars and self.ev.scalars[name] is not None:
+            return self.ev.scalars[name]
+        return raw if raw != "" else None
+
+    def _grid_value(self, name: str) -> CellValue:
         loc = self.ev.names.get(name)
         if loc is None or ":" in loc.ref:
             return None
@@ -62,7 +70,7 @@ class Ctx:
             return grid[r - 1][c - 1]
         return None
 
-    def finding(self, code: str, sheet: str, cell: str, found: Any = None, *,
+    def finding(self, code: str, sheet: str, cell: str, found: Any = None, /, *,
                 severity: Severity | None = None, **kw: Any) -> Finding:
         """A finding of the current check: catalogue message ``code`` formatted with ``kw``;
         ``found`` is the offending cell's value."""

@@ -35,7 +35,7 @@ _ILLUSTRATIVE = re.compile(r"示例|示意|仅供参考|演示|illustrative", re
                 "{label} holds {cached} but recomputes to {computed} ({formula})"),
     "rounded": ("{label}单元格的值 {cached} 是按输入计算结果 {computed} 的舍入值，应保留公式",
                 "{label} holds {cached}, a rounded value of {computed}; keep the formula"),
-    "error": ("{label}无法计算：{code}", "{label} cannot be computed: {code}"),
+    "error": ("{label}无法计算（{err}）：其输入单元格不是数字", "{label} cannot be computed ({err}): an input is not a number"),
 })
 def rate_cells(ctx: Ctx) -> Iterator[Finding]:
     tol = ctx.param("rate_tolerance", 0.00005)
@@ -47,7 +47,7 @@ def rate_cells(ctx: Ctx) -> Iterator[Finding]:
         cached = ctx.scalar(rf.name)
         label = rf.label
         if isinstance(computed, XLError):
-            yield ctx.finding("error", sheet, cell, None, label=label, code=computed.code)
+            yield ctx.finding("error", sheet, cell, None, severity="warning", label=label, err=computed.code)
             continue
         c = num(cached)
         if computed is None or not is_number(computed):

@@ -56,6 +56,14 @@ def _blank(v: object) -> bool:
                "quantitative indicator {name!r}: actual {value!r} is not a quantity (such wording is for 定性 only)"),
 })
 def type_checks(ctx: Ctx) -> Iterator[Finding]:
+    seen: set[tuple[str, str]] = set()
+    for f in _type_checks(ctx):
+        if (f.sheet, f.cell) not in seen:
+            seen.add((f.sheet, f.cell))
+            yield f
+
+
+def _type_checks(ctx: Ctx) -> Iterator[Finding]:
     ev = ctx.ev
     for name in (*MONEY_NAMES, *COUNT_NAMES, *SHARE_NAMES):
         v = ctx.scalar(name)

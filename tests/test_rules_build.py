@@ -1,0 +1,167 @@
+"""Workbook builders shared by the rules tests: the seed sample, a clean and a bad variant,
+seeded random variations for the LibreOffice parity test, and cell patching.
+
+Why: every rules test runs on real files written by the template writer and read back by
+the reader — never on hand-made model objects — so what is tested is what users run.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import random
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from evaltool.frameworks import load_framework
+from evaltool.io import patch_cells
+from evaltool.model import Evaluation
+from evaltool.reader import load
+from evaltool.template import write_template
+
+ROOT = Path(__file__).resolve().parent.parent
+CREATED = "2024-06-30T00:00:00+00:00"
+
+
+def _make_sample() -> Any:
+    spec = importlib.util.spec_from_file_location("make_sample", ROOT / "workbooks" / "make_sample.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+MS = _make_sample()
+
+
+def sample_values() -> dict[str, Any]:
+    return copy.deepcopy(MS.sample_values())
+
+
+def write(path: Path, values: dict[str, Any], framework: str = "dept-overall") -> Path:
+    return write_template(framework, path, unit_name=str(values.get("unit_name", "测试单位")), year=2023,
+                          values=values, created_at=CREATED)
+
+
+def good_values() -> dict[str, Any]:
+    """The sample made clean: exact actuals, amounts in 元, no 示例 notes, variance 4.78%."""
+    v = sample_values()
+    for name, (target, actual, _note) in MS.ACTUALS.items():
+        exact = actual if isinstance(actual, int) else target
+        v["indicators"][name] = {"年度目标值": target, "实际完成值": exact, "备注": ""}
+    v["indicators"]["处理妇女来电来信来访件数"]["年度目标值"] = 160  # 199/160 − 1 = 24.4% ≤ 30%
+    for name in MS.QUALITATIVE:
+        v["indicators"][name]["备注"] = ""
+    v["projects_evaluated_amount"] = Decimal("6049100.00")
+    v["final_expenditure"] = Decimal("18000000.00")  # (18902744.60 − 18000000)/18902744.60 = 4.78%
+    v.pop("projects_evaluated_amount__note", None)
+    return v
+
+
+def bad_values() -> dict[str, Any]:
+    """One trigger per built-in check (see test_rules_engine.test_each_builtin_fires)."""
+    v = good_values()
+    ind = v["indicators"]
+    v["budget_adjusted"] = "一千万"  # TYPE-1 (text in a money cell) at 预算执行!C5
+    ind["执委领办项目数"]["实际完成值"] = "达成预期指标"  # TYPE-1 (定量 actual not a quantity), row 5
+    ind["青年交友联谊活动参与人数"]["实际完成值"] = "近800"  # NUM-1, row 11
+    ind["失独老人活动次数"]["实际完成值"] = "一百二十"  # NUM-2, row 12
+    ind["救助患癌妇女人数"]["年度目标值"] = "若干"  # TGT-1M, row 13
+    ind["春蕾女童教育实践场次"]["备注"] = "目标值为示例"  # NOTE-1, row 15
+    v["projects_evaluated_amount"] = Decimal("604.91")  # UNIT-1 small vs budget, 预算执行!B21
+    v["carryover_total"] = Decimal("1234.567")  # UNIT-1 > 2 decimals, 预算执行!B12
+    v["projects_evaluated_share"] = 100  # UNIT-2, 预算执行!B20
+    v["self_grade"] = "良好"  # SCORE-3: the computed total is in 优
+    v["projects"] = [{"序号": 1, "项目名称": "妇女儿童服务", "年初预算数": 100000, "全年预算数": 100000,
+                      "全年执行数": 90000, "是否评价": "是", "自评得分": 95, "自评等级": "良"}]  # SCORE-3, K5→J5
+    return v
+
+
+def patch(src: Path, dst: Path, cells: dict[tuple[str, str], object]) -> Path:
+    patch_cells(src, dst, cells)
+    return dst
+
+
+def checks_row(ev: Evaluation, rule: str, sheet: str, cell: str) -> int:
+    """The sheet row of the Checks table holding (rule, sheet, cell)."""
+    t = ev.tables["Checks"]
+    grid = ev.grids[t.sheet]
+    for r in range(t.first_data_row, t.last_data_row + 1):
+        row = grid[r - 1]
+        if (row[0], row[3], row[4]) == (rule, sheet, cell):
+            return r
+    raise KeyError((rule, sheet, cell))
+
+
+FUZZY = ["近800", "三十余", "10余万", "约50", "数十", "两千", "达成预期指标", "", None, "一百二十"]
+
+
+def variation(seed: int, framework: str = "dept-overall") -> dict[str, Any]:
+    """Seeded random perturbation of budget figures, weights, actuals (blank/text/fuzzy)."""
+    rnd = random.Random(seed)
+    fw = load_framework(framework)
+    v: dict[str, Any] = {"unit_name": f"单位{seed}", "self_grade": rnd.choice(["优秀", "良", "", "差"])}
+    inds: dict[str, dict[str, Any]] = {}
+    for spec in fw.indicators:
+        target = spec.target if isinstance(spec.target, (int, float)) else rnd.choice([10, 100, 800])
+        row: dict[str, Any] = {}
+        choice = rnd.random()
+        if spec.kind == "定性":
+            row["实际完成值"] = rnd.choice(["达成", "部分达成", "", "优"])
+        elif choice < 0.25:
+            row.update(年度目标值=target, 实际完成值=rnd.choice(FUZZY))
+        elif choice < 0.6:
+            row.update(年度目标值=target, 实际完成值=round(target * rnd.uniform(0.5, 1.6)))
+        elif choice < 0.7:
+            row.update(年度目标值=None, 实际完成值=target)
+        elif choice < 0.85:
+            row.update(年度目标值=target, 实际完成值=round(target * rnd.uniform(0.5, 1.6)), 偏差原因="因故调整")
+        else:
+            row.update(年度目标值=target, 实际完成值=Decimal(str(round(target * 1.3, 2))))
+        inds[f"{spec.level2}/{spec.name}"] = row
+    v["indicators"] = inds
+    b = Decimal(rnd.randint(1_000_000, 30_000_000)) + Decimal(rnd.randint(0, 99)) / 100
+    v["budget_initial"] = b if rnd.random() > 0.15 else "一千万"
+    v["final_expenditure"] = (b * Decimal(str(round(rnd.uniform(0.8, 1.1), 4)))).quantize(Decimal("0.01"))
+    if rnd.random() < 0.5:
+        v["budget_adjusted"] = (b * Decimal(str(round(rnd.uniform(0.9, 1.05), 4)))).quantize(Decimal("0.01"))
+    if rnd.random() < 0.5:
+        p1 = (b * Decimal("0.7")).quantize(Decimal("0.01"))
+        p2 = b - p1 + (Decimal("1.00") if rnd.random() < 0.4 else 0)
+        v["budget_lines"] = {"其中：财政拨款": {"年初预算数": p1}, "上年结转": {"年初预算数": p2}}
+    v["eval_year"] = rnd.choice([2023, 2023, 1999, None, 2023.5])
+    level1, level2 = fw.indicators[0].level1, fw.indicators[0].level2
+    extra: list[dict[str, Any]] = []
+    if rnd.random() < 0.5:  # DUP-1: the first indicator again (and WGT-1 off by its weight)
+        first = fw.indicators[0]
+        extra.append({"一级指标": level1, "二级指标": level2, "三级指标": first.name, "指标类型": "定量",
+                      "评分方法": first.method, "分值": 1, "指标方向": "≥", "年度目标值": 5, "实际完成值": 6})
+    if rnd.random() < 0.5:  # WGT-2: a 二级 weight row, right or wrong
+        right = sum(i.weight for i in fw.indicators if i.level1 == level1 and i.level2 == level2)
+        extra.append({"一级指标": level1, "二级指标": level2, "分值": rnd.choice([right, right + 3])})
+    if rnd.random() < 0.3:  # DUP-1B: a weight without a name
+        extra.append({"分值": 2})
+    if rnd.random() < 0.3:  # WGT-3: a negative weight
+        extra.append({"一级指标": level1, "二级指标": "新增", "三级指标": "负分值", "分值": -1, "指标类型": "定性",
+                      "实际完成值": "达成"})
+    v["extra_indicators"] = extra
+    projects = []
+    for i in range(rnd.randint(0, 5)):
+        ib = Decimal(rnd.randint(10000, 900000))
+        projects.append({"序号": i + 1, "项目名称": f"项目{i + 1}" if rnd.random() > 0.15 else None,
+                         "年初预算数": ib, "全年预算数": ib,
+                         "全年执行数": (ib * Decimal(str(round(rnd.uniform(0.7, 1.2), 4)))).quantize(Decimal("0.01")),
+                         "是否评价": rnd.choice(["是", "否", None])})
+    v["projects"] = projects
+    if projects and rnd.random() < 0.7:
+        total = sum(p["全年执行数"] for p in projects)
+        v["project_spend_total"] = total if rnd.random() < 0.5 else total + 100
+        v["projects_evaluated_count"] = sum(1 for p in projects if p["是否评价"] == "是") + rnd.choice([0, 1])
+    return v
+
+
+def test_variation_is_deterministic_and_loads(tmp_path: Path) -> None:
+    assert variation(3) == variation(3)
+    ev = load(write(tmp_path / "v.xlsx", variation(3)))
+    assert ev.framework_id == "dept-overall" and ev.rules
