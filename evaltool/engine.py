@@ -59,13 +59,20 @@ def _integrity(ev: Evaluation) -> tuple[Finding, ...]:
     return tuple(found) if isinstance(found, Iterable) else ()
 
 
+#: Scoring findings about a filler's cell that the rule pass reports in its own words (NUM-1
+#: for fuzzy text, TGT-… for targets and actuals); kept only when no rule finding names the cell.
+_SHADOWED = frozenset({"SCORE-FUZZY", "SCORE-ACTUAL", "SCORE-TARGET"})
+
+
 def evaluate(ev: Evaluation, *, lang: str = "zh") -> Result:
     """Validate, score and verify ``ev``; findings are ordered validation, scoring, integrity."""
     findings, checks = _validate(ev, lang)
     scoring = score(ev, lang=lang)
+    named = {(f.sheet, f.cell) for f in findings}
+    own = tuple(f for f in scoring.findings if f.rule not in _SHADOWED or (f.sheet, f.cell) not in named)
     return Result(
         evaluation=ev,
-        findings=findings + scoring.findings + _integrity(ev),
+        findings=findings + own + _integrity(ev),
         scores=scoring.scores,
         checks=checks,
         total=scoring.total,

@@ -1,0 +1,77 @@
+"""``evaltool score`` end to end on real files: outputs, in-place backup, refusals, exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from test_scoring_fixtures import SAMPLE
+from typer.testing import CliRunner
+
+from evaltool.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    p = tmp_path / "西城妇联.xlsx"
+    p.write_bytes(SAMPLE.read_bytes())
+    return p
+
+
+def test_default_output_beside_input_and_input_untouched(book: Path) -> None:
+    before = book.read_bytes()
+    res = runner.invoke(app, ["score", str(book)])
+    assert res.exit_code == 0, res.output
+    out = book.with_name("西城妇联.scored.xlsx")
+    assert out.exists() and book.read_bytes() == before
+    assert "98.80" in res.output and "优" in res.output and "总分" in res.output
+    assert "49.80" in res.output                                   # 产出
+    ws = openpyxl.load_workbook(out, data_only=True)["封面"]
+    assert (ws["B11"].value, ws["B12"].value) == (98.8, "优")
+    assert ws["B13"].value.startswith("已计算 ")
+
+
+def test_output_option_and_english(book: Path, tmp_path: Path) -> None:
+    out = tmp_path / "sub" / "o.xlsx"
+    out.parent.mkdir()
+    res = runner.invoke(app, ["score", str(book), "-o", str(out), "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    assert out.exists() and "Total" in res.output and "98.80" in res.output
+
+
+def test_in_place_backup_and_lock_refusal(book: Path) -> None:
+    before = book.read_bytes()
+    lock = book.with_name(".~lock.西城妇联.xlsx#")
+    lock.write_text("someone")
+    res = runner.invoke(app, ["score", str(book), "--in-place"])
+    assert res.exit_code == 1 and "关闭" in res.output and book.read_bytes() == before
+    lock.unlink()
+    res = runner.invoke(app, ["score", str(book), "--in-place"])
+    assert res.exit_code == 0, res.output
+    backups = list(book.parent.glob("西城妇联.bak-*.xlsx"))
+    assert len(backups) == 1 and backups[0].read_bytes() == before and book.read_bytes() != before
+
+
+def test_unscorable_files_exit_1_naming_the_file(tmp_path: Path) -> None:
+    fake = tmp_path / "照片.xlsx"
+    fake.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    res = runner.invoke(app, ["score", str(fake)])
+    assert res.exit_code == 1 and "照片.xlsx" in res.output
+    plain = tmp_path / "普通表.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "不是模板"
+    wb.save(plain)
+    res = runner.invoke(app, ["score", str(plain)])
+    assert res.exit_code == 1 and "普通表.xlsx" in res.output
+    res = runner.invoke(app, ["score", str(tmp_path / "没有.xlsx")])
+    assert res.exit_code == 1 and "没有.xlsx" in res.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["普通表.xlsx", "照片.xlsx"]
+
+
+def test_usage_errors_exit_2(book: Path, tmp_path: Path) -> None:
+    assert runner.invoke(app, ["score"]).exit_code == 2
+    res = runner.invoke(app, ["score", str(book), "-o", str(tmp_path / "x.xlsx"), "--in-place"])
+    assert res.exit_code == 2
