@@ -19,9 +19,10 @@ from evaltool.template.context import Ctx
 
 def write_meta(ctx: Ctx, meta: Mapping[str, str]) -> None:
     ws = ctx.wb.add_worksheet(C.META)
-    for r, key in enumerate(C.META_KEYS):
+    from evaltool.integrity import meta_entries  # locked cells as JSON: names what a filler changed
+    for r, (key, value) in enumerate([(k, str(meta.get(k, ""))) for k in C.META_KEYS] + meta_entries(ctx, meta)):
         ws.write_string(r, 0, key)
-        ws.write_string(r, 1, str(meta.get(key, "")))
+        ws.write_string(r, 1, value)
     ctx.define("framework_id", C.META, f"B{C.META_KEYS.index('framework_id') + 1}")
     ws.set_column(0, 0, 22)
     ws.set_column(1, 1, 70)
