@@ -21,6 +21,7 @@ Example::
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import sys
 import tempfile
 import traceback
@@ -31,7 +32,7 @@ from typing import Any, Literal
 from evaltool.i18n import text
 from evaltool.io.book import CellKey, WritePlan
 from evaltool.io.patch_types import parse_ref
-from evaltool.io.xlbook import XlBook
+from evaltool.io.xlbook import SheetProtected, XlBook
 from evaltool.model import Location, TableInfo, TemplateError
 
 __all__ = ["recalculate", "check", "Outcome", "explain", "checks_only", "LOG_NAME"]
@@ -62,6 +63,18 @@ MSG: dict[str, tuple[str, str]] = {
         "计算评分未完成：{reason}\n\n工作簿中的数据没有被修改。技术细节已记录在：{log}",
         "Scoring did not finish: {reason}\n\nThe workbook's data was not changed. Details: {log}",
     ),
+    "failed_partial": (
+        "写入结果时出错：{reason}\n\n部分结果可能已写入。要放弃这些改动，请关闭工作簿并选择“不保存”。技术细节已记录在：{log}",
+        "Writing the results failed: {reason}\n\nSome results may have been written; to discard them close "
+        "the workbook without saving. Details: {log}",
+    ),
+    "sheet_protected": (
+        "工作表“{detail}”设置了保护密码，按钮无法写入结果。请设置环境变量 EVALTOOL_SHEET_PASSWORD 后重启 Excel，"
+        "或保存并关闭工作簿后在命令行运行 evaltool score 文件.xlsx。",
+        "Sheet {detail} is protected with a password, so the button cannot write into it. Set the environment "
+        "variable EVALTOOL_SHEET_PASSWORD and restart Excel, or save and close the workbook and run "
+        "evaltool score FILE.xlsx.",
+    ),
     "not_template": (
         "这个工作簿不是评价模板，或模板版本不受支持（{detail}）。请使用主管部门下发的模板填报。",
         "This workbook is not an evaluation template of a supported version ({detail}). "
@@ -85,6 +98,10 @@ MSG: dict[str, tuple[str, str]] = {
     ),
     "unexpected": ("发生意外错误 {kind}：{detail}", "Unexpected error {kind}: {detail}"),
 }
+
+
+class PartialWrite(RuntimeError):
+    """Writing into the live book failed part-way (some blocks may already be written)."""
 
 
 @dataclass(frozen=True)
@@ -152,7 +169,7 @@ def _evaluate_and_write(book: Any, lang: str, mode: Mode) -> Outcome:
     from evaltool.parse import parse_book
     from evaltool.writeback import build_plan
 
-    xbook = XlBook(book)
+    xbook = XlBook(book, password=os.environ.get("EVALTOOL_SHEET_PASSWORD", ""))
     evaluation = parse_book(xbook)
     result = evaluate(evaluation, lang=lang)
     plan = build_plan(result, lang=lang)  # includes calc_status "已计算 …", as the CLI writes it
@@ -163,7 +180,12 @@ def _evaluate_and_write(book: Any, lang: str, mode: Mode) -> Outcome:
         if status_at is not None:
             status = text(MSG, "status_checked", lang, when=_now(), errors=errors, warnings=warnings)
             plan = replace(plan, cells={**plan.cells, (status_at.sheet, status_at.ref): status})
-    xbook.apply(plan)
+    try:
+        xbook.apply(plan)
+    except SheetProtected:
+        raise  # raised before anything is written
+    except Exception as exc:
+        raise PartialWrite(str(exc)) from exc
     hint = text(MSG, "hint", lang) if errors or warnings else "。" if lang != "en" else "."
     if mode == "check":
         message = text(MSG, "checked", lang, errors=errors, warnings=warnings, hint=hint)
@@ -194,7 +216,11 @@ def checks_only(plan: WritePlan, checks: TableInfo | None, status_at: Location |
 
 def explain(exc: BaseException, lang: str = "zh") -> str:
     """A readable one-paragraph reason for ``exc`` (no traceback)."""
+    if isinstance(exc, PartialWrite) and exc.__cause__ is not None:
+        exc = exc.__cause__
     name = type(exc).__name__
+    if isinstance(exc, SheetProtected):
+        return text(MSG, "sheet_protected", lang, detail=exc.sheet)
     if isinstance(exc, TemplateError):
         return text(MSG, "not_template", lang, detail=exc.message)
     if name in ("FormulaSyntaxError", "XLError") or "Formula" in name:
@@ -225,9 +251,10 @@ def _log(exc: BaseException) -> Path:
 def _failure(book: Any, exc: BaseException, lang: str) -> Outcome:
     log = _log(exc)
     reason = explain(exc, lang)
-    message = text(MSG, "failed", lang, reason=reason, log=log)
+    code = "failed_partial" if isinstance(exc, PartialWrite) else "failed"
+    message = text(MSG, code, lang, reason=reason, log=log)
     if lang != "en":
-        message += "\n\n" + text(MSG, "failed", "en", reason=explain(exc, "en"), log=log)
+        message += "\n\n" + text(MSG, code, "en", reason=explain(exc, "en"), log=log)
     if book is not None:
         _write_failed_status(book, reason, lang)
     return Outcome(False, message)
@@ -236,10 +263,11 @@ def _failure(book: Any, exc: BaseException, lang: str) -> Outcome:
 def _write_failed_status(book: Any, reason: str, lang: str) -> None:
     """Best effort: put the short failure reason into ``calc_status`` (only that cell)."""
     try:
-        where = XlBook(book).defined_names().get("calc_status")
+        xbook = XlBook(book, password=os.environ.get("EVALTOOL_SHEET_PASSWORD", ""))
+        where = xbook.defined_names().get("calc_status")
         if where is not None:
             status = text(MSG, "status_failed", lang, when=_now(), reason=reason)[:250]
-            XlBook(book).apply(WritePlan(cells={(where.sheet, where.ref): status}))
+            xbook.apply(WritePlan(cells={(where.sheet, where.ref): status}))
     except Exception:
         pass
 

@@ -95,7 +95,6 @@ def _file_result() -> Any:
 
 def test_recalculate_scores_the_open_book() -> None:
     book = FakeBook.from_xlsx(SAMPLE)
-    book.sheets["封面"].range("B13").value = "旧状态"
     expected = _file_result()  # the same workbook through the file path
     out = xl.recalculate(book=book)
     assert out.ok, out.message
@@ -110,6 +109,7 @@ def test_recalculate_scores_the_open_book() -> None:
     assert "SUM(Indicators[得分])" in cover[(11, 2)].formula  # total_score stays a live formula
     assert book.app.status_bar is False and book.app.history[0] == ("status_bar", "正在校验并计算评分……")
     assert book.app.calculation == "automatic" and book.app.screen_updating is True
+    assert all(s.api.ProtectContents for s in book.sheets)  # protected again after writing
 
 
 def test_recalculate_in_english() -> None:
@@ -135,3 +135,16 @@ def test_check_writes_only_checks_and_status() -> None:
             assert changed and all(r > 4 and 1 <= c <= 8 for r, c in changed)
         else:
             assert not changed, sheet.name
+
+
+def test_password_protected_sheet_gives_a_readable_message() -> None:
+    book = FakeBook.from_xlsx(SAMPLE)
+    book.sheets["绩效指标"].api.password = "局里的密码"
+    before = {rc: (c.value, c.formula) for rc, c in book.sheets["绩效指标"].cells.items()}
+    out = xl.recalculate(book=book)
+    assert not out.ok
+    assert out.message.startswith("计算评分未完成：工作表“绩效指标”设置了保护密码，按钮无法写入结果。")
+    assert "工作簿中的数据没有被修改" in out.message and "Sheet 绩效指标 is protected with a password" in out.message
+    assert {rc: (c.value, c.formula) for rc, c in book.sheets["绩效指标"].cells.items()} == before
+    assert book.sheets["封面"].cells[(13, 2)].value.startswith("计算失败 ")  # only the status cell
+    assert all(s.api.ProtectContents for s in book.sheets)

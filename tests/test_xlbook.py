@@ -13,11 +13,11 @@ import pytest
 import xlsxwriter
 from hypothesis import given
 from hypothesis import strategies as st
-from support.fake_xlwings import FakeBook
+from support.fake_xlwings import ALLOW_ATTR, FakeBook, FakeComError
 
 from evaltool.io.book import Formula, WritePlan
 from evaltool.io.patch_types import Formula as PatchFormula
-from evaltool.io.xlbook import XlBook, blocks, parse_refers_to
+from evaltool.io.xlbook import SheetProtected, XlBook, blocks, parse_refers_to
 from evaltool.model import Location, TableInfo
 
 
@@ -158,3 +158,45 @@ def test_blocks_partition_the_cells(coords: set[tuple[int, int]]) -> None:
                 assert v == (b.row + i, b.col + j)  # the block is a full rectangle of plan cells
                 seen.append((b.row + i, b.col + j))
     assert sorted(seen) == sorted(coords)
+
+
+@pytest.fixture()
+def protected_xlsx(tmp_path: Path) -> Path:
+    path = tmp_path / "protected.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("绩效指标")
+    unlocked = wb.add_format({"locked": False})
+    ws.write("A1", "得分")
+    ws.write("B1", None, unlocked)
+    ws.protect("", {"format_cells": True, "sort": True, "autofilter": True, "objects": True})
+    wb.close()
+    return path
+
+
+def test_protected_sheets_are_unprotected_for_the_write_and_restored(protected_xlsx: Path) -> None:
+    fake = FakeBook.from_xlsx(protected_xlsx)
+    api = fake.sheets["绩效指标"].api
+    flags = {k: getattr(api.Protection, k) for k in ALLOW_ATTR}
+    assert api.ProtectContents and flags["AllowFormattingCells"] and flags["AllowSorting"]
+    assert not flags["AllowInsertingRows"]
+    with pytest.raises(FakeComError):  # Excel refuses writes into locked cells of a protected sheet
+        fake.sheets["绩效指标"].range("A2").value = 1
+    XlBook(fake).apply(WritePlan(cells={("绩效指标", "A2"): Formula("=1+1", 2)}, notes={("绩效指标", "A2"): "说明"}))
+    assert fake.sheets["绩效指标"].cells[(2, 1)].formula == "=1+1"
+    assert fake.sheets["绩效指标"].cells[(2, 1)].note == "说明"
+    assert api.ProtectContents and {k: getattr(api.Protection, k) for k in ALLOW_ATTR} == flags
+    assert (api.ProtectDrawingObjects, api.ProtectScenarios, api.password) == (False, True, "")
+    assert fake.app.calls["sheet.unprotect"] == fake.app.calls["sheet.protect"] == 1
+
+
+def test_password_protected_sheet_is_reported_and_left_alone(protected_xlsx: Path) -> None:
+    fake = FakeBook.from_xlsx(protected_xlsx)
+    api = fake.sheets["绩效指标"].api
+    api.password = "局里的密码"
+    with pytest.raises(SheetProtected) as info:
+        XlBook(fake).apply(WritePlan(cells={("绩效指标", "A2"): 1}))
+    assert info.value.sheet == "绩效指标"
+    assert (2, 1) not in fake.sheets["绩效指标"].cells and api.ProtectContents
+    XlBook(fake, password="局里的密码").apply(WritePlan(cells={("绩效指标", "A2"): 1}))
+    assert fake.sheets["绩效指标"].cells[(2, 1)].value == 1
+    assert api.ProtectContents and api.password == "局里的密码"

@@ -16,6 +16,15 @@ implements exactly these (with citations of xlwings 0.37.8 ``main.py``):
   ``Range.note`` / ``Range.add_note`` / ``Note.text`` / ``Note.delete``, ``Table.resize``,
   ``book.app.screen_updating`` / ``book.app.calculation`` (restored in ``finally``).
 
+Protected sheets: every template sheet is protected (no password by default), and Excel
+refuses COM writes into locked cells. xlwings has no protection API, so ``Sheet.api`` (the
+native Excel ``Worksheet``, Windows COM) is used: ``ProtectContents``, ``ProtectDrawingObjects``,
+``ProtectScenarios``, ``Protection.Allow*``, ``Unprotect(password)`` and ``Protect(password,
+…)``. Each sheet the plan touches is unprotected just for the write and re-protected in
+``finally`` with exactly the options it had. A sheet with an unknown password raises
+:class:`SheetProtected`. Where ``api`` is not Excel's COM object (macOS/appscript) protection is
+left alone.
+
 Text is never turned into a formula: every non-empty ``str`` is written with Excel's quote
 prefix ``'``. Excel's input parser (which ``Range.Value``/``Range.Formula`` assignments go
 through, like typing) treats a leading apostrophe as "the rest is literal text": it is not
@@ -37,7 +46,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -47,7 +57,22 @@ from evaltool.io.book import CellKey, WritePlan
 from evaltool.io.patch_types import parse_ref
 from evaltool.model import CellValue, Location, TableInfo
 
-__all__ = ["XlBook", "Block", "blocks", "excel_cell", "parse_refers_to"]
+__all__ = ["XlBook", "Block", "blocks", "excel_cell", "parse_refers_to", "SheetProtected"]
+
+#: ``Worksheet.Protection`` flags, passed back to ``Worksheet.Protect`` unchanged.
+ALLOW_FLAGS = (
+    "AllowFormattingCells", "AllowFormattingColumns", "AllowFormattingRows", "AllowInsertingColumns",
+    "AllowInsertingRows", "AllowInsertingHyperlinks", "AllowDeletingColumns", "AllowDeletingRows",
+    "AllowSorting", "AllowFiltering", "AllowUsingPivotTables",
+)  # fmt: skip
+
+
+class SheetProtected(RuntimeError):
+    """A sheet the plan writes to is protected with a password evaltool was not given."""
+
+    def __init__(self, sheet: str) -> None:
+        super().__init__(sheet)
+        self.sheet = sheet
 
 _REFERS_TO = re.compile(
     r"^=(?:'(?P<q>(?:[^']|'')+)'|(?P<p>[^'!]+))!(?P<ref>\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?)$"
@@ -171,8 +196,9 @@ def _trim(grid: list[list[CellValue]]) -> list[list[CellValue]]:
 class XlBook:
     """A live xlwings ``Book`` behind the BookSource/BookSink interface."""
 
-    def __init__(self, book: Any) -> None:
+    def __init__(self, book: Any, *, password: str = "") -> None:
         self.book = book
+        self.password = password  # sheet protection password ("" = none, the template default)
         self.label: str = str(book.fullname or book.name)  # path as in findings; "Book1" if unsaved
         self._tables: dict[str, tuple[Any, Any]] | None = None  # name -> (sheet, table)
 
@@ -237,17 +263,50 @@ class XlBook:
         app = self.book.app
         saved_updating = app.screen_updating
         saved_calc = app.calculation
+        sheets = {k[0] for k in (*plan.cells, *plan.fills, *plan.notes)}
+        sheets |= {self._table_objects()[t][0].name for t in plan.table_refs if t in self._table_objects()}
         try:
             app.screen_updating = False
             app.calculation = "manual"
-            self._resize_tables(plan.table_refs)
-            for block in blocks(plan.cells):
-                self._write_block(block)
-            self._write_fills(plan.fills)
-            self._write_notes(plan.notes)
+            with self._unprotected(sorted(sheets)):
+                self._resize_tables(plan.table_refs)
+                for block in blocks(plan.cells):
+                    self._write_block(block)
+                self._write_fills(plan.fills)
+                self._write_notes(plan.notes)
         finally:
             app.calculation = saved_calc
             app.screen_updating = saved_updating
+
+    @contextmanager
+    def _unprotected(self, sheets: list[str]) -> Iterator[None]:
+        """Unprotect ``sheets`` for the block, then protect them again with their own options."""
+        restore: list[tuple[Any, dict[str, bool]]] = []
+        try:
+            for name in sheets:
+                api = self.book.sheets[name].api
+                try:
+                    protected = bool(api.ProtectContents)
+                except AttributeError:  # not Excel's COM Worksheet (macOS appscript)
+                    continue
+                if not protected:
+                    continue
+                prot = api.Protection
+                options = {
+                    "DrawingObjects": bool(api.ProtectDrawingObjects),
+                    "Contents": True,
+                    "Scenarios": bool(api.ProtectScenarios),
+                    **{flag: bool(getattr(prot, flag)) for flag in ALLOW_FLAGS},
+                }
+                try:
+                    api.Unprotect(self.password)
+                except Exception as exc:  # COM error: wrong or missing password
+                    raise SheetProtected(name) from exc
+                restore.append((api, options))
+            yield
+        finally:
+            for api, options in reversed(restore):
+                api.Protect(self.password, **options)
 
     def _range(self, sheet: str, r0: int, c0: int, r1: int, c1: int) -> Any:
         return self.book.sheets[sheet].range((r0, c0), (r1, c1))

@@ -89,9 +89,14 @@ class FakeApp:
 class FakeNote:
     """``xlwings.main.Note``: ``text`` get/set ("the note must already exist"), ``delete()``."""
 
-    def __init__(self, cell: FakeCell, app: FakeApp) -> None:
+    def __init__(self, cell: FakeCell, app: FakeApp, sheet: FakeSheet) -> None:
         self._cell = cell
         self._app = app
+        self._sheet = sheet
+
+    def _refuse_if_protected(self) -> None:
+        if self._sheet.api.ProtectContents:
+            raise FakeComError("You cannot edit notes on a protected sheet.")
 
     @property
     def text(self) -> str:
@@ -100,11 +105,71 @@ class FakeNote:
     @text.setter
     def text(self, value: str) -> None:
         self._app.calls["note.text.set"] += 1
+        self._refuse_if_protected()
         self._cell.note = value
 
     def delete(self) -> None:
         self._app.calls["note.delete"] += 1
+        self._refuse_if_protected()
         self._cell.note = None
+
+
+class FakeComError(Exception):
+    """What pywin32 raises for a refused Excel call (``pywintypes.com_error``)."""
+
+
+#: ``Worksheet.Protection.Allow*`` -> the OOXML ``<sheetProtection>`` attribute that *forbids* it.
+ALLOW_ATTR = {
+    "AllowFormattingCells": "formatCells", "AllowFormattingColumns": "formatColumns",
+    "AllowFormattingRows": "formatRows", "AllowInsertingColumns": "insertColumns",
+    "AllowInsertingRows": "insertRows", "AllowInsertingHyperlinks": "insertHyperlinks",
+    "AllowDeletingColumns": "deleteColumns", "AllowDeletingRows": "deleteRows", "AllowSorting": "sort",
+    "AllowFiltering": "autoFilter", "AllowUsingPivotTables": "pivotTables",
+}  # fmt: skip
+
+
+class FakeProtection:
+    """Excel's ``Protection`` object (read-only ``Allow*`` flags)."""
+
+    def __init__(self, **flags: bool) -> None:
+        for name in ALLOW_ATTR:
+            setattr(self, name, flags.get(name, False))
+
+
+class FakeWorksheetApi:
+    """``Sheet.api`` on Windows is Excel's COM ``Worksheet`` (xlwings main.py ``Sheet.api``:
+    "Returns the native object (pywin32 or appscript obj)"); xlwings itself has no protection
+    API. The subset used, per Microsoft's Excel VBA reference: ``ProtectContents``,
+    ``ProtectDrawingObjects``, ``ProtectScenarios``, ``Protection``, ``Unprotect(Password)``
+    (error 1004 on a wrong password) and ``Protect(Password, DrawingObjects, Contents,
+    Scenarios, UserInterfaceOnly, Allow…)``. While contents are protected Excel refuses writes
+    into locked cells, formatting unless AllowFormattingCells, note edits and table resizes."""
+
+    def __init__(self, app: FakeApp) -> None:
+        self._app = app
+        self.ProtectContents = False
+        self.ProtectDrawingObjects = False
+        self.ProtectScenarios = False
+        self.Protection = FakeProtection()
+        self.password = ""  # test-only: the password the sheet was protected with
+
+    def Unprotect(self, Password: str = "") -> None:  # noqa: N802, N803 - COM names
+        self._app.calls["sheet.unprotect"] += 1
+        if self.ProtectContents and Password != self.password:
+            raise FakeComError("The password you supplied is not correct.")
+        self.ProtectContents = self.ProtectDrawingObjects = self.ProtectScenarios = False
+
+    def Protect(  # noqa: N802 - COM name
+        self, Password: str = "", DrawingObjects: bool = True, Contents: bool = True,  # noqa: N803
+        Scenarios: bool = True, UserInterfaceOnly: bool = False, **allow: bool,  # noqa: N803
+    ) -> None:  # fmt: skip
+        self._app.calls["sheet.protect"] += 1
+        unknown = set(allow) - set(ALLOW_ATTR)
+        if unknown:
+            raise TypeError(f"Protect() got unexpected arguments {sorted(unknown)}")
+        self.password = Password
+        self.ProtectContents, self.ProtectDrawingObjects, self.ProtectScenarios = Contents, DrawingObjects, Scenarios
+        self.Protection = FakeProtection(**allow)
 
 
 def _excel_input(text: str) -> tuple[Any, str | None]:
@@ -193,8 +258,19 @@ class FakeRange:
         cells = self.sheet.cells
         return self._shape_out([[self._read(cells.get(rc)) for rc in row] for row in self._coords()])
 
+    def _refuse_if_protected(self, what: str) -> None:
+        api = self.sheet.api
+        if not api.ProtectContents:
+            return
+        if what == "format" and api.Protection.AllowFormattingCells:
+            return
+        if what == "contents" and not any(rc in self.sheet.locked_cells() for row in self._coords() for rc in row):
+            return
+        raise FakeComError("The cell or chart you're trying to change is on a protected sheet.")
+
     def _assign(self, data: Any, prop: str) -> None:
         self._calls[f"range.{prop}.set"] += 1
+        self._refuse_if_protected("contents")
         coords = self._coords()
         if not isinstance(data, list):
             data = [[data] * len(coords[0]) for _ in coords]
@@ -240,6 +316,7 @@ class FakeRange:
     @color.setter
     def color(self, value: str | None) -> None:
         self._calls["range.color.set"] += 1
+        self._refuse_if_protected("format")
         for row in self._coords():
             for rc in row:
                 self.sheet.cell(rc).color = value.lstrip("#").upper() if value else None
@@ -248,10 +325,13 @@ class FakeRange:
     def note(self) -> FakeNote | None:
         self._calls["range.note.get"] += 1
         cell = self.sheet.cells.get((self.r0, self.c0))
-        return FakeNote(cell, self.sheet.book.app) if cell is not None and cell.note is not None else None
+        if cell is None or cell.note is None:
+            return None
+        return FakeNote(cell, self.sheet.book.app, self.sheet)
 
     def add_note(self, text: str) -> FakeNote:
         self._calls["range.add_note"] += 1
+        self._refuse_if_protected("object")
         if not isinstance(text, str):
             raise TypeError("Note text must be a string")
         if not text:
@@ -262,7 +342,7 @@ class FakeRange:
         if cell.note is not None:
             raise ValueError("This cell already has a note")
         cell.note = text
-        return FakeNote(cell, self.sheet.book.app)
+        return FakeNote(cell, self.sheet.book.app, self.sheet)
 
 
 class FakeTable:
@@ -300,6 +380,8 @@ class FakeTable:
 
     def resize(self, range: FakeRange) -> None:  # noqa: A002 - xlwings' parameter name
         self.parent.book.app.calls["table.resize"] += 1
+        if self.parent.api.ProtectContents:
+            raise FakeComError("A table cannot be resized on a protected sheet.")
         if range.sheet is not self.parent:
             raise ValueError("a table can only be resized on its own sheet")
         self.r0, self.c0, self.r1, self.c1 = range.r0, range.c0, range.r1, range.c1
@@ -323,6 +405,11 @@ class FakeSheet:
         self.name = name
         self.cells: dict[Coord, FakeCell] = {}
         self.tables: list[FakeTable] = []
+        self.api = FakeWorksheetApi(book.app)
+        self.unlocked: set[Coord] = set()  # cells whose format has Locked unticked
+
+    def locked_cells(self) -> _Locked:
+        return _Locked(self.unlocked)
 
     def cell(self, rc: Coord) -> FakeCell:
         if rc not in self.cells:
@@ -349,6 +436,16 @@ class FakeSheet:
         rows = [r for r, _ in used]
         cols = [c for _, c in used]
         return FakeRange(self, min(rows), min(cols), max(rows), max(cols))
+
+
+class _Locked:
+    """Membership test: every cell is locked unless its format unlocks it (Excel's default)."""
+
+    def __init__(self, unlocked: set[Coord]) -> None:
+        self._unlocked = unlocked
+
+    def __contains__(self, rc: object) -> bool:
+        return rc not in self._unlocked
 
 
 class FakeSheets:
@@ -389,7 +486,8 @@ class FakeBook:
 
     @classmethod
     def from_xlsx(cls, path: str | Path) -> FakeBook:
-        """Load values, formulas, cached values, names, tables, fills and notes from a file."""
+        """Load values, formulas, cached values, names, tables, fills, notes, sheet protection
+        and unlocked cells from a file (calls made while loading are not counted)."""
         path = Path(path)
         wb_f = openpyxl.load_workbook(path)
         wb_v = openpyxl.load_workbook(path, data_only=True)
@@ -398,8 +496,16 @@ class FakeBook:
         for ws in wb_f.worksheets:
             sheet = FakeSheet(book, ws.title)
             vs = wb_v[ws.title]
+            prot = ws.protection
+            if prot.sheet:
+                sheet.api.Protect(
+                    "", DrawingObjects=bool(prot.objects), Contents=True, Scenarios=bool(prot.scenarios),
+                    **{flag: not getattr(prot, attr) for flag, attr in ALLOW_ATTR.items()},
+                )
             for row in ws.iter_rows():
                 for c in row:
+                    if c.protection is not None and c.protection.locked is False:
+                        sheet.unlocked.add((c.row, c.column))
                     fill = c.fill.fgColor.rgb if c.fill is not None and c.fill.fill_type == "solid" else None
                     if c.value is None and c.comment is None and not isinstance(fill, str):
                         continue
@@ -424,4 +530,5 @@ class FakeBook:
         book.sheets = FakeSheets(sheets)
         for name, dn in wb_f.defined_names.items():
             book.names.append(FakeName(name, "=" + (dn.attr_text or "")))
+        book.app.calls.clear()
         return book
