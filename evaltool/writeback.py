@@ -31,7 +31,7 @@ from pathlib import Path
 
 from evaltool.i18n import text
 from evaltool.io import Formula as PatchFormula
-from evaltool.io import PatchError, patch_cells
+from evaltool.io import patch_cells
 from evaltool.io.atomic import is_locked, replace_with_backup, temp_path_for
 from evaltool.io.book import CellKey, Formula, WritePlan
 from evaltool.model import CheckRow, Evaluation, Finding, Result
@@ -185,15 +185,8 @@ def write_result(result: Result, src: str | Path, dst: str | Path, *,
                  now: datetime | None = None, lang: str = "zh") -> WritePlan:
     """Write ``result`` into a copy of ``src`` at ``dst`` (atomic; ``src`` is only read)."""
     plan = build_plan(result, now=now, lang=lang)
-    cells = _patch_args(plan)
-    try:
-        patch_cells(src, dst, cells, fills=plan.fills, notes=plan.notes, table_refs=plan.table_refs)
-    except PatchError as exc:
-        # The patcher's notes support is still being written (io/patch_notes.py raises "not
-        # implemented"): write everything else rather than nothing. Any other error propagates.
-        if not plan.notes or "notes are not implemented" not in str(exc):
-            raise
-        patch_cells(src, dst, cells, fills=plan.fills, table_refs=plan.table_refs)
+    patch_cells(src, dst, _patch_args(plan), fills=plan.fills, notes=plan.notes,
+                table_refs=plan.table_refs)
     return plan
 
 

@@ -73,6 +73,8 @@ def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
 
 def test_lossless_on_rich_workbook(rich_book: Path, tmp_path: Path) -> None:
     result = scored(rich_book)
+    flagged = Finding("R1", "warning", "绩效指标", "J7", "偏差原因未填写")  # a note beside N6's comment
+    result = dataclasses.replace(result, findings=(*result.findings, flagged))
     out = tmp_path / "out.xlsx"
     plan = write_result(result, rich_book, out)
     src, dst = zipfile.ZipFile(rich_book), zipfile.ZipFile(out)
@@ -94,6 +96,9 @@ def test_lossless_on_rich_workbook(rich_book: Path, tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(out)
     assert wb["自用备注"]["A1"].value == "=SUM(1,2) 只是文字" and wb["自用备注"]["A1"].data_type == "s"
     assert wb["封面"]["B11"].value.startswith("=IF(COUNT(Indicators[得分])=0")
+    assert wb["绩效指标"]["N6"].comment.text == "请核对目标值"
+    assert wb["绩效指标"]["J7"].comment.text == "偏差原因未填写"
+    assert wb["绩效指标"]["J7"].fill.fgColor.rgb.endswith("FFEB9C")
 
 
 def test_checks_table_rows_resize_and_keep_explanations(tmp_path: Path) -> None:

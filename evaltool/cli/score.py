@@ -17,6 +17,7 @@ Example::
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -32,6 +33,7 @@ MSG = {
     "title": ("评分结果：{name}", "Scores: {name}"),
     "level1": ("一级指标", "Level-1 indicator"),
     "score": ("得分", "Score"),
+    "weight": ("分值", "Weight"),
     "total": ("总分", "Total"),
     "grade": ("评价等级", "Grade"),
     "findings": ("错误 {errors} 项，警告 {warnings} 项", "{errors} errors, {warnings} warnings"),
@@ -49,15 +51,21 @@ def default_output(path: Path) -> Path:
     return path.with_name(f"{path.stem}.scored{path.suffix or '.xlsx'}")
 
 
-def _table(result: Result, name: str, lang: str) -> Table:
-    t = Table(title=text(MSG, "title", lang, name=name))
+def _table(result: Result, lang: str) -> Table:
+    weights: dict[str, float] = {}
+    for ind in result.evaluation.indicator_rows:
+        if ind.level1 and isinstance(ind.weight, (int, float, Decimal)):
+            weights[ind.level1] = weights.get(ind.level1, 0.0) + float(ind.weight)
+    t = Table()
     t.add_column(text(MSG, "level1", lang))
+    t.add_column(text(MSG, "weight", lang), justify="right")
     t.add_column(text(MSG, "score", lang), justify="right")
     for level1, value in result.subtotals.items():
-        t.add_row(level1, f"{value:.2f}")
+        t.add_row(level1, f"{weights.get(level1, 0.0):g}", f"{value:.2f}")
     total = "" if result.total is None else f"{result.total:.2f}"
-    t.add_row(f"[bold]{text(MSG, 'total', lang)}[/bold]", f"[bold]{total}[/bold]")
-    t.add_row(text(MSG, "grade", lang), result.grade or "")
+    t.add_row(f"[bold]{text(MSG, 'total', lang)}[/bold]", f"{sum(weights.values()):g}",
+              f"[bold]{total}[/bold]")
+    t.add_row(text(MSG, "grade", lang), "", result.grade or "")
     return t
 
 
@@ -103,7 +111,8 @@ def score(
     except Exception as exc:
         err.print(text(MSG, "write_failed", lang, path=path, error=exc))
         raise typer.Exit(1) from None
-    console.print(_table(result, path.name, lang))
+    console.print(text(MSG, "title", lang, name=path.name))
+    console.print(_table(result, lang))
     console.print(text(MSG, "findings", lang, errors=result.errors, warnings=result.warnings))
     console.print(text(MSG, "written", lang, path=written))
     if backup is not None:
