@@ -180,34 +180,35 @@ def _patch_row(row_xml: str, rownum: int, edits: dict[int, CellEdit], p: str) ->
         body, tail = row_xml[m.end() : close], row_xml[close:]
     ext = re.search(rf"<{p}extLst(?=[\s/>])", body)
     limit = ext.start() if ext else len(body)
+    cells: list[tuple[int, re.Match[str], bool]] = []
+    col = 0
+    for cm in _cell_re(p).finditer(body, 0, limit):
+        r = get_attr(cm.group()[: cm.group().find(">") + 1], "r")
+        col = parse_ref(r)[1] if r else col + 1
+        cells.append((col, cm, r is None))
+    present = {c for c, _, _ in cells}
+    pending = sorted(c for c in edits if c not in present)
     pieces: list[str] = []
     pos = 0
-    col = 0
-    pending = sorted(edits)
     done: set[int] = set()
-    for cm in _cell_re(p).finditer(body, 0, limit):
-        start_tag = cm.group()[: cm.group().find(">") + 1]
-        r = get_attr(start_tag, "r")
-        col = parse_ref(r)[1] if r else col + 1
-        while pending and pending[0] < col and pending[0] not in done:
+    for col, cm, implicit in cells:
+        while pending and pending[0] < col:
             c = pending.pop(0)
-            if r is None:
+            if implicit or any(i for _, _, i in cells):
                 raise SheetEditError(format_ref(rownum, c), "row has cells without r attributes")
             new = _render_cell(format_ref(rownum, c), edits[c], None, p)
             pieces.append(body[pos : cm.start()] + (new or ""))
             pos = cm.start()
-            done.add(c)
         if col in edits and col not in done:
             new = _render_cell(format_ref(rownum, col), edits[col], cm.group(), p)
             pieces.append(body[pos : cm.start()] + (new or ""))
             pos = cm.end()
             done.add(col)
-            if col in pending:
-                pending.remove(col)
     pieces.append(body[pos:limit])
+    if pending and any(i for _, _, i in cells):
+        raise SheetEditError(format_ref(rownum, pending[0]), "row has cells without r attributes")
     for c in pending:
-        if c not in done:
-            pieces.append(_render_cell(format_ref(rownum, c), edits[c], None, p) or "")
+        pieces.append(_render_cell(format_ref(rownum, c), edits[c], None, p) or "")
     pieces.append(body[limit:])
     return head + "".join(pieces) + tail
 
