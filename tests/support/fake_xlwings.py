@@ -29,6 +29,10 @@ from typing import Any
 import openpyxl
 from openpyxl.utils import get_column_letter
 
+from support.fake_excel_com import ALLOW_ATTR, FakeComError, FakeWorksheetApi
+
+__all__ = ["ALLOW_ATTR", "FakeApp", "FakeBook", "FakeComError", "FakeRange", "FakeSheet", "FakeTable"]
+
 Coord = tuple[int, int]
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _XL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"}
@@ -74,14 +78,8 @@ class FakeApp:
             self.history.append((key, value))
         object.__setattr__(self, key, value)
 
-    def alert(
-        self,
-        prompt: str,
-        title: str | None = None,
-        buttons: str = "ok",
-        mode: str | None = None,
-        callback: str | None = None,
-    ) -> str:
+    def alert(self, prompt: str, title: str | None = None, buttons: str = "ok", mode: str | None = None,
+              callback: str | None = None) -> str:  # fmt: skip
         self.alerts.append({"prompt": prompt, "title": title, "buttons": buttons, "mode": mode})
         return "ok"
 
@@ -114,64 +112,6 @@ class FakeNote:
         self._cell.note = None
 
 
-class FakeComError(Exception):
-    """What pywin32 raises for a refused Excel call (``pywintypes.com_error``)."""
-
-
-#: ``Worksheet.Protection.Allow*`` -> the OOXML ``<sheetProtection>`` attribute that *forbids* it.
-ALLOW_ATTR = {
-    "AllowFormattingCells": "formatCells", "AllowFormattingColumns": "formatColumns",
-    "AllowFormattingRows": "formatRows", "AllowInsertingColumns": "insertColumns",
-    "AllowInsertingRows": "insertRows", "AllowInsertingHyperlinks": "insertHyperlinks",
-    "AllowDeletingColumns": "deleteColumns", "AllowDeletingRows": "deleteRows", "AllowSorting": "sort",
-    "AllowFiltering": "autoFilter", "AllowUsingPivotTables": "pivotTables",
-}  # fmt: skip
-
-
-class FakeProtection:
-    """Excel's ``Protection`` object (read-only ``Allow*`` flags)."""
-
-    def __init__(self, **flags: bool) -> None:
-        for name in ALLOW_ATTR:
-            setattr(self, name, flags.get(name, False))
-
-
-class FakeWorksheetApi:
-    """``Sheet.api`` on Windows is Excel's COM ``Worksheet`` (xlwings main.py ``Sheet.api``:
-    "Returns the native object (pywin32 or appscript obj)"); xlwings itself has no protection
-    API. The subset used, per Microsoft's Excel VBA reference: ``ProtectContents``,
-    ``ProtectDrawingObjects``, ``ProtectScenarios``, ``Protection``, ``Unprotect(Password)``
-    (error 1004 on a wrong password) and ``Protect(Password, DrawingObjects, Contents,
-    Scenarios, UserInterfaceOnly, Allow…)``. While contents are protected Excel refuses writes
-    into locked cells, formatting unless AllowFormattingCells, note edits and table resizes."""
-
-    def __init__(self, app: FakeApp) -> None:
-        self._app = app
-        self.ProtectContents = False
-        self.ProtectDrawingObjects = False
-        self.ProtectScenarios = False
-        self.Protection = FakeProtection()
-        self.password = ""  # test-only: the password the sheet was protected with
-
-    def Unprotect(self, Password: str = "") -> None:  # noqa: N802, N803 - COM names
-        self._app.calls["sheet.unprotect"] += 1
-        if self.ProtectContents and Password != self.password:
-            raise FakeComError("The password you supplied is not correct.")
-        self.ProtectContents = self.ProtectDrawingObjects = self.ProtectScenarios = False
-
-    def Protect(  # noqa: N802 - COM name
-        self, Password: str = "", DrawingObjects: bool = True, Contents: bool = True,  # noqa: N803
-        Scenarios: bool = True, UserInterfaceOnly: bool = False, **allow: bool,  # noqa: N803
-    ) -> None:  # fmt: skip
-        self._app.calls["sheet.protect"] += 1
-        unknown = set(allow) - set(ALLOW_ATTR)
-        if unknown:
-            raise TypeError(f"Protect() got unexpected arguments {sorted(unknown)}")
-        self.password = Password
-        self.ProtectContents, self.ProtectDrawingObjects, self.ProtectScenarios = Contents, DrawingObjects, Scenarios
-        self.Protection = FakeProtection(**allow)
-
-
 def _excel_input(text: str) -> tuple[Any, str | None]:
     """What Excel makes of a string assigned to ``Range.Value``/``Range.Formula`` (as if
     typed): ``'x`` -> text ``x``; ``=``/``+``/``@``/``-`` -> a formula (unless a number);
@@ -187,7 +127,7 @@ def _excel_input(text: str) -> tuple[Any, str | None]:
 
 
 class FakeRange:
-    """``xlwings.Range`` over a rectangle: ``value``/``formula`` get/set with 2-D lists,
+    """``xlwings.Range`` over a rectangle: ``value`` get/set and ``formula`` set with 2-D lists,
     ``options(ndim=2, err_to_str=...)`` ("Use ndim=2 … a single cell becomes [[value]]";
     "err_to_str: If True, will include cell errors such as #N/A as strings. By default, they
     will be converted to None"), numbers read back as float (Excel stores doubles), ``row``,
@@ -264,7 +204,7 @@ class FakeRange:
             return
         if what == "format" and api.Protection.AllowFormattingCells:
             return
-        if what == "contents" and not any(rc in self.sheet.locked_cells() for row in self._coords() for rc in row):
+        if what == "contents" and all(rc in self.sheet.unlocked for row in self._coords() for rc in row):
             return
         raise FakeComError("The cell or chart you're trying to change is on a protected sheet.")
 
@@ -294,19 +234,10 @@ class FakeRange:
     def value(self, data: Any) -> None:
         self._assign(data, "value")
 
-    @property
-    def formula(self) -> Any:
-        self._calls["range.formula.get"] += 1
-        cells = self.sheet.cells
-        grid = [
-            [(c.formula or ("" if c.value is None else str(c.value))) if (c := cells.get(rc)) else "" for rc in row]
-            for row in self._coords()
-        ]
-        return self._shape_out(grid)
-
-    @formula.setter
-    def formula(self, data: Any) -> None:
+    def _set_formula(self, data: Any) -> None:
         self._assign(data, "formula")
+
+    formula = property(fset=_set_formula, doc="Write-only here: the adapter never reads formulas.")
 
     @property
     def color(self) -> str | None:
@@ -406,10 +337,7 @@ class FakeSheet:
         self.cells: dict[Coord, FakeCell] = {}
         self.tables: list[FakeTable] = []
         self.api = FakeWorksheetApi(book.app)
-        self.unlocked: set[Coord] = set()  # cells whose format has Locked unticked
-
-    def locked_cells(self) -> _Locked:
-        return _Locked(self.unlocked)
+        self.unlocked: set[Coord] = set()  # cells are locked unless their format unlocks them
 
     def cell(self, rc: Coord) -> FakeCell:
         if rc not in self.cells:
@@ -438,16 +366,6 @@ class FakeSheet:
         return FakeRange(self, min(rows), min(cols), max(rows), max(cols))
 
 
-class _Locked:
-    """Membership test: every cell is locked unless its format unlocks it (Excel's default)."""
-
-    def __init__(self, unlocked: set[Coord]) -> None:
-        self._unlocked = unlocked
-
-    def __contains__(self, rc: object) -> bool:
-        return rc not in self._unlocked
-
-
 class FakeSheets:
     """``xlwings.main.Sheets``: iterate in order, index by name or 0-based position."""
 
@@ -456,9 +374,6 @@ class FakeSheets:
 
     def __iter__(self) -> Any:
         return iter(self._sheets)
-
-    def __len__(self) -> int:
-        return len(self._sheets)
 
     def __getitem__(self, key: str | int) -> FakeSheet:
         if isinstance(key, int):
@@ -471,7 +386,7 @@ class FakeSheets:
 
 class FakeBook:
     """``xlwings.Book``: ``name``, ``fullname``, ``app``, ``sheets``, ``names`` (all names
-    incl. sheet-specific ones, main.py ``Book.names``), ``sheet_names``."""
+    incl. sheet-specific ones, main.py ``Book.names``)."""
 
     def __init__(self, name: str, fullname: str = "") -> None:
         self.name = name
@@ -479,10 +394,6 @@ class FakeBook:
         self.app = FakeApp()
         self.sheets = FakeSheets([])
         self.names: list[FakeName] = []
-
-    @property
-    def sheet_names(self) -> list[str]:
-        return [s.name for s in self.sheets]
 
     @classmethod
     def from_xlsx(cls, path: str | Path) -> FakeBook:
