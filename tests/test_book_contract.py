@@ -19,8 +19,10 @@ from types import ModuleType
 
 import openpyxl
 import pytest
+from conftest import requires_lo
 from support.fake_xlwings import FakeBook
 
+from evaltool import lo
 from evaltool.engine import evaluate
 from evaltool.io import Formula as PatchFormula
 from evaltool.io import patch_cells
@@ -190,3 +192,36 @@ def test_button_path_equals_file_path(tmp_path: Path) -> None:
     assert calls["cells.written"] == len(plan.cells) > 100
     assert writes == len(blocks(plan.cells)) and writes * 10 < len(plan.cells)
     assert fake.app.calculation == "automatic" and fake.app.screen_updating is True
+
+
+@requires_lo
+def test_what_the_button_wrote_computes_pythons_values_in_libreoffice(tmp_path: Path) -> None:
+    """Export the stand-in's cells after the button ran (formula text only, no cached value)
+    into a copy of the sample, let LibreOffice compute it, and compare with Python's values."""
+    fake = FakeBook.from_xlsx(SAMPLE)
+    plan = build_plan(evaluate(parse_book(XlBook(fake))), now=NOW)
+    XlBook(fake).apply(plan)
+    exported: dict[tuple[str, str], object] = {}
+    for sheet, ref in plan.cells:
+        got = _cell_content(fake, sheet, ref)
+        exported[(sheet, ref)] = PatchFormula(got) if isinstance(got, str) and got.startswith("=") else got
+    src = tmp_path / "button.xlsx"
+    patch_cells(SAMPLE, src, exported, table_refs={t.name: t.ref for s in fake.sheets for t in s.tables})
+    (recalculated,) = lo.recalculate([src], tmp_path / "lo")
+    values = FileBook(recalculated)
+    grids = {s: values.sheet_values(s) for s in {k[0] for k in plan.cells}}
+    checked, wrong = 0, []
+    for (sheet, ref), planned in plan.cells.items():
+        if not isinstance(planned, Formula):
+            continue
+        m = re.fullmatch(r"([A-Z]+)(\d+)", ref)
+        assert m is not None
+        col = sum((ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(m.group(1))))
+        row = grids[sheet][int(m.group(2)) - 1] if int(m.group(2)) <= len(grids[sheet]) else []
+        lo_value = row[col - 1] if col <= len(row) else None
+        want = None if planned.cached == "" else planned.cached
+        same = lo_value == pytest.approx(want, abs=1e-9) if isinstance(want, float) else lo_value == want
+        checked += 1
+        if not same:
+            wrong.append((sheet, ref, planned.text, want, lo_value))
+    assert checked > 50 and wrong == []
