@@ -1,9 +1,10 @@
-"""Render the README pictures from real outputs: filled template, scored sheet, summary 总览.
+"""Render the README pictures from real outputs: filled template, scored workbook, summary 总览.
 
 Why: pictures in the README must show what evaltool really produces, not mock-ups. This
 script makes the outputs with evaltool itself — the seed sample (filled), its scored copy
-(``engine.evaluate`` + ``writeback.write_result``) and a summary over the sample plus a few
-generated units with varied figures — converts all three to PDF in one LibreOffice call
+(``engine.evaluate`` + ``writeback.write_result``: its 绩效指标 and 封面) and a summary over the
+sample plus a few generated units with varied figures — converts the three workbooks to PDF
+in one LibreOffice call
 (:func:`evaltool.lo.convert`), finds the page of the wanted sheet with ``pdftotext``, crops
 it to its content and writes small PNGs with ``pdftoppm`` (poppler-utils) into ``docs/img/``.
 Needs LibreOffice, poppler-utils and a CJK font (e.g. fonts-wqy-microhei or fonts-noto-cjk).
@@ -54,6 +55,8 @@ class Picture:
     name: str  # docs/img/<name>.png
     xlsx: Path
     needle: str  # sheet whose first page is wanted ("" = the first page)
+    part: tuple[float, float] = (0.0, 1.0)  # vertical slice of the content box to keep
+    dpi_scale: float = 1.0  # wide sheets print small: render them sharper
 
 
 def _sample_values() -> dict[str, Any]:
@@ -136,17 +139,22 @@ def render(out: Path, dpi: int = 70) -> list[Path]:
         summary = tmp / "summary.xlsx"
         write_summary(iter_digests(expand_paths([returns])), summary, created=datetime(2024, 7, 1, 9, 0))
         pictures = [
-            Picture("template-filled", filled, "绩效指标"),
-            Picture("scored", scored, "绩效指标"),
+            Picture("template-filled", filled, "绩效指标", (0.0, 0.42), 1.3),
+            Picture("scored", scored, "绩效指标", (0.0, 0.42), 1.3),
+            Picture("scored-cover", scored, "封面", (0.0, 0.6), 1.2),
             Picture("summary-overview", summary, ""),
         ]
-        pdfs = lo.convert([p.xlsx for p in pictures], tmp / "pdf", "pdf")
+        books = list(dict.fromkeys(p.xlsx for p in pictures))
+        pdf_of = dict(zip(books, lo.convert(books, tmp / "pdf", "pdf"), strict=True))
         written = []
-        for pic, pdf in zip(pictures, pdfs, strict=True):
+        for pic in pictures:
+            pdf = pdf_of[pic.xlsx]
             page = _page_of(pdf, pic.needle)
-            x, y, w, h = _content_box(pdf, page, dpi)
+            r = round(dpi * pic.dpi_scale)
+            x, y, w, h = _content_box(pdf, page, r)
+            y, h = y + round(h * pic.part[0]), round(h * (pic.part[1] - pic.part[0]))
             stem = out / pic.name
-            subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-r", str(dpi), "-x", str(x),
+            subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-r", str(r), "-x", str(x),
                             "-y", str(y), "-W", str(w), "-H", str(h), "-png", "-singlefile", str(pdf),
                             str(stem)], check=True)
             written.append(stem.with_suffix(".png"))
