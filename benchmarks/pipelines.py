@@ -19,7 +19,7 @@ Pipelines:
 
 Example::
 
-    python -m benchmarks.pipelines check /tmp/files.txt /tmp/out 1
+    python -m benchmarks.pipelines check /tmp/files.txt /tmp/out 1 [--speedups]
     {"pipeline": "check", "files": 200, "work_s": 3.1, ...}
 """
 
@@ -188,10 +188,16 @@ def run(name: str, paths: Sequence[str], outdir: str, workers: int) -> dict[str,
 
 def main(argv: Sequence[str]) -> int:
     name, listfile, outdir, workers = argv[0], argv[1], argv[2], int(argv[3])
+    with_speedups = "--speedups" in argv[4:]
     paths = [p for p in Path(listfile).read_text(encoding="utf-8").splitlines() if p]
     os.makedirs(outdir, exist_ok=True)
     t0 = time.perf_counter()
     _import_for(name)
+    installed: list[str] = []
+    if with_speedups and name != "floor":
+        from benchmarks.speedups import apply
+
+        installed = apply()
     t1 = time.perf_counter()
     try:
         info = run(name, paths, outdir, workers)
@@ -201,7 +207,7 @@ def main(argv: Sequence[str]) -> int:
     t2 = time.perf_counter()
     print(json.dumps({"pipeline": name, "files": len(paths), "workers": workers,
                       "import_s": t1 - t0, "work_s": t2 - t1, "rss_mb": peak_rss_mb(),
-                      "rss_workers_mb": peak_rss_mb(children=True), **info}, ensure_ascii=False))
+                      "rss_workers_mb": peak_rss_mb(children=True), "speedups": installed, **info}, ensure_ascii=False))
     return 0
 
 

@@ -1,0 +1,160 @@
+"""Intake benchmark: N generated returns through evaltool, the XML floor and the naive openpyxl
+pipeline, measured in the same run, with ratios against the targets.
+
+Why: a bureau collects hundreds to thousands of returns at once. "Fast" must be a number next
+to a floor (what merely parsing the XML costs) and a baseline (the obvious openpyxl script), on
+the same files, on this machine. Every pipeline runs in a fresh child process per repeat
+(benchmarks.pipelines), so peak RSS is per pipeline; times exclude interpreter start-up and
+imports (shown apart). Medians over ``--repeat``.
+
+Example::
+
+    python benchmarks/bench_intake.py --n 200 --repeat 3
+    python benchmarks/bench_intake.py --n 2000 --repeat 1 --workers 2 --skip naive
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks._common import machine, median, ratio, run_child  # noqa: E402
+from benchmarks.corpus import ensure_corpus  # noqa: E402
+
+CORPUS = Path(os.environ.get("EVALTOOL_CORPUS", "/work/shared/corpus/excel-made"))
+
+
+Job = tuple[str, str, Sequence[Path], int, bool]  # key, pipeline, files, workers, speedups
+
+
+def run_jobs(jobs: Sequence[Job], repeat: int, scratch: Path) -> dict[str, dict[str, Any]]:
+    """``repeat`` rounds over all jobs, interleaved (machine load hits every pipeline alike);
+    each run is a fresh child process; medians per job."""
+    runs: dict[str, list[dict[str, Any]]] = {key: [] for key, *_ in jobs}
+    for k in range(repeat):
+        for key, name, files, workers, fixes in jobs:
+            listfile = scratch / f"{key}.txt"
+            listfile.write_text("\n".join(str(p) for p in files), encoding="utf-8")
+            args = [name, str(listfile), str(scratch / f"out-{key}-{k}"), str(workers)]
+            runs[key].append(run_child([*args, "--speedups"] if fixes else args))
+            shutil.rmtree(scratch / f"out-{key}-{k}", ignore_errors=True)
+    return {key: summarise(key, r) for key, r in runs.items()}
+
+
+def summarise(key: str, runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    work = median([float(r["work_s"]) for r in runs])
+    last = runs[-1]
+    n = max(int(last["files"]), 1)
+    return {"name": key, "workers": int(last["workers"]), "n": int(last["files"]), "work_s": work,
+            "ms_per_wb": work * 1000 / n, "wb_per_s": n / work if work else float("nan"),
+            "import_s": median([float(r["import_s"]) for r in runs]),
+            "rss_mb": max(float(r["rss_mb"]) for r in runs),
+            "rss_workers_mb": max(float(r["rss_workers_mb"]) for r in runs),
+            "failed": last["failed"], "how": last["how"], "errors": last["errors"],
+            "speedups": last.get("speedups", []), "runs": len(runs)}
+
+
+def _row(label: str, m: dict[str, Any]) -> str:
+    rss = f"{m['rss_mb']:.0f}" + (f" / {m['rss_workers_mb']:.0f}" if m["workers"] > 1 else "")
+    fail = f"  failed {m['failed']}/{m['n']}" if m["failed"] else ""
+    return (f"{label:<34}{m['n']:>6}{m['ms_per_wb']:>10.2f}{m['wb_per_s']:>10.1f}{m['work_s']:>9.2f}"
+            f"{m['import_s']:>8.2f}{rss:>14}{fail}")
+
+
+def corpus_files(limit: int) -> list[Path]:
+    files = sorted(p for p in CORPUS.glob("*.xlsx") if p.is_file())
+    return files[:limit] if limit else files
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=200, help="number of generated returns")
+    ap.add_argument("--repeat", type=int, default=3, help="fresh-process runs per pipeline (median)")
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="pool size for the parallel runs")
+    ap.add_argument("--skip", action="append", default=[], help="pipeline to skip (floor check collect naive patch)")
+    ap.add_argument("--naive-n", type=int, default=0, help="run the naive baseline on the first K files only (0 = all)")
+    ap.add_argument("--speedups", action="store_true",
+                    help="also run check/collect/naive with benchmarks.speedups installed")
+    ap.add_argument("--corpus-limit", type=int, default=0, help="patch only the first K corpus files (0 = all)")
+    args = ap.parse_args(argv)
+
+    info = machine()
+    print(f"evaltool intake benchmark  N={args.n}  repeat={args.repeat}  workers={args.workers}")
+    print(f"machine: nproc={info['nproc']}  cpu={info['cpu']}  python={info['python']}  date={info['date']}")
+    paths = ensure_corpus(args.n)
+    print(f"returns: {paths[0].parent} ({sum(p.stat().st_size for p in paths) / len(paths) / 1024:.0f} KiB/file)")
+    corpus = corpus_files(args.corpus_limit)
+    naive_files = paths[: args.naive_n] if args.naive_n else paths
+    jobs: list[Job] = []
+    for fixes in (False, True) if args.speedups else (False,):
+        tag = "+fix" if fixes else ""
+        jobs += [("floor", "floor", paths, 1, False)] if not fixes else []
+        jobs += [(f"check{tag}", "check", paths, 1, fixes), (f"collect{tag}", "collect", paths, 1, fixes),
+                 (f"collect_par{tag}", "collect", paths, args.workers, fixes),
+                 (f"naive{tag}", "naive", naive_files, 1, fixes)]
+    jobs += [("patch_gen", "patch", paths, 1, False)]
+    if corpus:
+        jobs.append(("patch_corpus", "patch", corpus, 1, False))
+    skip = set(args.skip)
+    jobs = [j for j in jobs if j[1] not in skip and j[0] not in skip]
+    print(f"load average before: {os.getloadavg()[0]:.2f}")
+    with tempfile.TemporaryDirectory(prefix="evaltool-bench-") as tmp:
+        res = run_jobs(jobs, args.repeat, Path(tmp))
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    print()
+    print(f"{'pipeline':<34}{'files':>6}{'ms/wb':>10}{'wb/s':>10}{'total s':>9}{'import':>8}{'peak RSS MiB':>14}")
+    labels = {"floor": "floor (zip+ElementTree)", "check": "evaltool check (serial)",
+              "collect": "evaltool collect (1 worker)", "collect_par": f"evaltool collect ({args.workers} workers)",
+              "naive": "naive openpyxl (serial)", "patch_gen": "patch_cells 3 cells (gen)",
+              "patch_corpus": "patch_cells 3 cells (corpus)"}
+    labels.update({k + "+fix": v.replace("evaltool ", "evaltool+fix ").replace("naive ", "naive+fix ")
+                   for k, v in labels.items()})
+    for key, m in res.items():
+        print(_row(labels[key], m))
+    print()
+    for key, m in res.items():
+        if m["failed"]:
+            print(f"failures in {key}: {m['errors']}")
+    if "collect" in res:
+        print(f"collect ran as: {res['collect']['how']}")
+    fixes = next((m["speedups"] for m in res.values() if m["speedups"]), [])
+    if fixes:
+        print(f"+fix rows: benchmarks.speedups installed {', '.join(fixes)}")
+    print()
+    print_ratios(res, "")
+    if args.speedups:
+        print_ratios(res, "+fix")
+    return 0
+
+
+def print_ratios(res: dict[str, dict[str, Any]], tag: str) -> None:
+    """The ratios against the targets (README); nan where a side did not run."""
+    def ms(key: str) -> float:
+        key = key if key == "floor" else key + tag
+        return float(res[key]["ms_per_wb"]) if key in res else float("nan")
+
+    rows = (("ratio check / floor", ratio(ms("check"), ms("floor")), "<= 2"),
+            ("ratio collect / floor", ratio(ms("collect"), ms("floor")), "<= 4"),
+            ("ratio naive / check", ratio(ms("naive"), ms("check")), ">= 10"),
+            ("ratio serial / workers", ratio(ms("collect"), ms("collect_par")), ">= 1.7"))
+    for label, value, target in rows:
+        print(f"{(tag + ' ' if tag else '') + label:<30}{value:>8.2f}   target {target}")
+    if tag:
+        return
+    if "patch_gen" in res:
+        print(f"{'patch ms/file (gen)':<26}{res['patch_gen']['ms_per_wb']:>8.2f}")
+    if "patch_corpus" in res:
+        print(f"{'patch ms/file (corpus)':<26}{res['patch_corpus']['ms_per_wb']:>8.2f}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
