@@ -31,7 +31,7 @@ from evaltool.io.filebook import FileBook
 from evaltool.io.xlbook import XlBook, blocks
 from evaltool.model import Location
 from evaltool.parse import parse_book
-from evaltool.writeback import build_plan
+from evaltool.writeback import build_plan, write_result
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "workbooks" / "sample-xicheng-2023.xlsx"
@@ -157,12 +157,8 @@ def test_button_path_equals_file_path(tmp_path: Path) -> None:
     plan = build_plan(result_xl, now=NOW)
     XlBook(fake).apply(plan)
     out = tmp_path / "scored.xlsx"
-    # the file path: the same plan through the lossless patcher (notes: patcher support pending)
-    file_plan = build_plan(result_file, now=NOW)
-    assert file_plan == plan
-    patch_cells(SAMPLE, out, {k: PatchFormula(v.normalized, v.cached) if isinstance(v, Formula) else v
-                              for k, v in file_plan.cells.items()},
-                fills=file_plan.fills, table_refs=file_plan.table_refs)
+    assert build_plan(result_file, now=NOW) == plan
+    write_result(result_file, SAMPLE, out, now=NOW)  # the file path: the lossless patcher
     wb = openpyxl.load_workbook(out)
     mismatches = []
     for (sheet, ref), planned in plan.cells.items():
@@ -182,7 +178,8 @@ def test_button_path_equals_file_path(tmp_path: Path) -> None:
         assert fill[-6:] == colour and fake.sheets[sheet].range(ref).color == colour
     assert plan.notes
     for (sheet, ref), note in plan.notes.items():
-        assert fake.sheets[sheet].range(ref).note.text == note
+        comment = wb[sheet][ref].comment
+        assert comment is not None and comment.text == note == fake.sheets[sheet].range(ref).note.text
     tables = {t.name: t.ref for s in fake.sheets for t in s.tables}
     for name, ref in plan.table_refs.items():
         assert tables[name] == ref == wb[FileBook(out).tables()[name].sheet].tables[name].ref
