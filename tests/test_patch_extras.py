@@ -55,8 +55,10 @@ def test_fill_clones_style_and_is_reused(tmp_path: Path) -> None:
 def test_fill_none_reverts_our_fill_only(tmp_path: Path) -> None:
     src, mid, dst = basic_book(tmp_path / "in.xlsx"), tmp_path / "mid.xlsx", tmp_path / "out.xlsx"
     patch_cells(src, mid, {}, fills={("Sheet1", "B2"): "FFC7CE", ("Sheet1", "B5"): "FFEB9C"})
-    patch_cells(mid, dst, {}, fills={("Sheet1", "B2"): None, ("Sheet1", "B5"): None, ("Sheet1", "A1"): None})
+    patch_cells(mid, dst, {}, fills={("Sheet1", "B2"): None, ("Sheet1", "B5"): None, ("Sheet1", "A1"): None,
+                                     ("Sheet1", "Z50"): None})  # fmt: skip
     cells_src, cells_dst = sheet_cells(member(src, SHEET)), sheet_cells(member(dst, SHEET))
+    assert "Z50" not in cells_dst and member(dst, SHEET).count("<row ") == member(src, SHEET).count("<row ")
     assert cells_dst["B2"] == cells_src["B2"] and cells_dst["A1"] == cells_src["A1"]
     assert openpyxl.load_workbook(dst)["Sheet1"]["B5"].fill.fill_type is None
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from openpyxl.formula.translate import Translator
@@ -51,12 +52,13 @@ class SheetEditError(ValueError):
 
 @dataclass
 class CellEdit:
-    """What to do to one cell: a new value (UNSET = keep) and/or a new style index."""
+    """What to do to one cell: a new value (UNSET = keep) and/or a new style."""
 
     value: CellValue | _Unset = UNSET
-    style: int | None = None
-    #: called with the cell's current style index (0 if none) to compute ``style`` lazily
-    style_for: object = None
+    #: maps the cell's current style index (0 if none) to its new one (None = keep the style)
+    style_for: Callable[[int], int] | None = None
+    #: set by the patcher when the cell did not exist and an element was created for it
+    created: bool = False
 
     @property
     def changes_value(self) -> bool:
@@ -69,10 +71,6 @@ def _cell_re(p: str) -> re.Pattern[str]:
 
 def _row_re(p: str) -> re.Pattern[str]:
     return re.compile(rf"<{p}row(?=[\s/>])[^>]*?(/?)>")
-
-
-def _unescape(text: str) -> str:
-    return html.unescape(text)
 
 
 def _escape(text: str) -> str:
@@ -103,7 +101,7 @@ def _expand_shared(xml: str, p: str, si: str, master: str, text: str) -> str:
     """Replace every dependent ``<f t="shared" si=si/>`` by an explicit translated formula."""
     cell_re = _cell_re(p)
     f_re = re.compile(rf"<{p}f(?=[\s/>])[^>]*?(?:/>|>(.*?)</{p}f\s*>)", re.S)
-    formula = "=" + _unescape(text)
+    formula = "=" + html.unescape(text)
 
     def fix_cell(cm: re.Match[str]) -> str:
         cell = cm.group()
@@ -137,8 +135,6 @@ def _shared_master(cell: str, p: str) -> tuple[str, str] | None:
 def _render_cell(ref: str, edit: CellEdit, old: str | None, p: str) -> str | None:
     """New text for a cell (``old`` = its current XML or None); None = remove the element."""
     if old is None:
-        if edit.value is None and edit.style is None and edit.style_for is None:
-            return None
         tag = f'<{p}c r="{ref}">'
         content = ""
     else:
@@ -147,11 +143,11 @@ def _render_cell(ref: str, edit: CellEdit, old: str | None, p: str) -> str | Non
         tag = old[: close - 1].rstrip() + ">" if selfclosing else old[: close + 1]
         content = "" if selfclosing else old[close + 1 : old.rfind("<")]
     cur_style = int(get_attr(tag, "s") or 0)
-    style = edit.style
-    if callable(edit.style_for):
-        style = edit.style_for(cur_style)
-    if style is not None and style != cur_style:
-        tag = set_attr(tag, "s", str(style)) if style or get_attr(tag, "s") else tag
+    style = edit.style_for(cur_style) if edit.style_for is not None else cur_style
+    if style != cur_style:
+        tag = set_attr(tag, "s", str(style))
+    if old is None and (edit.value is None or edit.value is UNSET) and style == 0:
+        return None  # nothing to write into a cell that does not exist
     if edit.changes_value:
         for attr in ("t", "cm", "vm"):
             tag = del_attr(tag, attr)
@@ -163,6 +159,7 @@ def _render_cell(ref: str, edit: CellEdit, old: str | None, p: str) -> str | Non
             tag = set_attr(tag, "t", t)
         if not content and get_attr(tag, "s") is None and old is not None:
             return None
+    edit.created = old is None
     if not content:
         return tag[:-1] + "/>"
     return f"{tag}{content}</{p}c>"
@@ -357,5 +354,5 @@ def _finish(
         pos = e
     out.append(xml[pos:])
     result = "".join(out)
-    created = [rc for rc, e in edits.items() if e.value is not None or e.style is not None or e.style_for]
+    created = [rc for rc, e in edits.items() if e.created]
     return _union_dimension(result, p, body_start, created)

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from evaltool.io.patch_package import Package, PackageError
+from evaltool.io.patch_types import PatchError
 from evaltool.io.patch_xml import del_attr, get_attr, root_prefix, set_attr
 
 __all__ = ["StyleBook"]
@@ -116,7 +117,7 @@ class StyleBook:
         if colour is None:
             return self.without_fill
         if not isinstance(colour, str) or not _COLOUR.match(colour.lstrip("#")):
-            raise PackageError(f"{label}: fill colour must be RGB hex like 'FFC7CE', got {colour!r}")
+            raise PatchError(f"{label}: fill colour must be RGB hex like 'FFC7CE', got {colour!r}")
         fid = self.fill_id(colour.lstrip("#"))
 
         def style_for(cur: int) -> int:
