@@ -21,6 +21,7 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from evaltool.summary.collect import supersede_duplicates
 from evaltool.summary.frame import LoadedWorkbook, units_frame
 from evaltool.summary.sources import expand_paths, iter_digests
 
@@ -35,17 +36,21 @@ def summarize(
     *,
     lang: str = "zh",
     workers: int = 1,
+    supersede: bool = True,
 ) -> pd.DataFrame:
     """One row per workbook under ``paths`` (files or folders).
 
     Columns (Chinese labels; snake_case English with ``lang="en"``): unit, year, framework,
     one column per 一级指标 (union over frameworks), total, grade, 预决算差异率, 预算执行率,
     errors, warnings, status (通过/有错误/未通过/已被替代), path. Scored units come first,
-    highest total first; files that could not be read follow with their status.
+    highest total first; files that could not be read follow with their status. With
+    ``supersede`` (default), of several returns of one unit, year and framework only the newest
+    is counted and the others have status 已被替代.
     """
     items = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     files = expand_paths(items)
-    return units_frame(iter_digests(files, workers=workers, lang=lang), lang=lang)
+    digests = iter_digests(files, workers=workers, lang=lang)
+    return units_frame(supersede_duplicates(digests) if supersede else digests, lang=lang)
 
 
 def load(path: str | os.PathLike[str], *, lang: str = "zh") -> LoadedWorkbook:

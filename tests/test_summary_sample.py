@@ -10,6 +10,7 @@ variance 30%, beyond the 5% threshold); a project-self unit (other 一级 names)
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import shutil
 import subprocess
@@ -134,6 +135,32 @@ def test_cli_rerun_is_byte_identical(run: dict) -> None:
     res = CliRunner().invoke(app, ["summary", str(run["returns"]), "-o", str(again), "--created", CREATED])
     assert res.exit_code == 0, res.output
     assert again.read_bytes() == run["out"].read_bytes()
+
+
+def test_cli_counts_only_the_newest_return_of_a_unit(run: dict) -> None:
+    folder = run["tmp"] / "dups"
+    folder.mkdir()
+    old, new = folder / "东城区妇联.xlsx", folder / "东城区妇联（修改）.xlsx"
+    shutil.copyfile(run["returns"] / "东城区妇联.xlsx", old)
+    shutil.copyfile(run["returns"] / "东城区妇联.xlsx", new)
+    os.utime(old, (1_700_000_000, 1_700_000_000))
+    os.utime(new, (1_700_086_400, 1_700_086_400))  # one day later
+    out = folder / "s.xlsx"
+    res = CliRunner().invoke(app, ["summary", str(folder), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    wb = openpyxl.load_workbook(out)
+    assert [Path(r["来源文件"]).name for r in _rows(wb["单位得分"])] == [new.name]
+    others = _rows(wb["未通过"])
+    assert [(Path(o["来源文件"]).name, o["状态"], Path(o["替代文件"]).name) for o in others] == [
+        (old.name, "已被替代", new.name)]
+    # no --created: the timestamp is the newest input mtime, 1_700_086_400 = 2023-11-15 22:13:20 UTC
+    core = zipfile.ZipFile(out).read("docProps/core.xml").decode()
+    assert "2023-11-15T22:13:20Z" in core
+    again = CliRunner().invoke(app, ["summary", str(folder), "-o", str(out)])  # s.xlsx is now in the folder
+    assert again.exit_code == 0 and len(_rows(openpyxl.load_workbook(out)["未通过"])) == 1
+    res = CliRunner().invoke(app, ["summary", str(old), str(new), "-o", str(out), "--keep-duplicates"])
+    assert res.exit_code == 0, res.output
+    assert len(_rows(openpyxl.load_workbook(out)["单位得分"])) == 2
 
 
 @requires_lo

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from test_summary_support import HYPERLINK_UNIT, four_units
+from test_summary_support import HYPERLINK_UNIT, four_units, make_result
 
 from evaltool.summary import entry_from_result, entry_rejected, entry_superseded, write_summary
 
@@ -145,3 +145,21 @@ def test_created_date_comes_from_inputs_not_the_clock(tmp_path: Path) -> None:
     write_summary(entries, path)
     core = zipfile.ZipFile(path).read("docProps/core.xml").decode()
     assert "<dcterms:created xsi:type=\"dcterms:W3CDTF\">2024-03-09T00:00:00Z</dcterms:created>" in core
+
+
+def test_older_return_of_the_same_unit_is_superseded() -> None:
+    from evaltool.summary import digest
+    from evaltool.summary.collect import collect, supersede_duplicates
+
+    first = make_result("东城区教育局", code="002", total=70.0, grade="中")
+    second = make_result("东城区教育局", code="002", total=92.0, grade="优")
+    other_year = make_result("东城区教育局", code="002", year=2022, total=60.0, grade="中")
+    entries = [
+        entry_from_result(second, "/r/东城-修改.xlsx", mail_date=datetime(2024, 3, 9)),
+        entry_from_result(first, "/r/东城.xlsx", mail_date=datetime(2024, 3, 1)),
+        entry_from_result(other_year, "/r/东城-2022.xlsx", mail_date=datetime(2024, 3, 2)),
+    ]
+    c = collect(supersede_duplicates(digest(e) for e in entries))
+    assert [(u.source, u.total) for u in c.units] == [("/r/东城-修改.xlsx", 92.0), ("/r/东城-2022.xlsx", 60.0)]
+    assert [(o.source, o.status, o.superseded_by) for o in c.others] == [
+        ("/r/东城.xlsx", "已被替代", "/r/东城-修改.xlsx")]

@@ -4,7 +4,9 @@ Why: the bureau's evaluator points evaltool at the folder of returned workbooks 
 formatted workbook (总览, 单位得分, 指标明细, 问题清单, 未通过). Files that cannot be read are
 listed in 未通过 with the reason; they never stop the run. ``--created`` fixes the workbook's
 timestamp (otherwise the latest input file time is used), so re-running on the same inputs
-gives a byte-identical file. ``--workers N`` reads and scores in N processes.
+gives a byte-identical file. ``--workers N`` reads and scores in N processes. When a unit
+returned more than one workbook for the same year and framework, only the newest counts and
+the older ones are listed as 已被替代 (``--keep-duplicates`` counts them all).
 
 Exit codes: 0 written; 1 no workbook found, or the output cannot be written (open in
 Excel/WPS, or an I/O error); 2 usage errors (typer's own).
@@ -33,9 +35,11 @@ MSG = {
     "bad_date": ("--created 不是有效的日期时间（ISO 格式，如 2024-07-01）：{value}",
                  "--created is not an ISO date/time (e.g. 2024-07-01): {value}"),
     "write_failed": ("{path}：写入失败：{error}", "{path}: cannot write: {error}"),
-    "done": ("已写入 {path}：收到 {n} 个文件，通过 {passed}，有错误 {errors}，未通过 {rejected}",
-             "Wrote {path}: {n} files, {passed} passed, {errors} with errors, {rejected} rejected"),
+    "done": ("已写入 {path}：收到 {n} 个文件，通过 {passed}，有错误 {errors}，未通过 {rejected}，已被替代 {superseded}",
+             "Wrote {path}: {n} files, {passed} passed, {errors} with errors, {rejected} rejected, "
+             "{superseded} superseded"),
     "rejected": ("未通过：{path}：{reason}", "Rejected: {path}: {reason}"),
+    "superseded": ("已被替代：{path}（以 {by} 为准）", "Superseded: {path} (by {by})"),
 }
 
 
@@ -58,30 +62,38 @@ def summary(
     created: Annotated[str | None, typer.Option(
         "--created", help="工作簿时间戳（ISO 日期）；默认取输入文件的最新时间 / timestamp, ISO date")] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="并行进程数 / worker processes")] = 1,
+    keep_duplicates: Annotated[bool, typer.Option(
+        "--keep-duplicates", help="同一单位同一年度的多份报送都计入（默认只计最新一份）/ count every return of a unit")
+    ] = False,
 ) -> None:
     """汇总所有回收的工作簿 / Build the summary workbook across all returns."""
     from evaltool.io.atomic import is_locked
-    from evaltool.summary.collect import collect
+    from evaltool.summary.collect import collect, supersede_duplicates
     from evaltool.summary.sources import expand_paths, iter_digests
     from evaltool.summary.writer import write_summary
 
     err = Console(stderr=True)
     stamp = _created(created, lang)
-    files = expand_paths(paths)
+    files = [f for f in expand_paths(paths) if f.resolve() != output.resolve()]  # not a previous summary
     if not files:
         err.print(text(MSG, "none", lang, paths=", ".join(map(str, paths))))
         raise typer.Exit(1)
     if output.exists() and is_locked(output):
         err.print(text(MSG, "locked", lang, path=output))
         raise typer.Exit(1)
-    c = collect(iter_digests(files, workers=workers, lang=lang))
+    digests = iter_digests(files, workers=workers, lang=lang)
+    c = collect(digests if keep_duplicates else supersede_duplicates(digests))
     for o in c.others:
-        err.print(text(MSG, "rejected", lang, path=o.source, reason=o.reason), markup=False, highlight=False)
+        msg = (text(MSG, "superseded", lang, path=o.source, by=o.superseded_by) if o.status == "已被替代"
+               else text(MSG, "rejected", lang, path=o.source, reason=o.reason))
+        err.print(msg, markup=False, highlight=False)
     try:
         write_summary(c, output, lang=lang, created=stamp)
     except OSError as exc:
         err.print(text(MSG, "write_failed", lang, path=output, error=exc))
         raise typer.Exit(1) from None
     passed = sum(1 for u in c.units if u.status == "通过")
+    superseded = sum(1 for o in c.others if o.status == "已被替代")
     Console().print(text(MSG, "done", lang, path=output, n=len(files), passed=passed,
-                         errors=len(c.units) - passed, rejected=len(c.others)), markup=False, highlight=False)
+                         errors=len(c.units) - passed, rejected=len(c.others) - superseded,
+                         superseded=superseded), markup=False, highlight=False)

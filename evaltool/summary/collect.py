@@ -19,10 +19,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from evaltool.summary.digest import Digest, FindingLine, IndicatorLine, OtherRow, UnitRow, digest
-from evaltool.summary.entries import SummaryEntry
+from evaltool.summary.entries import SUPERSEDED, SummaryEntry
 from evaltool.summary.labels import SEVERITY_ORDER, STATUSES
 
-__all__ = ["Collected", "collect", "sort_units", "finding_sort_key"]
+__all__ = ["Collected", "collect", "sort_units", "finding_sort_key", "supersede_duplicates"]
 
 _CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)")
 
@@ -94,3 +94,38 @@ def collect(items: Iterable[SummaryEntry | Digest]) -> Collected:
         c.add(item if isinstance(item, Digest) else digest(item))
     c.finish()
     return c
+
+
+def _unit_key(d: Digest) -> tuple[str, int | None, str] | None:
+    u = d.unit
+    if u is None:
+        return None
+    who = u.code.strip() or u.unit.strip()
+    return (who, u.year, u.framework) if who else None
+
+
+def supersede_duplicates(digests: Iterable[Digest]) -> list[Digest]:
+    """Mark older returns of the same unit, year and framework as 已被替代.
+
+    Units are matched by 单位编码 (or 单位名称 when the code is blank). The newest return wins
+    (latest file time / mail date, then the later path); the others keep their findings out
+    of 问题清单 and appear in 未通过 as superseded by the winner.
+    """
+    items = list(digests)
+    groups: dict[tuple[str, int | None, str], list[int]] = {}
+    for i, d in enumerate(items):
+        key = _unit_key(d)
+        if key is not None:
+            groups.setdefault(key, []).append(i)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        order = sorted(members, key=lambda i: (items[i].stamp or datetime.min, items[i].unit.source))  # type: ignore[union-attr]
+        winner = items[order[-1]].unit
+        assert winner is not None
+        for i in order[:-1]:
+            u = items[i].unit
+            assert u is not None
+            other = OtherRow(u.source, u.unit, SUPERSEDED, "", "", None, winner.source)
+            items[i] = Digest(None, other, (), (), items[i].grades, items[i].stamp)
+    return items
