@@ -124,12 +124,17 @@ def variation(seed: int, framework: str = "dept-overall") -> dict[str, Any]:
     b = Decimal(rnd.randint(1_000_000, 30_000_000)) + Decimal(rnd.randint(0, 99)) / 100
     v["budget_initial"] = b if rnd.random() > 0.15 else "一千万"
     v["final_expenditure"] = (b * Decimal(str(round(rnd.uniform(0.8, 1.1), 4)))).quantize(Decimal("0.01"))
-    if rnd.random() < 0.5:
+    if rnd.random() < 0.7:
         v["budget_adjusted"] = (b * Decimal(str(round(rnd.uniform(0.9, 1.05), 4)))).quantize(Decimal("0.01"))
-    if rnd.random() < 0.5:
-        p1 = (b * Decimal("0.7")).quantize(Decimal("0.01"))
-        p2 = b - p1 + (Decimal("1.00") if rnd.random() < 0.4 else 0)
-        v["budget_lines"] = {"其中：财政拨款": {"年初预算数": p1}, "上年结转": {"年初预算数": p2}}
+    lines: dict[str, dict[str, Any]] = {"其中：财政拨款": {}, "上年结转": {}}
+    for k, (column, name) in enumerate((("年初预算数", "budget_initial"), ("全年预算数", "budget_adjusted"),
+                                        ("全年执行数", "final_expenditure"))):
+        total = v.get(name)
+        if isinstance(total, Decimal) and rnd.random() < 0.7:  # SUM-1/1B/1C: parts add up or not
+            p1 = (total * Decimal("0.7")).quantize(Decimal("0.01"))
+            lines["其中：财政拨款"][column] = p1
+            lines["上年结转"][column] = total - p1 + (Decimal("1.00") if (seed + k) % 2 else 0)
+    v["budget_lines"] = lines
     v["eval_year"] = rnd.choice([2023, 2023, 1999, None, 2023.5])
     level1, level2 = fw.indicators[0].level1, fw.indicators[0].level2
     extra: list[dict[str, Any]] = []
