@@ -11,6 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 import xlsxwriter
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from patch_helpers import (
     CORPUS,
     basic_book,
@@ -267,3 +269,22 @@ def test_large_sheet_is_fast(tmp_path: Path) -> None:
     assert time.perf_counter() - t < 5
     rows = CalamineWorkbook.from_path(str(dst)).get_sheet_by_name("Sheet1").to_python()
     assert rows[29999][1] == -1 and rows[60000][5] == 59999
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    texts=st.lists(st.text(st.characters(blacklist_categories=("Cs",)), max_size=40), min_size=1, max_size=4),
+    numbers=st.lists(st.floats(allow_nan=False, allow_infinity=False) | st.integers(-(2**53), 2**53), min_size=1, max_size=4),
+)
+def test_any_text_and_number_round_trips(tmp_path: Path, texts: list[str], numbers: list[float]) -> None:
+    src, dst = tmp_path / "in.xlsx", tmp_path / "out.xlsx"
+    if not src.exists():
+        basic_book(src)
+    cells: dict[tuple[str, str], object] = {("Sheet1", f"H{i + 1}"): t for i, t in enumerate(texts)}
+    cells.update({("Sheet1", f"I{i + 1}"): n for i, n in enumerate(numbers)})
+    patch_cells(src, dst, cells)
+    rows = CalamineWorkbook.from_path(str(dst)).get_sheet_by_name("Sheet1").to_python(skip_empty_area=False)
+    for i, t in enumerate(texts):
+        assert rows[i][7] == t
+    for i, n in enumerate(numbers):
+        assert rows[i][8] == float(n)
