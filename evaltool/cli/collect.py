@@ -1,0 +1,109 @@
+"""``evaltool collect INBOX -o OUTDIR``: process returned mails and files in one run.
+
+Why: the bureau's intake door. Everything departments sent back (saved mails, zips,
+workbooks) is read as untrusted input, checked, scored and answered: a summary workbook,
+receipts with reply drafts, accepted/scored/superseded/rejected copies and ``collect.json``
+(see :mod:`evaltool.intake.collect`). INBOX is only read. A progress bar goes to stderr when
+it is a terminal (``--quiet`` turns it off).
+
+Exit codes: 0 done (whatever the returns contained); 2 usage errors (no INBOX, bad option).
+
+Example::
+
+    evaltool collect 收件箱/ -o 2023汇总/ --passwords 密码.txt --workers 4
+    evaltool collect INBOX -o out --scheduler tcp://10.0.0.5:8786 --lang en --created 2026-03-10
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from evaltool.cli import app
+from evaltool.i18n import text
+
+MSG = {
+    "no_inbox": ("收件文件夹不存在：{path}", "INBOX folder does not exist: {path}"),
+    "bad_date": ("--created 不是有效的日期时间（ISO 格式，如 2026-03-10）：{value}",
+                 "--created is not an ISO date/time (e.g. 2026-03-10): {value}"),
+    "bad_lang": ("--lang 须为 zh 或 en", "--lang must be zh or en"),
+    "bad_scheduler": ("--scheduler 须形如 tcp://主机:端口", "--scheduler must look like tcp://host:port"),
+    "no_passwords": ("密码文件不存在：{path}", "password file does not exist: {path}"),
+    "progress": ("处理中", "processing"),
+    "done": ("完成：共 {n} 个文件，接收 {accepted}，未通过 {rejected}，重复 {duplicate}，被替代 {superseded}（{secs:.1f} 秒）",
+             "done: {n} files, {accepted} accepted, {rejected} rejected, {duplicate} duplicates, "
+             "{superseded} superseded ({secs:.1f} s)"),
+    "outputs": ("汇总：{summary}\n清单：{manifest}", "summary: {summary}\nmanifest: {manifest}"),
+}
+
+
+def _created(value: str | None, lang: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(text(MSG, "bad_date", lang, value=value)) from exc
+
+
+@app.command()
+def collect(
+    inbox: Annotated[Path, typer.Argument(help="收件文件夹（邮件、压缩包、工作簿） / folder of returned mails and files")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="输出文件夹 / output folder")],
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="并行进程数，默认为 CPU 核数 / processes")] = None,
+    passwords: Annotated[Path | None, typer.Option(
+        "--passwords", help="密码文件（每行一个），用于解密加密的工作簿 / password list file")] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Dask 集群地址 tcp://主机:端口 / Dask scheduler address")] = None,
+    lang: Annotated[str, typer.Option("--lang", help="zh | en")] = "zh",
+    created: Annotated[str | None, typer.Option(
+        "--created", help="输出中的时间戳（ISO），便于复现 / fixed timestamp for reproducible output")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度 / no progress bar")] = False,
+) -> None:
+    """收取并处理退回的邮件和工作簿 / Process returned mails and workbooks."""
+    from evaltool.intake.collect import collect as run
+    from evaltool.intake.crypto import read_passwords
+
+    if lang not in ("zh", "en"):
+        raise typer.BadParameter(text(MSG, "bad_lang", "zh"))
+    if not inbox.is_dir():
+        typer.echo(text(MSG, "no_inbox", lang, path=inbox), err=True)
+        raise typer.Exit(2)
+    if scheduler and not scheduler.startswith(("tcp://", "tls://", "ws://", "wss://")):
+        raise typer.BadParameter(text(MSG, "bad_scheduler", lang))
+    pw: list[str] = []
+    if passwords is not None:
+        if not passwords.is_file():
+            typer.echo(text(MSG, "no_passwords", lang, path=passwords), err=True)
+            raise typer.Exit(2)
+        pw = read_passwords(passwords)
+    stamp = _created(created, lang)
+    show = not quiet and sys.stderr.isatty()
+    if show:
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), TextColumn("{task.fields[last]}"),
+                      console=Console(stderr=True), transient=False) as bar:
+            task = bar.add_task(text(MSG, "progress", lang), total=None, last="")
+            report = run(inbox, output, workers=workers, passwords=pw, scheduler=scheduler, lang=lang,
+                         created=stamp, progress=lambda o: bar.update(task, advance=1, last=o.filename[:40]))
+    else:
+        report = run(inbox, output, workers=workers, passwords=pw, scheduler=scheduler, lang=lang, created=stamp)
+    c = report.counts
+    typer.echo(text(MSG, "done", lang, n=sum(c.values()), accepted=c.get("accepted", 0),
+                    rejected=c.get("rejected", 0), duplicate=c.get("duplicate", 0),
+                    superseded=c.get("superseded", 0), secs=report.elapsed))
+    typer.echo(text(MSG, "outputs", lang, summary=report.summary, manifest=report.manifest))

@@ -1,0 +1,271 @@
+"""``collect``: a folder of returned mails and files in, scored workbooks, receipts and a summary out.
+
+Why: the bureau saves what departments send back (``.eml``/``.msg`` mails, zips, ``.xlsx``,
+``.xlsm``, old ``.xls``/WPS ``.et``) into one folder and runs one command. Everything in it
+is untrusted. Per payload (:func:`evaltool.intake.unpack`: limits → sniff → decrypt with the
+known passwords → structural scan) the bytes are copied into a private work folder under
+OUTDIR (never touching INBOX), read (:func:`evaltool.reader.load`), evaluated
+(:func:`evaltool.engine.evaluate`: rules, scoring, :mod:`evaltool.integrity`) and reduced
+to a small :class:`~evaltool.intake.manifest.Outcome` — in worker processes or on a Dask
+cluster (:mod:`evaltool.intake.executor`), so memory stays flat. Then per unit/year/framework
+the latest return wins (:mod:`evaltool.intake.versions`), and OUTDIR gets::
+
+    汇总.xlsx (summary.xlsx)   accepted/  scored/  superseded/  rejected/  receipts/  collect.json
+
+Decisions: a macro-enabled return (``.xlsm`` with a VBA project) is accepted with a warning
+and scored from its values; its macros are never run. ActiveX, XLM macro sheets, DDE and
+auto-run names are error findings (the return is scored, status 有错误). Legacy BIFF
+(``.xls``/``.et``) is refused: the template relies on Excel tables and a hidden ``_meta``
+sheet that BIFF cannot carry, so a BIFF file cannot be a return of the current template
+("请使用下发的 .xlsx 模板填报"). A return whose locked content was changed (integrity error)
+is scored and listed with the findings, but no scored copy is written: its rule formulas are
+no longer the bureau's, and formulas from a return never reach an output file.
+
+Example::
+
+    report = collect("INBOX", "out", workers=4, passwords=["2023jx"], created=datetime(2026, 3, 10))
+    report.counts        # {'accepted': 12, 'duplicate': 1, 'rejected': 5, 'superseded': 2}
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+import traceback
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from evaltool.i18n import text
+from evaltool.intake.executor import default_workers, stream_map
+from evaltool.intake.limits import DEFAULT_LIMITS, Limits
+from evaltool.intake.manifest import (
+    ACCEPTED,
+    DUPLICATE,
+    REJECTED,
+    SUPERSEDED,
+    Outcome,
+    Task,
+    flag_findings,
+    write_manifest,
+)
+from evaltool.intake.receipts import place_outputs, summary_digest
+from evaltool.intake.sniff import Kind
+from evaltool.intake.unpack import Submission, unpack
+from evaltool.intake.versions import Candidate, core_modified, supersede, unit_key
+from evaltool.model import TemplateError
+
+__all__ = ["collect", "process_one", "CollectReport", "MSG"]
+
+MSG = {
+    "internal": ("内部错误（{kind}）：处理此文件时程序出错，详见 collect.json", "Internal error ({kind}) "
+                 "while processing this file; see collect.json"),
+    "not-template": ("{detail}；请使用下发的 .xlsx 模板填报", "{detail}; please fill in the issued .xlsx template"),
+    "biff": ("这是旧版 .xls 或 WPS .et 文件，请使用下发的 .xlsx 模板填报",
+             "This is a legacy .xls or WPS .et file; please fill in the issued .xlsx template"),
+    "duplicate": ("与 {of} 内容完全相同（重复附件），只处理一次", "Identical to {of} (sent twice); processed once"),
+    "superseded": ("同一单位同一年度有更新的报送：{by}", "A later return of the same unit and year: {by}"),
+}
+STATUS_PASSED, STATUS_ERRORS, STATUS_REJECTED, STATUS_SUPERSEDED = "通过", "有错误", "未通过", "已被替代"
+
+
+@dataclass(frozen=True)
+class CollectReport:
+    outdir: Path
+    summary: Path
+    manifest: Path
+    counts: dict[str, int]
+    elapsed: float
+
+
+def _naive_utc(d: datetime | None) -> datetime | None:
+    if d is None:
+        return None
+    return d.astimezone(timezone.utc).replace(tzinfo=None) if d.tzinfo else d
+
+
+def _pick(message: str, lang: str) -> str:
+    """One language out of a reader message ``中文 / English``."""
+    if " / " in message:
+        zh, en = message.split(" / ", 1)
+        return en if lang == "en" else zh
+    return message
+
+
+def _failure(seq: int, exc: BaseException, lang: str) -> dict[str, Any]:
+    return {"seq": seq, "status": REJECTED, "summary_status": STATUS_REJECTED, "reason_code": "internal",
+            "reason": text(MSG, "internal", lang, kind=type(exc).__name__),
+            "traceback": "".join(traceback.format_exception(exc))}
+
+
+def process_one(task: Task) -> dict[str, Any]:
+    """Read, evaluate and (when untampered) score one workbook; never raises.
+
+    Returns the :class:`Outcome` fields the worker decides (a plain picklable dict).
+    """
+    t0 = time.perf_counter()
+    try:
+        out = _process(task)
+    except Exception as exc:  # one broken file must never stop the batch
+        out = _failure(task.seq, exc, task.lang)
+    out["seconds"] = time.perf_counter() - t0
+    return out
+
+
+def _process(task: Task) -> dict[str, Any]:
+    from evaltool.engine import evaluate
+    from evaltool.reader import load
+    from evaltool.summary.digest import digest
+    from evaltool.summary.entries import SummaryEntry
+    from evaltool.writeback import write_result
+
+    lang = task.lang
+    try:
+        ev = load(task.work_path)
+    except TemplateError as exc:
+        return {"seq": task.seq, "status": REJECTED, "summary_status": STATUS_REJECTED,
+                "reason_code": "not-template",
+                "reason": text(MSG, "not-template", lang, detail=_pick(exc.message, lang))}
+    result = evaluate(ev, lang=lang)
+    intake = flag_findings(task.flags, lang)
+    errors = result.errors + sum(1 for f in intake if f.severity == "error")
+    warnings = result.warnings + sum(1 for f in intake if f.severity == "warning")
+    status = STATUS_ERRORS if errors else STATUS_PASSED
+    modified = core_modified(task.work_path)
+    entry = SummaryEntry(source=task.label, status=status, result=result, findings=intake + result.findings,
+                         sender=task.sender, mail_date=_naive_utc(task.mail_date), modified=_naive_utc(modified),
+                         unit_name=ev.unit.name)
+    tampered = any(f.source == "integrity" and f.severity == "error" for f in result.findings)
+    if not tampered:
+        write_result(result, task.work_path, task.scored_path, now=task.now, lang=lang)
+    year = ev.unit.year if ev.unit.year is not None else ev.scalar("eval_year")
+    return {
+        "seq": task.seq, "status": ACCEPTED, "summary_status": status, "unit_name": ev.unit.name,
+        "unit_code": ev.unit.code, "year": year if isinstance(year, int) else None,
+        "framework": ev.framework_id, "modified": modified,
+        "total": float(result.total) if result.total is not None else None, "grade": result.grade or "",
+        "errors": errors, "warnings": warnings, "findings": len(entry.findings),
+        "scored": not tampered, "digest": digest(entry),
+    }
+
+
+def _base(seq: int, sub: Submission, inbox: Path) -> Outcome:
+    try:
+        source = sub.source_path.relative_to(inbox).as_posix()
+    except ValueError:
+        source = sub.source_path.name
+    label = f"{source}/{sub.member}" if sub.member else source
+    return Outcome(seq=seq, label=label, source=source, member=sub.member, filename=sub.filename,
+                   source_sha256=sub.source_sha256, sha256=sub.sha256, kind=sub.kind.value,
+                   sender=sub.sender or "", sender_name=sub.sender_name or "", subject=sub.mail_subject or "",
+                   message_id=sub.message_id or "", mail_date=sub.mail_date, decrypted=sub.decrypted,
+                   flags=sub.flags)
+
+
+class _Run:
+    """One collect run: turns the unpack stream into tasks and pre-decided outcomes."""
+
+    def __init__(self, inbox: Path, out: Path, work: Path, lang: str, now: datetime | None,
+                 progress: Callable[[Outcome], None] | None) -> None:
+        self.inbox, self.out, self.work, self.lang, self.now = inbox, out, work, lang, now
+        self.progress = progress
+        self.outcomes: list[Outcome] = []
+        self.in_flight: dict[int, Outcome] = {}
+        self.labels: dict[str, str] = {}  # first label -> label as given by unpack (for duplicates)
+
+    def decided(self, o: Outcome) -> None:
+        self.outcomes.append(o)
+        if self.progress:
+            self.progress(o)
+
+    def tasks(self, subs: Iterator[Submission]) -> Iterator[Task]:
+        for seq, sub in enumerate(subs):
+            base = _base(seq, sub, self.inbox)
+            self.labels.setdefault(sub.label, base.label)
+            if sub.duplicate_of:
+                of = self.labels.get(sub.duplicate_of, sub.duplicate_of)
+                self.decided(replace(base, status=DUPLICATE, summary_status=STATUS_SUPERSEDED,
+                                     reason_code="duplicate", duplicate_of=of,
+                                     reason=text(MSG, "duplicate", self.lang, of=of)))
+                continue
+            suffix = ".xlsm" if sub.kind is Kind.XLSM else ".xlsx"
+            work_path = self.work / f"{seq:06d}{suffix}"
+            if sub.data:
+                work_path.write_bytes(sub.data)
+            if sub.rejection is not None:
+                self.decided(replace(base, reason_code=sub.rejection.reason_code, summary_status=STATUS_REJECTED,
+                                     reason=sub.rejection.message("en" if self.lang == "en" else "zh")))
+                continue
+            if sub.kind is Kind.XLS:
+                self.decided(replace(base, reason_code="biff", summary_status=STATUS_REJECTED,
+                                     reason=text(MSG, "biff", self.lang)))
+                continue
+            self.in_flight[seq] = base
+            yield Task(seq=seq, label=base.label, work_path=str(work_path),
+                       scored_path=str(self.work / f"{seq:06d}.scored{suffix}"), flags=sub.flags,
+                       sender=base.sender, mail_date=sub.mail_date, lang=self.lang, now=self.now)
+
+    def finished(self, fields: dict[str, Any]) -> None:
+        seq = fields.pop("seq")
+        self.decided(replace(self.in_flight.pop(seq), **fields))
+
+
+def _versions(outcomes: list[Outcome], lang: str) -> list[Outcome]:
+    accepted = [o for o in outcomes if o.status == ACCEPTED]
+    winners = supersede(Candidate(o.seq, unit_key(o.unit_code, o.unit_name, o.year, o.framework), o.mail_date,
+                                  o.modified, o.filename, o.label) for o in accepted)
+    label = {o.seq: o.label for o in outcomes}
+    return [replace(o, status=SUPERSEDED, summary_status=STATUS_SUPERSEDED, reason_code="superseded",
+                    superseded_by=label[winners[o.seq]], reason=text(MSG, "superseded", lang, by=label[winners[o.seq]]))
+            if o.seq in winners else o for o in sorted(outcomes, key=lambda o: o.seq)]
+
+
+def collect(
+    inbox: str | os.PathLike[str],
+    outdir: str | os.PathLike[str],
+    *,
+    workers: int | None = None,
+    passwords: Sequence[str] = (),
+    scheduler: str | None = None,
+    lang: str = "zh",
+    created: datetime | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    progress: Callable[[Outcome], None] | None = None,
+) -> CollectReport:
+    """Process every payload under ``inbox`` into ``outdir`` (see the module docstring).
+
+    ``workers``: processes (default: CPU cores); ``scheduler``: a Dask scheduler address
+    (``tcp://host:port``; OUTDIR must be on storage the Dask workers share). ``created`` fixes
+    every timestamp evaltool writes (summary, receipts, 计算状态) for reproducible output.
+    ``progress`` is called once per input as its outcome is known.
+    """
+    t0 = time.perf_counter()
+    src, out = Path(inbox).resolve(), Path(outdir).resolve()
+    if not src.is_dir():
+        raise NotADirectoryError(str(src))
+    out.mkdir(parents=True, exist_ok=True)
+    work = out / f".work-{os.getpid()}"
+    work.mkdir(mode=0o700)
+    try:
+        run = _Run(src, out, work, lang, created, progress)
+        subs = unpack(src, limits=limits, passwords=passwords, exclude=[out])
+        for fields in stream_map(process_one, run.tasks(subs), workers=workers or default_workers(),
+                                 scheduler=scheduler, on_error=lambda t, e: _failure(t.seq, e, lang)):
+            run.finished(fields)
+        outcomes = _versions(run.outcomes, lang)
+        outcomes = [place_outputs(o, out, work, lang=lang, created=created) for o in outcomes]
+        from evaltool.summary import write_summary
+
+        summary = write_summary((summary_digest(o, lang) for o in outcomes),
+                                out / ("summary.xlsx" if lang == "en" else "汇总.xlsx"), lang=lang, created=created)
+        elapsed = time.perf_counter() - t0
+        manifest = write_manifest(out / "collect.json", outcomes, inbox=str(src), lang=lang, created=created,
+                                  summary=summary.name, elapsed=elapsed)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    counts = dict(sorted(Counter(o.status for o in outcomes).items()))
+    return CollectReport(out, summary, manifest, counts, elapsed)

@@ -1,0 +1,168 @@
+"""The small per-input records of ``evaltool collect`` and the ``collect.json`` manifest.
+
+Why: the batch must stay small in memory however many workbooks arrive, and the bureau
+needs an audit trail of every input — where it came from (file, zip member, mail sender and
+date, SHA-256), what was decided (accepted, rejected, duplicate, superseded, and why), what
+the workbook said (unit, year, framework, total, grade, finding counts) and where the outputs
+are. A :class:`Task` is what a worker process gets (paths, not bytes); an :class:`Outcome` is
+what comes back: a few strings and numbers plus the summary :class:`Digest`. The manifest is
+plain JSON, sorted by input order; only ``seconds`` and ``elapsed_seconds`` depend on timing.
+
+Example::
+
+    write_manifest(outdir / "collect.json", outcomes, inbox=inbox, lang="zh")
+    json.loads((outdir / "collect.json").read_text())["files"][0]["status"]   # 'accepted'
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from evaltool.intake.reasons import Flag
+from evaltool.io.atomic import atomic_write_bytes
+from evaltool.model import Finding, Severity
+from evaltool.summary.digest import Digest
+
+__all__ = ["Task", "Outcome", "ACCEPTED", "REJECTED", "DUPLICATE", "SUPERSEDED", "manifest_doc",
+           "write_manifest", "TIMING_FIELDS", "flag_findings", "outcome_dict"]
+
+ACCEPTED, REJECTED, DUPLICATE, SUPERSEDED = "accepted", "rejected", "duplicate", "superseded"
+TIMING_FIELDS = ("seconds", "elapsed_seconds")
+
+
+@dataclass(frozen=True)
+class Task:
+    """One workbook for a worker: its bytes are already in the private work folder."""
+
+    seq: int
+    label: str
+    work_path: str
+    scored_path: str
+    flags: tuple[Flag, ...]
+    sender: str
+    mail_date: datetime | None
+    lang: str
+    now: datetime | None  # fixed 计算状态 time (``--created``) or None for the clock
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one input (one payload of one inbox file)."""
+
+    seq: int
+    label: str  # inbox-relative path [/ member path]
+    source: str  # inbox-relative path of the inbox file
+    member: str | None
+    filename: str  # sanitised innermost name
+    source_sha256: str
+    sha256: str
+    kind: str
+    sender: str = ""
+    sender_name: str = ""
+    subject: str = ""
+    message_id: str = ""
+    mail_date: datetime | None = None
+    decrypted: bool = False
+    flags: tuple[Flag, ...] = ()
+    status: str = REJECTED
+    summary_status: str = ""  # 通过 | 有错误 | 未通过 | 已被替代
+    reason_code: str = ""
+    reason: str = ""
+    traceback: str = ""
+    unit_name: str = ""
+    unit_code: str = ""
+    year: int | None = None
+    framework: str = ""
+    modified: datetime | None = None  # docProps/core.xml dcterms:modified
+    total: float | None = None
+    grade: str = ""
+    errors: int = 0
+    warnings: int = 0
+    findings: int = 0
+    duplicate_of: str = ""
+    superseded_by: str = ""
+    scored: bool = False  # a scored copy was written (in the work folder, then scored/)
+    digest: Digest | None = field(default=None, repr=False)
+    outputs: dict[str, str] = field(default_factory=dict)  # role -> path relative to OUTDIR
+    seconds: float = 0.0
+
+
+def flag_findings(flags: Sequence[Flag], lang: str) -> tuple[Finding, ...]:
+    """Intake flags (macros, ActiveX, links, DDE, …) as findings of the return."""
+    sev: dict[str, Severity] = {"error": "error", "warning": "warning"}
+    return tuple(Finding(rule=f.code, severity=sev.get(f.severity, "info"), sheet="", cell=f.part,
+                         message=f.message("en" if lang == "en" else "zh"), source="intake") for f in flags)
+
+
+def _iso(d: datetime | None) -> str | None:
+    return d.isoformat() if d is not None else None
+
+
+def outcome_dict(o: Outcome, lang: str = "zh") -> dict[str, Any]:
+    """The JSON form of one outcome (the digest is summarised by its counts)."""
+    return {
+        "seq": o.seq,
+        "label": o.label,
+        "path": o.source,
+        "member": o.member,
+        "filename": o.filename,
+        "source_sha256": o.source_sha256,
+        "sha256": o.sha256,
+        "kind": o.kind,
+        "sender": o.sender,
+        "sender_name": o.sender_name,
+        "subject": o.subject,
+        "message_id": o.message_id,
+        "date": _iso(o.mail_date),
+        "decrypted": o.decrypted,
+        "status": o.status,
+        "summary_status": o.summary_status,
+        "reason_code": o.reason_code,
+        "reason": o.reason,
+        "traceback": o.traceback,
+        "flags": [{"code": f.code, "severity": f.severity, "part": f.part, "message": f.message(
+            "en" if lang == "en" else "zh")} for f in o.flags],
+        "unit": o.unit_name,
+        "unit_code": o.unit_code,
+        "year": o.year,
+        "framework": o.framework,
+        "saved": _iso(o.modified),
+        "total": o.total,
+        "grade": o.grade,
+        "errors": o.errors,
+        "warnings": o.warnings,
+        "findings": o.findings,
+        "duplicate_of": o.duplicate_of or None,
+        "superseded_by": o.superseded_by or None,
+        "outputs": dict(sorted(o.outputs.items())),
+        "seconds": round(o.seconds, 3),
+    }
+
+
+def manifest_doc(outcomes: Iterable[Outcome], *, inbox: str, lang: str, created: datetime | None,
+                 summary: str, elapsed: float) -> dict[str, Any]:
+    files = [outcome_dict(o, lang) for o in sorted(outcomes, key=lambda o: o.seq)]
+    return {
+        "version": 1,
+        "inbox": inbox,
+        "lang": lang,
+        "created": _iso(created),
+        "summary": summary,
+        "counts": dict(sorted(Counter(f["status"] for f in files).items())),
+        "files": files,
+        "elapsed_seconds": round(elapsed, 3),
+    }
+
+
+def write_manifest(path: Path, outcomes: Iterable[Outcome], *, inbox: str, lang: str,
+                   created: datetime | None, summary: str, elapsed: float) -> Path:
+    """Write ``collect.json`` atomically (UTF-8, readable Chinese, stable key order)."""
+    doc = manifest_doc(outcomes, inbox=inbox, lang=lang, created=created, summary=summary, elapsed=elapsed)
+    atomic_write_bytes(path, (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    return path

@@ -1,0 +1,219 @@
+"""Generate a realistic returned-mail INBOX for ``evaltool collect`` tests and demos.
+
+Why: collect must be proven on real bytes: template returns written by
+:func:`evaltool.template.write_template` with varied figures, mailed as real .eml (RFC 2231
+and GBK attachment names), zipped, resubmitted, tampered with by the lossless patcher, made
+macro-enabled, encrypted, re-saved by LibreOffice and converted to legacy .xls — next to every
+hostile case of :mod:`tests.support.hostile`. :data:`EXPECTED` says what collect must decide
+for each case (written by hand from the case's construction, not from collect's output).
+
+Example::
+
+    cases = make_inbox(Path("INBOX"), lo=True)      # {case: path of the inbox file}
+    EXPECTED["tampered"]                            # ('accepted', '有错误')
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import importlib.util
+import io
+import zipfile
+from collections.abc import Callable
+from datetime import datetime, timezone
+from decimal import Decimal
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+
+from msoffcrypto.format.ooxml import OOXMLFile
+
+from evaltool.io import patch_cells
+from evaltool.template import write_template
+
+from . import hostile
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PASSWORD = "2023jx"
+CREATED_AT = "2026-02-01T00:00:00+00:00"
+INJECTION = '=HYPERLINK("http://example.com","x")'
+TAMPER_CELL, TAMPER_OLD, TAMPER_NEW = ("绩效指标", "F7"), "2", "5"  # 专场招聘会场次 分值 2 → 5
+_SAMPLE = Path(__file__).resolve().parents[2] / "workbooks" / "make_sample.py"
+
+#: case -> (collect status, summary status) for every template-based case.
+EXPECTED: dict[str, tuple[str, str]] = {
+    "good_a": ("accepted", "通过"),
+    "good_b_v1": ("superseded", "已被替代"),
+    "good_b_v2": ("accepted", "通过"),
+    "good_c_gbk": ("accepted", "通过"),
+    "good_d_loose": ("accepted", "通过"),
+    "good_e_zip": ("accepted", "通过"),
+    "tampered": ("accepted", "有错误"),
+    "injection": ("accepted", "通过"),
+    "xlsm": ("accepted", "通过"),
+    "encrypted_ok": ("accepted", "通过"),
+    "lo_resaved": ("accepted", "通过"),
+    "biff_xls": ("rejected", "未通过"),
+    "biff_et": ("rejected", "未通过"),
+}
+
+
+def sample_values() -> dict[str, Any]:
+    """The filled values of the shipped sample (workbooks/make_sample.py)."""
+    spec = importlib.util.spec_from_file_location("_evaltool_make_sample", _SAMPLE)
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    values: dict[str, Any] = mod.sample_values()
+    return values
+
+
+def values_for(unit: str, code: str, variant: int = 0) -> dict[str, Any]:
+    """Sample figures, varied per unit/variant (budget and expenditure scaled)."""
+    v = sample_values()
+    v.pop("cover_notes", None)
+    factor = Decimal(100 + 7 * variant) / 100
+    v["budget_initial"] = (Decimal("18902744.60") * factor).quantize(Decimal("0.01"))
+    v["final_expenditure"] = (Decimal("17088957.48") * factor * (1 - Decimal(variant) / 200)).quantize(Decimal("0.01"))
+    v["unit_name"], v["unit_code"] = unit, code
+    return v
+
+
+def return_bytes(unit: str, code: str, variant: int = 0, *, tmp: Path,
+                 signer: Callable[[str], tuple[str, str]] | None = None) -> bytes:
+    """A filled template return for ``unit`` as bytes."""
+    path = tmp / f"_{code}_{variant}.xlsx"
+    write_template("dept-overall", path, unit_name=unit, unit_code=code, year=2023,
+                   values=values_for(unit, code, variant), created_at=CREATED_AT, signer=signer)
+    data = path.read_bytes()
+    path.unlink()
+    return data
+
+
+def mail(sender: str, subject: str, date: datetime, attachments: list[tuple[str, bytes]]) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = "jxpj@czj.gov.cn"
+    msg["Subject"] = subject
+    msg["Date"] = format_datetime(date)
+    msg["Message-ID"] = f"<{hashlib.sha256((sender + subject + date.isoformat()).encode()).hexdigest()[:16]}@dept.gov.cn>"
+    msg.set_content("附件是我单位的绩效评价表，请查收。")
+    for name, data in attachments:
+        msg.add_attachment(data, maintype="application", subtype=XLSX_MIME.split("/", 1)[1], filename=name)
+    return msg.as_bytes()
+
+
+def gbk_mail(sender_addr: str, subject: str, date: datetime, filename: str, data: bytes) -> bytes:
+    """Non-standard GBK encoded-word inside the quoted filename, as old Chinese clients send."""
+    def word(s: str) -> str:
+        return "=?GBK?B?" + base64.b64encode(s.encode("gbk")).decode() + "?="
+
+    body = base64.encodebytes(data)
+    return (f"From: {word('王五')} <{sender_addr}>\r\nTo: jxpj@czj.gov.cn\r\nSubject: {word(subject)}\r\n"
+            f"Date: {format_datetime(date)}\r\nMessage-ID: <gbk-ret@dept-c.gov.cn>\r\nMIME-Version: 1.0\r\n"
+            'Content-Type: multipart/mixed; boundary="==b=="\r\n\r\n--==b==\r\n'
+            "Content-Type: text/plain; charset=GBK\r\n\r\n").encode() + "请查收".encode("gbk") + (
+            "\r\n--==b==\r\nContent-Type: application/octet-stream\r\n"
+            f'Content-Disposition: attachment; filename="{word(filename)}"\r\n'
+            "Content-Transfer-Encoding: base64\r\n\r\n").encode() + body + b"--==b==--\r\n"
+
+
+def macro_enabled(data: bytes) -> bytes:
+    """The return as an .xlsm: a VBA project part and the macro-enabled main content type."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "[Content_Types].xml":
+                body = body.replace(b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                                    b"application/vnd.ms-excel.sheet.macroEnabled.main+xml")
+                body = body.replace(b"</Types>", b'<Default Extension="bin" ContentType='
+                                    b'"application/vnd.ms-office.vbaProject"/></Types>')
+            dst.writestr(info, body)
+        dst.writestr("xl/vbaProject.bin", hostile.cfb_bytes({"VBA": b"Attribute VB_Name = \"Module1\"\r\n"}))
+    return out.getvalue()
+
+
+def encrypted(data: bytes, password: str = PASSWORD) -> bytes:
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(data)).encrypt(password, out)
+    return out.getvalue()
+
+
+def _at(day: int, hour: int = 9) -> datetime:
+    return datetime(2026, 3, day, hour, 0, tzinfo=timezone.utc)
+
+
+def make_inbox(d: Path, *, lo: bool = False, hostile_cases: bool = True,
+               signer: Callable[[str], tuple[str, str]] | None = None) -> dict[str, Path]:
+    """Write the inbox into ``d`` (created); returns ``{case: inbox file}``.
+
+    ``lo`` adds the LibreOffice cases (one re-saved .xlsx, one .xls and its .et copy: two
+    soffice calls); ``hostile_cases`` adds :func:`tests.support.hostile.make_all` under
+    ``d/hostile``; ``signer`` signs the templates (``evaltool.keys.signer(key)``).
+    """
+    d.mkdir(parents=True, exist_ok=True)
+    tmp = d.parent / f".{d.name}-build"
+    tmp.mkdir(exist_ok=True)
+    out: dict[str, Path] = {}
+
+    def put(case: str, name: str, data: bytes) -> None:
+        p = d / name
+        p.write_bytes(data)
+        out[case] = p
+
+    def ret(unit: str, code: str, variant: int = 0) -> bytes:
+        return return_bytes(unit, code, variant, tmp=tmp, signer=signer)
+
+    put("good_a", "甲单位回复.eml", mail("甲单位 <a@dept-a.gov.cn>", "甲单位 2023 绩效评价表", _at(2),
+                                        [("甲单位_绩效评价表.xlsx", ret("北京市甲单位", "A001"))]))
+    put("good_b_v1", "乙单位第一次.eml", mail("乙单位 <b@dept-b.gov.cn>", "乙单位 绩效评价表", _at(2),
+                                           [("乙单位_绩效评价表.xlsx", ret("北京市乙单位", "B002", 0))]))
+    put("good_b_v2", "乙单位更正.eml", mail("乙单位 <b@dept-b.gov.cn>", "乙单位 绩效评价表（更正）", _at(5),
+                                          [("乙单位_绩效评价表.xlsx", ret("北京市乙单位", "B002", 1))]))
+    put("good_c_gbk", "丙单位.eml", gbk_mail("c@dept-c.gov.cn", "丙单位 绩效评价表", _at(3),
+                                            "丙单位_指标表.xlsx", ret("北京市丙单位", "C003", 2)))
+    put("good_d_loose", "丁单位_绩效评价表.xlsx", ret("北京市丁单位", "D004", 3))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("戊单位/戊单位_绩效评价表.xlsx", ret("北京市戊单位", "E005", 4))
+    put("good_e_zip", "戊单位材料.zip", buf.getvalue())
+    src, tampered = tmp / "f.xlsx", tmp / "f-tampered.xlsx"
+    src.write_bytes(ret("北京市己单位", "F006"))
+    patch_cells(src, tampered, {TAMPER_CELL: int(TAMPER_NEW)})
+    put("tampered", "己单位.eml", mail("己单位 <f@dept-f.gov.cn>", "己单位 绩效评价表", _at(4),
+                                      [("己单位_绩效评价表.xlsx", tampered.read_bytes())]))
+    put("injection", "庚单位_绩效评价表.xlsx", ret(INJECTION, "G007"))
+    put("xlsm", "辛单位.eml", mail("辛单位 <h@dept-h.gov.cn>", "辛单位 绩效评价表（含宏）", _at(4),
+                                  [("辛单位_绩效评价表.xlsm", macro_enabled(ret("北京市辛单位", "H008")))]))
+    put("encrypted_ok", "壬单位.eml", mail("壬单位 <i@dept-i.gov.cn>", "壬单位 绩效评价表（已加密）", _at(4),
+                                          [("壬单位_绩效评价表.xlsx", encrypted(ret("北京市壬单位", "I009")))]))
+    if lo:
+        _lo_cases(d, tmp, ret, out)
+    if hostile_cases:
+        for case, p in hostile.make_all(d / "hostile").items():
+            out[f"hostile:{case}"] = p
+    for p in tmp.iterdir():
+        p.unlink()
+    tmp.rmdir()
+    return out
+
+
+def _lo_cases(d: Path, tmp: Path, ret: Callable[..., bytes], out: dict[str, Path]) -> None:
+    from evaltool import lo
+
+    j, k, m = (tmp / "癸单位_绩效评价表.xlsx", tmp / "子单位_绩效评价表.xlsx", tmp / "丑单位_绩效评价表.xlsx")
+    j.write_bytes(ret("北京市癸单位", "J010"))
+    k.write_bytes(ret("北京市子单位", "K011"))
+    m.write_bytes(ret("北京市丑单位", "M012"))
+    (resaved,) = lo.convert([j], tmp / "lo-xlsx", "xlsx:Calc MS Excel 2007 XML")
+    xls, et = lo.convert([k, m], tmp / "lo-xls", "xls:MS Excel 97")
+    for case, name, made in (("lo_resaved", "癸单位_LibreOffice另存.xlsx", resaved),
+                             ("biff_xls", "子单位_绩效评价表.xls", xls), ("biff_et", "丑单位_WPS.et", et)):
+        out[case] = d / name
+        out[case].write_bytes(made.read_bytes())
+        made.unlink()
+    for sub in (tmp / "lo-xlsx", tmp / "lo-xls"):
+        sub.rmdir()
