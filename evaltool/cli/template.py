@@ -33,13 +33,14 @@ def template(
     password: Annotated[str | None, typer.Option("--password", help="工作表保护密码 / protection password")] = None,
 ) -> None:
     """生成评价模板工作簿 / Write a template workbook."""
+    from evaltool import keys
     from evaltool.template import write_template
 
     if lang not in ("zh", "en"):
         raise typer.BadParameter("--lang 须为 zh 或 en / must be zh or en")
     try:
         path = write_template(framework, output, unit_name=unit, unit_code=unit_code, year=year, lang=lang,
-                              password=password)
+                              password=password, signer=keys.signer())  # bureau key, if `evaltool keygen` ran
     except FrameworkError as exc:
         typer.echo(f"错误 / error: {exc}", err=True)
         raise typer.Exit(2) from exc
