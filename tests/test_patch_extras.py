@@ -166,6 +166,16 @@ def lo_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             out[name] = d / f"n_{name}"
             patch_cells(CORPUS / name, out[name], {("Sheet1", "J20"): Formula("=2*21", 42)},
                         notes={("Sheet1", "J20"): "LibreOffice 能打开"}, fills={("Sheet1", "J20"): "C6EFCE"})  # fmt: skip
+    tsrc = d / "table.xlsx"
+    wb = xlsxwriter.Workbook(tsrc)
+    ws = wb.add_worksheet("表")
+    ws.write_column("A2", [1, 2, 3])
+    ws.add_table("A1:A4", {"name": "T", "columns": [{"header": "值"}]})
+    ws.conditional_format("A2:A4", {"type": "data_bar", "data_bar_2010": True})
+    wb.close()
+    out["table"] = d / "table_out.xlsx"
+    patch_cells(tsrc, out["table"], {("表", "A5"): 4, ("表", "C1"): Formula("=SUM(T[值])", 10)},
+                notes={("表", "A5"): "新增行"}, table_refs={"T": "A1:A5"})  # fmt: skip
     recalced = lo.recalculate(list(out.values()), d / "recalc")
     return dict(zip(out, recalced, strict=True))
 
@@ -183,6 +193,14 @@ def test_libreoffice_recalculates_to_cached_values(lo_results: dict[str, Path]) 
 
 @requires_lo
 @pytest.mark.libreoffice
+def test_libreoffice_sees_grown_table_and_note(lo_results: dict[str, Path]) -> None:
+    ws = openpyxl.load_workbook(lo_results["table"], data_only=True)["表"]
+    assert ws["C1"].value == 10 and ws["A5"].comment is not None
+    assert openpyxl.load_workbook(lo_results["table"])["表"].tables["T"].ref == "A1:A5"
+
+
+@requires_lo
+@pytest.mark.libreoffice
 @pytest.mark.parametrize("name", ["button12.xlsx", "button07.xlsm", "comment05.xlsx"])
 def test_libreoffice_opens_notes_on_rich_files(name: str, lo_results: dict[str, Path]) -> None:
     if name not in lo_results:
@@ -194,3 +212,29 @@ def test_libreoffice_opens_notes_on_rich_files(name: str, lo_results: dict[str, 
     assert values["J20"].value == 42
     with zipfile.ZipFile(lo_results[name]) as z:
         assert any(n.startswith("xl/comments") for n in z.namelist())
+
+
+def test_cm_vm_and_checkbox_cells(tmp_path: Path) -> None:
+    """Dynamic-array (cm), in-cell image (vm) and checkbox (styled bool) cells patch cleanly."""
+    dyn, img, box = corpus("dynamic_array01.xlsx"), corpus("embed_image01.xlsx"), corpus("checkbox01.xlsx")
+    patch_cells(dyn, tmp_path / "d.xlsx", {("Sheet1", "A1"): Formula("=SUM(1,2)", 3)})
+    assert sheet_cells(member(tmp_path / "d.xlsx", SHEET))["A1"] == '<c r="A1"><f>SUM(1,2)</f><v>3</v></c>'
+    patch_cells(img, tmp_path / "i.xlsx", {("Sheet1", "A1"): 5})
+    assert sheet_cells(member(tmp_path / "i.xlsx", SHEET))["A1"] == '<c r="A1"><v>5</v></c>'
+    patch_cells(box, tmp_path / "b.xlsx", {("Sheet1", "E9"): True})
+    assert sheet_cells(member(tmp_path / "b.xlsx", SHEET))["E9"] == '<c r="E9" s="1" t="b"><v>1</v></c>'
+    assert member(tmp_path / "b.xlsx", "xl/styles.xml") == member(box, "xl/styles.xml")
+
+
+def test_legacy_drawing_goes_before_table_parts_and_extlst(tmp_path: Path) -> None:
+    src, dst = tmp_path / "in.xlsx", tmp_path / "out.xlsx"
+    wb = xlsxwriter.Workbook(src)
+    ws = wb.add_worksheet()
+    ws.write_column("A2", [1, 2, 3])
+    ws.add_table("A1:A4", {"columns": [{"header": "值"}]})
+    ws.conditional_format("A2:A4", {"type": "data_bar", "data_bar_2010": True})
+    wb.close()
+    patch_cells(src, dst, {}, notes={("Sheet1", "A2"): "note"})
+    sheet = member(dst, SHEET)
+    assert re.search(r'<legacyDrawing r:id="rId\d"/><tableParts count="1">.*</tableParts><extLst>', sheet)
+    assert openpyxl.load_workbook(dst)["Sheet1"]["A2"].comment.text == "note"
