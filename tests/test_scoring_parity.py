@@ -3,7 +3,7 @@
 The shipped sample and seeded variations (random actuals/targets/budget figures for the other
 two frameworks, edge-case fillings, and bureau edits of methods, grade bands and rounding) are
 scored, written with ``write_result`` (plus the sample through ``evaltool score`` itself, rule
-checks included), recalculated in ONE ``lo.recalculate`` call and read
+checks included; and the unscored books, whose template formulas come from scoring too), recalculated in ONE ``lo.recalculate`` call and read
 back with openpyxl (``data_only=True``). Numbers must agree within 1e-9, text exactly.
 """
 
@@ -60,7 +60,12 @@ def test_written_cells_recalculate_to_cached_values(tmp_path: Path) -> None:
     sources.append(cli_in)
     plans.append(build_plan(evaluate(load(cli_in))))
     outs.append(tmp_path / "cli.scored.xlsx")
-    recalculated = lo.recalculate(outs, tmp_path / "lo")
+    # the unscored random books as the template writer made them: their live K/L formulas come
+    # from evaltool.scoring.formulas and must compute what scoring computes (numeric actuals)
+    fresh = [p for p in sources if p.name.startswith("rand-")]
+    recalculated = lo.recalculate(outs + fresh, tmp_path / "lo")
+    _template_formulas_agree(fresh, recalculated[len(outs):])
+    recalculated = recalculated[: len(outs)]
     compared = 0
     for src, plan, rec in zip(sources, plans, recalculated, strict=True):
         wb = openpyxl.load_workbook(rec, data_only=True)
@@ -86,3 +91,23 @@ def test_written_cells_recalculate_to_cached_values(tmp_path: Path) -> None:
     assert (cover["sample-band99.xlsx"]["B11"].value, cover["sample-band99.xlsx"]["B12"].value) == (98.8, "良")
     budget = openpyxl.load_workbook(recalculated[0], data_only=True)["预算执行"]
     assert budget["B24"].value == pytest.approx(1_813_787.12 / 18_902_744.60, abs=1e-12)
+
+
+def _template_formulas_agree(books: list[Path], recalculated: list[Path]) -> None:
+    checked = 0
+    for book, rec in zip(books, recalculated, strict=True):
+        result = scored(book)
+        ws = openpyxl.load_workbook(rec, data_only=True)["绩效指标"]
+        for ind in result.evaluation.indicator_rows:
+            if isinstance(ind.actual, str):            # text: only evaltool can read it
+                continue
+            for col, letter in (("得分", "L"), ("完成率/偏差率", "K")):
+                want = next((s.value for s in result.scores if s.key == f"indicator:{ind.row}:{col}"), None)
+                got = ws[f"{letter}{ind.row}"].value
+                where = f"{book.name} {letter}{ind.row} {ind.level3}"
+                if want is None:
+                    assert got in (None, ""), where
+                else:
+                    assert got == pytest.approx(want, abs=1e-9, rel=0), where
+                    checked += 1
+    assert checked >= 20

@@ -19,7 +19,7 @@ Edge decisions (value and formula agree on each):
 Example::
 
     scores, findings = score_indicator(ind, ctx)
-    scores[0].formula   # "=ROUND(IF('绩效指标'!J5=\"\",0,'绩效指标'!F5*MIN(1,MAX(0,…))),param_round_digits)"
+    scores[0].formula   # "=IF('绩效指标'!J5=\\"\\",\\"\\",ROUND('绩效指标'!F5*MIN(1,…),param_round_digits))"
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from evaltool.scoring.kinds import KINDS, Cells, Kind, Row, tier_formula, tier_s
 from evaltool.scoring.params import ParamError, parse_params
 from evaltool.scoring.quantity import TargetRead, read_actual, read_target
 
-__all__ = ["score_indicator", "is_blank_row", "SCORE_COL", "RATE_COL"]
+__all__ = ["score_indicator", "is_blank_row", "row_formulas", "when", "SCORE_COL", "RATE_COL"]
 
 SCORE_COL = "得分"
 RATE_COL = "完成率/偏差率"
@@ -43,6 +43,32 @@ def is_blank_row(ind: Indicator) -> bool:
     """A spare row nobody filled in: no name, method, weight or values."""
     return not any([ind.level3, ind.method, ind.weight, ind.actual not in (None, ""),
                     ind.target not in (None, "")])
+
+
+def when(conds: list[str], then: str, otherwise: str) -> str:
+    """``IF(OR(conds),then,otherwise)`` (just ``otherwise`` without conditions)."""
+    if not conds:
+        return otherwise
+    cond = conds[0] if len(conds) == 1 else f"OR({','.join(conds)})"
+    return f"IF({cond},{then},{otherwise})"
+
+
+def row_formulas(kind: Kind, params: dict[str, str], cells: Cells, blanks: list[str],
+                 zeros: list[str], digits_expr: str) -> tuple[str, str]:
+    """(得分, 完成率/偏差率) formulas, leading ``=``: blank under ``blanks``, 0 under ``zeros``.
+
+    Raises ParamError for bad parameters.
+    """
+    raw = kind.formula(cells, params)
+    score = "=" + when(blanks, '""', f"ROUND({when(zeros, '0', raw)},{digits_expr})")
+    conds = blanks + zeros
+    if kind.tier_key:
+        rate = tier_formula(params, kind.tier_key, cells.x, '""')
+    elif kind.needs_target:
+        rate = column_formula(cells.x, cells.target, cells.direction)
+    else:  # bands, linear, deduct_per_pp, checklist: the column shows x itself
+        rate = cells.x
+    return score, "=" + when(conds, '""', rate)
 
 
 def _zero(ctx: Context, ind: Indicator, note: str) -> list[Score]:
@@ -55,34 +81,37 @@ def _zero(ctx: Context, ind: Indicator, note: str) -> list[Score]:
 def score_indicator(ind: Indicator, ctx: Context) -> tuple[list[Score], list[Finding]]:
     """The 得分 and 完成率/偏差率 scores of ``ind`` plus any findings."""
     sheet, row = ctx.sheet, ind.row
-    score_cell = ctx.col(SCORE_COL, row)
     method_cell = ctx.col("评分方法", row)
+    actual_cell, target_cell = ctx.col("实际完成值", row), ctx.col("年度目标值", row)
     findings: list[Finding] = []
+    notes: list[str] = []
 
-    def fail(code: str, rule: str, cell: str, **kw: object) -> tuple[list[Score], list[Finding]]:
-        f = ctx.finding(rule, "error", sheet, cell, code, **kw)
+    def fail(code: str, rule: str, **kw: object) -> tuple[list[Score], list[Finding]]:
+        f = ctx.finding(rule, "error", sheet, method_cell, code, **kw)
         return _zero(ctx, ind, f.message), [f]
+
+    def warn(rule: str, cell: str, code: str, data: object, **kw: object) -> None:
+        findings.append(ctx.finding(rule, "warning", sheet, cell, code, data, **kw))
+        notes.append(findings[-1].message)
 
     method = ctx.ev.method(ind.method) if ind.method else None
     if method is None:
-        return fail("method_unknown", "SCORE-METHOD", method_cell, method=ind.method or "")
+        return fail("method_unknown", "SCORE-METHOD", method=ind.method or "")
     kind = KINDS.get(method.kind)
     if kind is None:
-        return fail("kind_unknown", "SCORE-METHOD", method_cell, method=method.code, kind=method.kind)
+        return fail("kind_unknown", "SCORE-METHOD", method=method.code, kind=method.kind)
     params = parse_params(method.params_text) if method.params_text else dict(method.params)
     direction = norm_direction(ind.direction)
     weight = float(ind.weight) if isinstance(ind.weight, (int, float, Decimal)) else 0.0
-    w_expr = ctx.ref(sheet, ctx.col("分值", row))
-    j_ref = ctx.ref(sheet, ctx.col("实际完成值", row))
-    notes: list[str] = []
+    j_ref, i_ref = ctx.ref(sheet, actual_cell), ctx.ref(sheet, target_cell)
 
-    source = params.get("source", "").strip()
-    x_value: float | str | None
     blanks: list[str] = []  # formula conditions under which the score is "" (Python: None)
-    conds: list[str] = []  # formula conditions under which the score is 0 (Python: zero)
+    zeros: list[str] = []  # formula conditions under which the score is 0
+    x_value: float | str | None
+    source = params.get("source", "").strip()
     if source:
         if source not in ctx.sources:
-            return fail("source_unknown", "SCORE-METHOD", method_cell, method=method.code, name=source)
+            return fail("source_unknown", "SCORE-METHOD", method=method.code, name=source)
         x_value, x_expr = ctx.sources[source], source
         blanks.append(f'{source}=""')
         if x_value is None:
@@ -92,87 +121,61 @@ def score_indicator(ind: Indicator, ctx: Context) -> tuple[list[Score], list[Fin
         x_value, x_expr = act.value, act.expr
         if act.guard is not None:
             blanks.append(f'{act.guard}=""')
-        cell = ctx.col("实际完成值", row)
         if act.kind == "blank":
             notes.append(ctx.msg("blank_actual"))
         elif act.kind == "fuzzy" and act.note:
             code, txt, bound = act.note
             notes.append(ctx.msg(code, text=txt, bound=bound))
-            findings.append(ctx.finding("SCORE-FUZZY", "info", sheet, cell, code, ind.actual,
+            findings.append(ctx.finding("SCORE-FUZZY", "info", sheet, actual_cell, code, ind.actual,
                                         text=txt, bound=bound))
         elif act.kind in ("bad", "fuzzy_unbounded"):
             code = "actual_not_number" if act.kind == "bad" else "actual_unbounded"
-            findings.append(ctx.finding("SCORE-ACTUAL", "warning", sheet, cell, code, ind.actual,
-                                        value=ind.actual))
-            notes.append(findings[-1].message)
-            x_expr, x_value = f"VALUE({j_ref})", None
-            conds.append(f"ISERROR({x_expr})")
-
-    i_ref = ctx.ref(sheet, ctx.col("年度目标值", row))
-    tgt = read_target(ind.target, i_ref)
-    blank = x_value is None and not conds
+            warn("SCORE-ACTUAL", actual_cell, code, ind.actual, value=ind.actual)
+            x_expr = f"VALUE({j_ref})"
+            zeros.append(f"ISERROR({x_expr})")
+    blank = x_value is None and not zeros
     zero = x_value is None
+
+    tgt = read_target(ind.target, i_ref)
     if kind.needs_target and tgt.target is None:
         if x_value is not None:
             code = "target_blank" if ind.target in (None, "") else "target_bad"
-            findings.append(ctx.finding("SCORE-TARGET", "warning", sheet, ctx.col("年度目标值", row),
-                                        code, ind.target, value=ind.target))
-            notes.append(findings[-1].message)
-        conds += [f'{i_ref}=""', f"ISERROR(VALUE({i_ref}))"]
+            warn("SCORE-TARGET", target_cell, code, ind.target, value=ind.target)
+        zeros += [f'{i_ref}=""', f"ISERROR(VALUE({i_ref}))"]
         zero = True
-    cells = Cells(x_expr, tgt.exprs, w_expr, direction)
+    elif kind.needs_target and tgt.live:
+        zeros.append(f'{i_ref}=""')  # clearing the target later scores 0 live, as here
 
+    cells = Cells(x_expr, tgt.exprs, ctx.ref(sheet, ctx.col("分值", row)), direction)
     try:
-        raw_formula = kind.formula(cells, params)
-        if zero:
-            raw = 0.0
-        else:
-            value_x = x_value if kind.text_x else float(x_value)  # type: ignore[arg-type]
-            raw, code = kind.value(Row(value_x, tgt.target, weight, direction), params)
+        score_f, rate_f = row_formulas(kind, params, cells, blanks, zeros, ctx.digits_expr)
+        raw = 0.0
+        if not zero:
+            x = x_value if kind.text_x else float(x_value)  # type: ignore[arg-type]
+            raw, code = kind.value(Row(x, tgt.target, weight, direction), params)
             if code == "tier_unknown":
-                f = ctx.finding("SCORE-TIER", "warning", sheet, ctx.col("实际完成值", row), code,
-                                ind.actual, value=x_value, method=method.code,
-                                tiers="/".join(parse_params(method.params_text).get(
-                                    "tiers" if method.kind == "qualitative" else "map", "").split(",")))
-                findings.append(f)
-                notes.append(f.message)
+                tiers = "/".join(params.get(kind.tier_key or "", "").split(","))
+                warn("SCORE-TIER", actual_cell, code, ind.actual, value=x_value,
+                     method=method.code, tiers=tiers)
             elif code == "over_target":
                 notes.append(ctx.msg(code, threshold=params.get("threshold", "0.3")))
     except ParamError as exc:
-        return fail(exc.code, "SCORE-PARAM", method_cell, method=method.code, key=exc.key, value=exc.value)
+        return fail(exc.code, "SCORE-PARAM", method=method.code, key=exc.key, value=exc.value)
 
-    body = f"ROUND({_when(conds, '0', raw_formula)},{ctx.digits_expr})"
-    score = Score(f"indicator:{row}:{SCORE_COL}", sheet, score_cell,
-                  None if blank else ctx.round(raw), "=" + _when(blanks, '""', body),
-                  ind.level3, "；".join(notes))
-    return [score, _rate_score(ind, ctx, kind, params, x_value, x_expr, blanks + conds, tgt,
-                               direction)], findings
-
-
-def _when(conds: list[str], then: str, otherwise: str) -> str:
-    """``IF(OR(conds),then,otherwise)`` (just ``otherwise`` without conditions)."""
-    if not conds:
-        return otherwise
-    cond = conds[0] if len(conds) == 1 else f"OR({','.join(conds)})"
-    return f"IF({cond},{then},{otherwise})"
+    score = Score(f"indicator:{row}:{SCORE_COL}", sheet, ctx.col(SCORE_COL, row),
+                  None if blank else ctx.round(raw), score_f, ind.level3, "；".join(notes))
+    rate = Score(f"indicator:{row}:{RATE_COL}", sheet, ctx.col(RATE_COL, row),
+                 _rate_value(kind, params, x_value, tgt, direction), rate_f, ind.level3)
+    return [score, rate], findings
 
 
-def _rate_score(ind: Indicator, ctx: Context, kind: Kind, params: dict[str, str],
-                x_value: object, x_expr: str, conds: list[str], tgt: TargetRead,
-                direction: str) -> Score:
-    """The 完成率/偏差率 cell: the ratio for ratio-type methods, the tier's share for 定性
-    rows, x itself (e.g. the ``source`` rate) for the other kinds; ``""`` where undefined."""
-    key = f"indicator:{ind.row}:{RATE_COL}"
-    cell = ctx.col(RATE_COL, ind.row)
+def _rate_value(kind: Kind, params: dict[str, str], x_value: object, tgt: TargetRead,
+                direction: str) -> float | None:
+    """The 完成率/偏差率 value: tier share, ratio per direction, or x itself; None if undefined."""
     if kind.tier_key:
-        share = tier_share(params, kind.tier_key, x_value) if isinstance(x_value, str) else None
-        body = tier_formula(params, kind.tier_key, x_expr, '""')
-        return Score(key, ctx.sheet, cell, share, "=" + _when(conds, '""', body), ind.level3)
-    if not kind.needs_target:  # bands, linear, deduct_per_pp, checklist: show x itself
-        value = x_value if isinstance(x_value, float) else None
-        return Score(key, ctx.sheet, cell, value, "=" + _when(conds, '""', x_expr), ind.level3)
-    body = _when(conds, '""', column_formula(x_expr, tgt.exprs, direction))
-    value = None
-    if isinstance(x_value, float) and tgt.target is not None:
-        value = column_value(x_value, tgt.target, direction)
-    return Score(key, ctx.sheet, cell, value, "=" + body, ind.level3)
+        return tier_share(params, kind.tier_key, x_value) if isinstance(x_value, str) else None
+    if not isinstance(x_value, float):
+        return None
+    if not kind.needs_target:
+        return x_value
+    return None if tgt.target is None else column_value(x_value, tgt.target, direction)

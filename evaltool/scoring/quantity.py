@@ -96,6 +96,7 @@ def read_actual(value: CellValue, direction: str, ref: str, *, text_x: bool = Fa
 class TargetRead:
     target: Target | None
     exprs: tuple[str, str]  # (lo, hi) formula expressions
+    live: bool = True  # the expressions read the cell (False: literal numbers)
 
 
 _RANGE = re.compile(r"^\s*([+-]?[\d.]+%?)\s*[~～]\s*([+-]?[\d.]+%?)\s*$")
@@ -116,12 +117,12 @@ def read_target(value: CellValue, ref: str) -> TargetRead:
         a, b = plain_number(m.group(1)), plain_number(m.group(2))
         if a is not None and b is not None and a <= b:
             if "～" in value or " " in value:  # keep the formula simple: literal bounds
-                return TargetRead(Target(a, b), (lit(a), lit(b)))
+                return TargetRead(Target(a, b), (lit(a), lit(b)), live=False)
             lo = f'VALUE(LEFT({ref},FIND("~",{ref})-1))'
             hi = f'VALUE(MID({ref},FIND("~",{ref})+1,99))'
             return TargetRead(Target(a, b), (lo, hi))
     if parse_quantity is not None:
         iv = parse_quantity(value)
         if iv is not None and iv.is_point and not iv.blur:
-            return TargetRead(Target(iv.low, iv.low), (lit(iv.low), lit(iv.low)))
+            return TargetRead(Target(iv.low, iv.low), (lit(iv.low), lit(iv.low)), live=False)
     return TargetRead(None, (ref, ref))
