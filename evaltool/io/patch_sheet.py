@@ -69,6 +69,9 @@ def _cell_re(p: str) -> re.Pattern[str]:
     return re.compile(rf"<{p}c(?=[\s/>])[^>]*?(?:/>|>.*?</{p}c\s*>)", re.S)
 
 
+_R_ATTR = re.compile(r"""\sr\s*=\s*["']([0-9]+)["']""")
+
+
 def _row_re(p: str) -> re.Pattern[str]:
     return re.compile(rf"<{p}row(?=[\s/>])[^>]*?(/?)>")
 
@@ -267,31 +270,25 @@ def patch_sheet_xml(xml: str, edits: dict[tuple[int, int], CellEdit], *, _expand
     body_end = xml.index(f"</{p}sheetData", body_start)
 
     wanted = set(by_row)
-    row_re = _row_re(p)
     spans: dict[int, tuple[int, int]] = {}
     inserts: dict[int, int] = {}
     pending = sorted(wanted)
     implicit = False
     rownum = 0
-    pos = body_start
-    while True:
-        m = row_re.search(xml, pos, body_end)
-        if m is None:
-            break
-        r = get_attr(m.group(), "r")
+    for m in _row_re(p).finditer(xml, body_start, body_end):
+        r = _R_ATTR.search(m.group(0))
         implicit = implicit or r is None
-        rownum = int(r) if r else rownum + 1
-        if m.group(1) == "/":
-            end = m.end()
-        else:
-            end = xml.index(">", xml.index(f"</{p}row", m.end())) + 1
+        rownum = int(r.group(1)) if r else rownum + 1
         while pending and pending[0] < rownum:
             inserts.setdefault(pending.pop(0), m.start())
         if rownum in wanted and rownum not in spans:
+            if m.group(1) == "/":
+                end = m.end()
+            else:
+                end = xml.index(">", xml.index(f"</{p}row", m.end())) + 1
             spans[rownum] = (m.start(), end)
             if pending and pending[0] == rownum:
                 pending.pop(0)
-        pos = end
     for r in pending:
         inserts.setdefault(r, body_end)
     missing = [r for r in wanted if r not in spans]

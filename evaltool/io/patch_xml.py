@@ -7,6 +7,7 @@ refused (the defusedxml rules), never through a full DOM of a big sheet.
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.parsers.expat
 from collections.abc import Iterator
@@ -61,6 +62,7 @@ def escape_attr(text: str) -> str:
     return escape_text(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
 
 
+@functools.lru_cache(maxsize=256)
 def _attr_re(name: str) -> re.Pattern[str]:
     return re.compile(r"(\s)" + re.escape(name) + r"""\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 

@@ -33,7 +33,7 @@ def _dos_time(dt: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
 def _compress(data: bytes, method: int) -> bytes:
     if method == zipfile.ZIP_STORED:
         return data
-    co = zlib.compressobj(6, zlib.DEFLATED, -15)
+    co = zlib.compressobj(6 if len(data) < 1 << 20 else 1, zlib.DEFLATED, -15)  # big sheets: speed
     return co.compress(data) + co.flush()
 
 
