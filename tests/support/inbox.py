@@ -70,26 +70,34 @@ def sample_values() -> dict[str, Any]:
     return values
 
 
-def values_for(unit: str, code: str, variant: int = 0) -> dict[str, Any]:
-    """Sample figures, varied per unit/variant (budget and expenditure scaled)."""
+def values_for(unit: str, code: str) -> dict[str, Any]:
+    """The sample's filled values for ``unit``."""
     v = sample_values()
     v.pop("cover_notes", None)
-    factor = Decimal(100 + 7 * variant) / 100
-    v["budget_initial"] = (Decimal("18902744.60") * factor).quantize(Decimal("0.01"))
-    v["final_expenditure"] = (Decimal("17088957.48") * factor * (1 - Decimal(variant) / 200)).quantize(Decimal("0.01"))
     v["unit_name"], v["unit_code"] = unit, code
     return v
 
 
-def return_bytes(unit: str, code: str, variant: int = 0, *, tmp: Path,
-                 signer: Callable[[str], tuple[str, str]] | None = None) -> bytes:
-    """A filled template return for ``unit`` as bytes."""
-    path = tmp / f"_{code}_{variant}.xlsx"
-    write_template("dept-overall", path, unit_name=unit, unit_code=code, year=2023,
-                   values=values_for(unit, code, variant), created_at=CREATED_AT, signer=signer)
-    data = path.read_bytes()
-    path.unlink()
-    return data
+class Returns:
+    """Filled returns: one template written with values, then per unit/variant the unit cells
+    and budget figures patched in (``patch_cells``: 30 ms instead of a 0.7 s template write)."""
+
+    def __init__(self, tmp: Path, signer: Callable[[str], tuple[str, str]] | None = None) -> None:
+        self.tmp = tmp
+        self.base = tmp / "_base.xlsx"
+        write_template("dept-overall", self.base, unit_name="样例单位", unit_code="X000", year=2023,
+                       values=values_for("样例单位", "X000"), created_at=CREATED_AT, signer=signer)
+
+    def make(self, unit: str, code: str, variant: int = 0) -> bytes:
+        factor = Decimal(100 + 7 * variant) / 100
+        initial = (Decimal("18902744.60") * factor).quantize(Decimal("0.01"))
+        final = (Decimal("17088957.48") * factor * (1 - Decimal(variant) / 200)).quantize(Decimal("0.01"))
+        dst = self.tmp / f"_{code}_{variant}.xlsx"
+        patch_cells(self.base, dst, {("封面", "B3"): unit, ("封面", "B4"): code,
+                                     ("预算执行", "B5"): float(initial), ("预算执行", "D5"): float(final)})
+        data = dst.read_bytes()
+        dst.unlink()
+        return data
 
 
 def mail(sender: str, subject: str, date: datetime, attachments: list[tuple[str, bytes]]) -> bytes:
@@ -164,8 +172,7 @@ def make_inbox(d: Path, *, lo: bool = False, hostile_cases: bool = True,
         p.write_bytes(data)
         out[case] = p
 
-    def ret(unit: str, code: str, variant: int = 0) -> bytes:
-        return return_bytes(unit, code, variant, tmp=tmp, signer=signer)
+    ret = Returns(tmp, signer).make
 
     put("good_a", "甲单位回复.eml", mail("甲单位 <a@dept-a.gov.cn>", "甲单位 2023 绩效评价表", _at(2),
                                         [("甲单位_绩效评价表.xlsx", ret("北京市甲单位", "A001"))]))
@@ -217,3 +224,15 @@ def _lo_cases(d: Path, tmp: Path, ret: Callable[..., bytes], out: dict[str, Path
         made.unlink()
     for sub in (tmp / "lo-xlsx", tmp / "lo-xls"):
         sub.rmdir()
+
+
+_CACHE: dict[str, tuple[Path, dict[str, Path]]] = {}
+
+
+def shared_inbox(base: Path, *, lo: bool) -> tuple[Path, dict[str, Path]]:
+    """Build the inbox once per test process (tests of several modules share it; read-only)."""
+    key = f"lo={lo}"
+    if key not in _CACHE:
+        root = base / ("inbox-lo" if lo else "inbox")
+        _CACHE[key] = (root, make_inbox(root, lo=lo))
+    return _CACHE[key]
