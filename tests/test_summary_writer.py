@@ -95,10 +95,12 @@ def test_details_findings_and_others(book) -> None:  # type: ignore[no-untyped-d
     assert [(f["单元格"], f["规则编号"], f["级别"]) for f in findings] == [("B5", "R01", "错误"), ("C12", "R07", "警告")]
     assert findings[0]["单位名称"] == "西城区财政局"
     others = _table_rows(wb["未通过"], "NotAccepted")
+    # paths are shown relative to the common folder, which the subtitle names once
     assert [(o["状态"], o["来源文件"]) for o in others] == [
-        ("未通过", "/returns/坏文件.xlsx"), ("已被替代", "/returns/东城区教育局-旧.xlsx")]
+        ("未通过", "坏文件.xlsx"), ("已被替代", "东城区教育局-旧.xlsx")]
     assert others[0]["原因"] == "文件已损坏或不完整"
-    assert others[1]["替代文件"] == "/returns/东城区教育局.xlsx"
+    assert others[1]["替代文件"] == "东城区教育局.xlsx"
+    assert wb["未通过"]["A2"].value.endswith("来源文件夹：/returns")
 
 
 def test_overview_counts_and_stats(book) -> None:  # type: ignore[no-untyped-def]

@@ -86,7 +86,7 @@ def summary(
     for o in c.others:
         msg = (text(MSG, "superseded", lang, path=o.source, by=o.superseded_by) if o.status == "已被替代"
                else text(MSG, "rejected", lang, path=o.source, reason=o.reason))
-        err.print(msg, markup=False, highlight=False)
+        err.print(msg, markup=False, highlight=False, soft_wrap=True)
     try:
         write_summary(c, output, lang=lang, created=stamp)
     except OSError as exc:
@@ -96,4 +96,4 @@ def summary(
     superseded = sum(1 for o in c.others if o.status == "已被替代")
     Console().print(text(MSG, "done", lang, path=output, n=len(files), passed=passed,
                          errors=len(c.units) - passed, rejected=len(c.others) - superseded,
-                         superseded=superseded), markup=False, highlight=False)
+                         superseded=superseded), markup=False, highlight=False, soft_wrap=True)

@@ -14,8 +14,11 @@ Example::
 
 from __future__ import annotations
 
+import copy
+import os
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from evaltool.summary.digest import Digest, FindingLine, IndicatorLine, OtherRow, UnitRow, digest
@@ -73,7 +76,8 @@ class Collected:
     def finish(self) -> None:
         self._units.sort(key=lambda x: (x[0].unit, x[0].year or 0, x[0].source))
         self.units = sort_units([u for u, _ in self._units])
-        self.indicators = [line for _, lines in self._units for line in lines]
+        lines_of = {u.source: lines for u, lines in self._units}
+        self.indicators = [line for u in self.units for line in lines_of[u.source]]  # in rank order
         self.findings = sorted(self._findings, key=finding_sort_key)
         self.others.sort(key=lambda o: (STATUSES.index(o.status) if o.status in STATUSES else 9, o.source))
         self.level1: list[str] = []
@@ -85,6 +89,31 @@ class Collected:
             for i, g in enumerate(names):
                 pos = 0 if i == 0 else 3 if i == len(names) - 1 else min(i, 2)
                 self.grade_colours.setdefault(g, pos)
+
+
+    def relative(self) -> tuple[Collected, str]:
+        """A copy whose file paths are relative to their common folder, and that folder.
+
+        The summary shows ``东城区.xlsx`` (or ``late/东城区.xlsx``) under a subtitle naming the
+        folder once, instead of repeating a long path on every row.
+        """
+        sources = [u.source for u in self.units] + [o.source for o in self.others]
+        try:
+            root = os.path.commonpath([os.path.dirname(p) for p in sources]) if sources else ""
+        except ValueError:  # mixed absolute and relative paths, or different drives
+            return self, ""
+        if not root:
+            return self, ""
+
+        def rel(p: str) -> str:
+            return os.path.relpath(p, root) if p else p
+
+        out = copy.copy(self)
+        out.units = [replace(u, source=rel(u.source)) for u in self.units]
+        out.indicators = [replace(x, source=rel(x.source)) for x in self.indicators]
+        out.findings = [replace(f, source=rel(f.source)) for f in self.findings]
+        out.others = [replace(o, source=rel(o.source), superseded_by=rel(o.superseded_by)) for o in self.others]
+        return out, root
 
 
 def collect(items: Iterable[SummaryEntry | Digest]) -> Collected:

@@ -34,6 +34,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "title_findings": ("校验问题清单", "Problems found by the checks"),
     "title_rejected": ("未通过及已替代的文件", "Files not accepted or superseded"),
     "subtitle": ("汇总时间：{created} UTC　　文件数：{n}", "Compiled: {created} UTC    Files: {n}"),
+    "subtitle_root": ("　　来源文件夹：{root}", "    Folder: {root}"),
     "money_unit": ("金额单位：元", "Amounts in yuan"),
     "footer": ("&C第 &P 页，共 &N 页", "&CPage &P of &N"),
     # statuses

@@ -82,7 +82,7 @@ def write_findings(
         Column(L("col_cell"), "text", center=True),
         Column(L("col_rule"), "text", max_width=14),
         Column(L("col_severity"), "text", center=True),
-        Column(L("col_message"), "text", max_width=60, wrap=True),
+        Column(L("col_message"), "text", max_width=72, wrap=True),
         Column(L("col_explained"), "text", center=True),
     ]
     rows = [
@@ -110,7 +110,7 @@ def write_others(
         Column(L("col_file"), "text", max_width=40),
         Column(L("col_unit"), "text", max_width=24),
         Column(L("col_status"), "text", center=True),
-        Column(L("col_reason"), "text", max_width=60, wrap=True),
+        Column(L("col_reason"), "text", max_width=72, wrap=True),
         Column(L("col_sender"), "text", max_width=30),
         Column(L("col_mail_date"), "date", center=True),
         Column(L("col_superseded_by"), "text", max_width=40),

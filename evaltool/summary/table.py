@@ -14,6 +14,7 @@ Example::
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -27,6 +28,9 @@ from evaltool.summary.styles import Styles, text_width
 __all__ = ["Column", "write_table", "write_value", "MAX_TEXT"]
 
 MAX_TEXT = 32767  # Excel's limit for one cell
+LINE_PT = 13.5  # one line of 10 pt 宋体
+GLYPH = 0.9  # 10 pt CJK glyphs against the column unit (a Calibri 11 digit): ~1.8 for CJK, a safe side
+MAX_LINES = 12  # taller rows are clipped rather than filling pages
 _SAMPLE_PERCENT = "100.00%"
 
 
@@ -86,6 +90,19 @@ def write_value(ws: Worksheet, st: Styles, row: int, col: int, value: object, co
         ws.write_blank(row, col, None, st.fmt(kind, wrap=column.wrap, center=column.center))
 
 
+def _fit_rows(ws: Worksheet, wrapped: Sequence[tuple[int, int, str]], widths: Sequence[int]) -> None:
+    """Give rows with wrapping text the height of their longest cell (neither Excel nor
+    LibreOffice grows a row on opening a file; a hand-made sheet would have it right)."""
+    lines: dict[int, int] = {}
+    for r, c, value in wrapped:
+        usable = max(widths[c] - 1, 1)
+        n = sum(max(1, math.ceil(text_width(part) * GLYPH / usable)) for part in value.splitlines() or [""])
+        lines[r] = max(lines.get(r, 1), n)
+    for r, n in sorted(lines.items()):
+        if n > 1:
+            ws.set_row(r, LINE_PT * min(n, MAX_LINES) + 2)
+
+
 def _unique(headers: Sequence[str]) -> list[str]:
     seen: dict[str, int] = {}
     out = []
@@ -127,18 +144,25 @@ def write_table(
         },
     )
     widths = [0] * len(columns)
+    wrapped: list[tuple[int, int, str]] = []  # (row, col, text) of wrapping cells, for row heights
     for r, values in enumerate(data, start=first):
         for c, (value, column) in enumerate(zip(values, columns, strict=True)):
             write_value(ws, st, r, c, value, column)
-            widths[c] = max(widths[c], text_width(_display(value, column.kind)))
+            shown = _display(value, column.kind)
+            widths[c] = max(widths[c], text_width(shown))
+            if column.wrap and isinstance(value, str) and value:
+                wrapped.append((r, c, value))
     wraps_header = False
+    final_widths: list[int] = []
     for c, (column, h) in enumerate(zip(columns, headers, strict=True)):
         hw = text_width(h)
         head = hw + 3 if hw <= 8 else -(-hw // 2) + 3  # long headers wrap onto two lines
         width = min(max(column.min_width, widths[c] + 2, head), column.max_width)
         wraps_header = wraps_header or hw + 3 > width
         ws.set_column(c, c, width)
+        final_widths.append(width)
     ws.set_row(header_row, 30 if wraps_header else 20)
+    _fit_rows(ws, wrapped, final_widths)
     if freeze_cols is not None:  # None: a small table on a page of several (总览)
         ws.freeze_panes(first, freeze_cols)
     return first, last

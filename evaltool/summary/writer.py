@@ -57,7 +57,7 @@ def write_summary(
     ``entries`` may also be an already :func:`~evaltool.summary.collect.collect`-ed set of rows.
     ``created`` (the only timestamp in the file) defaults to the latest input mtime/mail date.
     """
-    c = entries if isinstance(entries, Collected) else collect(entries)
+    c, root = (entries if isinstance(entries, Collected) else collect(entries)).relative()
     stamp = _naive_utc(created or c.stamp or FALLBACK_CREATED).replace(microsecond=0)
     buf = io.BytesIO()
     wb = Workbook(buf, {
@@ -72,6 +72,8 @@ def write_summary(
     st = Styles(wb)
     n_files = len(c.units) + len(c.others)
     subtitle = label("subtitle", lang, created=stamp.strftime("%Y-%m-%d %H:%M"), n=n_files)
+    if root:
+        subtitle += label("subtitle_root", lang, root=root)
     overview = wb.add_worksheet(label("sheet_overview", lang))
     layout = write_units(wb, st, c.units, c.level1, c.grade_colours, lang=lang,
                          title=f"{title} — {label('title_units', lang)}", subtitle=subtitle)
