@@ -288,3 +288,11 @@ def test_any_text_and_number_round_trips(tmp_path: Path, texts: list[str], numbe
         assert rows[i][7] == t
     for i, n in enumerate(numbers):
         assert rows[i][8] == float(n)
+
+
+def test_numpy_numbers_are_numbers(tmp_path: Path) -> None:
+    np = pytest.importorskip("numpy")
+    src, dst = basic_book(tmp_path / "in.xlsx"), tmp_path / "out.xlsx"
+    patch_cells(src, dst, {("Sheet1", "G1"): np.int64(3), ("Sheet1", "G2"): Formula("=G1/2", np.float64(1.5))})
+    cells = sheet_cells(member(dst, SHEET))
+    assert cells["G1"] == '<c r="G1"><v>3</v></c>' and cells["G2"] == '<c r="G2"><f>G1/2</f><v>1.5</v></c>'

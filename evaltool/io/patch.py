@@ -53,7 +53,7 @@ from evaltool.io.patch_package import Package, PackageError
 from evaltool.io.patch_sheet import UNSET, CellEdit, SheetEditError, patch_sheet_xml
 from evaltool.io.patch_styles import StyleBook
 from evaltool.io.patch_tables import patch_tables
-from evaltool.io.patch_types import Formula, PatchError, parse_ref
+from evaltool.io.patch_types import NUMBER_TYPES, Formula, PatchError, parse_ref
 from evaltool.io.patch_xml import UnsafeXml, get_attr, root_prefix, set_attr
 from evaltool.io.patch_zip import write_package
 
@@ -136,7 +136,7 @@ def _collect_edits(
         return edits.setdefault(sheet, {}).setdefault(rc, CellEdit())
 
     for (sheet, ref), value in cells.items():
-        if not isinstance(value, (Formula, str, bool, int, float, type(None))) and not _is_decimal(value):
+        if not isinstance(value, (Formula, str, bool, type(None), *NUMBER_TYPES)):
             raise PatchError(f"{label}: sheet {sheet!r} cell {ref}: unsupported value type {type(value).__name__}")
         edit_for(sheet, ref).value = value  # type: ignore[assignment]
     for (sheet, ref), colour in fills.items():
@@ -144,12 +144,6 @@ def _collect_edits(
         assert styles is not None
         e.style_for = styles.styler(colour, f"{label}: sheet {sheet!r} cell {ref}")
     return edits
-
-
-def _is_decimal(value: object) -> bool:
-    from decimal import Decimal
-
-    return isinstance(value, Decimal)
 
 
 def patch_cells(

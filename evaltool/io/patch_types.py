@@ -9,6 +9,7 @@ writes ``<f>``, so untrusted text can never become a formula.
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -97,9 +98,13 @@ def parse_ref(ref: str) -> tuple[int, int]:
     return row, col
 
 
+NUMBER_TYPES = (numbers.Real, Decimal)
+"""Accepted as numbers: int, float, Decimal and anything registered as numbers.Real (numpy)."""
+
+
 def _number(value: float | int | Decimal) -> str:
-    if isinstance(value, int):
-        return str(value)
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
     f = float(value)
     if not math.isfinite(f):
         raise ValueError(f"number {value!r} cannot be stored in a cell")
@@ -132,7 +137,7 @@ def render_body(value: CellValue, prefix: str) -> tuple[str | None, str]:
             return None, f
         if isinstance(cached, bool):
             return "b", f"{f}<{p}v>{int(cached)}</{p}v>"
-        if isinstance(cached, (int, float, Decimal)):
+        if isinstance(cached, NUMBER_TYPES):
             return None, f"{f}<{p}v>{_number(cached)}</{p}v>"
         if isinstance(cached, str):
             if cached in XL_ERRORS:
@@ -141,7 +146,7 @@ def render_body(value: CellValue, prefix: str) -> tuple[str | None, str]:
         raise ValueError(f"unsupported cached value type {type(cached).__name__}")
     if isinstance(value, bool):
         return "b", f"<{p}v>{int(value)}</{p}v>"
-    if isinstance(value, (int, float, Decimal)):
+    if isinstance(value, NUMBER_TYPES):
         return None, f"<{p}v>{_number(value)}</{p}v>"
     if isinstance(value, str):
         space = ' xml:space="preserve"' if value != value.strip() or "\n" in value else ""
