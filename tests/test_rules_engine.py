@@ -186,3 +186,15 @@ def test_rule_sets_compile_once_per_content(books: dict[str, Path]) -> None:
     check(b)
     assert PARSE_COUNTER[0] == before  # same rules in both workbooks: nothing re-parsed
     assert compile_ruleset(a.rules) is compile_ruleset(b.rules)
+
+
+def test_rule_evaluating_to_an_error_value(books: dict[str, Path], tmp_path: Path) -> None:
+    ev = load(books["good"])
+    row = next(r.row for r in ev.rules if r.id == "XREF-2")
+    p = patch(books["good"], tmp_path / "div0.xlsx", {("校验规则", f"D{row}"): "eval_year/0>1"})
+    for lang, text in (("zh", "计算结果为 #DIV/0!"), ("en", "evaluates to #DIV/0!")):
+        out = check(load(p), lang=lang)
+        (f,) = [f for f in out.findings if f.rule == "XREF-2"]
+        assert f.cell == "B5" and f.sheet == "封面" and text in f.message  # eval_year lives in 封面!B5
+        (c,) = [c for c in out.checks if c.rule == "XREF-2"]
+        assert c.result == "#DIV/0!" and c.formula == '=IF(eval_year/0>1,"通过","评价年度（"&(eval_year&"")&"）应为 2000–2100 之间的年份")'

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import openpyxl
 from conftest import requires_lo
-from test_rules_build import bad_values, sample_values, variation, write
+from test_rules_build import bad_values, patch, sample_values, variation, write
 
 from evaltool import lo
 from evaltool.engine import evaluate
@@ -31,9 +31,16 @@ def test_checks_formulas_match_libreoffice(tmp_path: Path) -> None:
     assert set(SEEDS) == set(list_frameworks())
     inputs = [("dept-overall", "sample", sample_values()), ("dept-overall", "bad", bad_values())]
     inputs += [(fw, f"{fw}-{s}", variation(s, fw)) for fw, seeds in SEEDS.items() for s in seeds]
+    inputs.append(("dept-overall", "edited-rules", sample_values()))
     written, results = [], []
     for fw, name, values in inputs:
         src = write(tmp_path / f"{name}.src.xlsx", values, fw)
+        if name == "edited-rules":  # a bureau's own rules: an error value and a 表间 A1 rule
+            rows = {r.id: r.row for r in load(src).rules}
+            src = patch(src, tmp_path / "edited.src.xlsx", {
+                ("校验规则", f"D{rows['XREF-2']}"): "eval_year/0>1",
+                ("校验规则", f"D{rows['BUD-1']}"): "'预算执行'!B5-'预算执行'!D5>=0",
+            })
         result = evaluate(load(src))
         dst = tmp_path / f"{name}.xlsx"
         write_result(result, src, dst)
@@ -60,6 +67,7 @@ def test_checks_formulas_match_libreoffice(tmp_path: Path) -> None:
             if str(got) != row.result:
                 mismatches.append((name, row.rule, row.sheet, row.cell, row.result, got))
     assert not mismatches, mismatches[:10]
+    assert "#DIV/0!" in {c.result for c in results[-1].checks}
     assert compared > 2000
     for fw in SEEDS:  # every rule of every framework ran as a live formula ...
         assert {(fw, r.id) for r in load_framework(fw).rules} <= evaluated

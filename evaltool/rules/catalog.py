@@ -41,7 +41,7 @@ MSG: dict[str, tuple[str, str]] = {
     "rule_unknown_sheet": ("规则 {id} 引用了不存在的工作表 {detail}", "rule {id} refers to unknown sheet {detail}"),
     "rule_unqualified": ("规则 {id} 的单元格引用 {detail} 未写明工作表（无对象表时须写成 工作表!单元格）",
                          "rule {id}: cell reference {detail} has no sheet (write Sheet!A1 when no table is set)"),
-    "rule_error": ("{message}（规则 {id} 计算结果为 {code}）", "{message} (rule {id} evaluates to {code})"),
+    "rule_error": ("{message}（规则 {id} 计算结果为 {err}）", "{message} (rule {id} evaluates to {err})"),
     # file level
     "unreadable": ("无法读取该文件：{detail}", "cannot read this file: {detail}"),
     "not_template": ("不是评价模板工作簿：{detail}", "not an evaltool template workbook: {detail}"),

@@ -15,20 +15,22 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 
 from evaltool.formula import Value, XLError
 from evaltool.formula.coerce import to_bool
 from evaltool.formula.nodes import CellRef, NameRef, StructRef
 from evaltool.formula.values import ErrorSignal
-from evaltool.model import CheckRow, Evaluation, Finding
+from evaltool.model import CheckRow, Evaluation, Finding, TableInfo
 from evaltool.rules.builtin import run_builtins
 from evaltool.rules.catalog import PASS, english_rule_message, msg
 from evaltool.rules.computed import Computed, recompute
 from evaltool.rules.live import RULES_SHEET, formula_for, instance_cell, placeholder_ref
 from evaltool.rules.messages import render_text
 from evaltool.rules.resolver import EvalResolver
-from evaltool.rules.ruleset import CompiledRule, Placeholder, RuleSet, compile_ruleset
+from evaltool.rules.ruleset import CompiledRule, Placeholder, RuleSet, compile_ruleset, placeholders_of
 
 __all__ = ["check", "CheckOutcome", "Instance", "evaluate_rules"]
 
@@ -104,7 +106,7 @@ def evaluate_rules(
     """Evaluate every runnable rule instance; also return the rules that cannot run."""
     tables = ev.tables
     names = {k.lower(): (loc.sheet, loc.ref) for k, loc in ev.names.items()}
-    known = set(names) | {k.lower() for k in r._overrides}
+    known = set(names) | {k.lower() for k in r.override_names()}
     instances: list[Instance] = []
     problems: list[tuple[CompiledRule, str, str]] = []
     for cr in rs:
@@ -128,7 +130,7 @@ def evaluate_rules(
                 text = PASS
             else:
                 text, err = render_text(rule.message or rule.id, cr.placeholders,
-                                        lambda ph, cr=cr, row=row: _lookup(cr, ph, r, tables, known, row))
+                                        partial(_lookup, cr, r=r, tables=tables, known=known, row=row))
                 if status == "error":
                     text = value.code if isinstance(value, XLError) else "#VALUE!"
                 elif err is not None:
@@ -139,7 +141,8 @@ def evaluate_rules(
 
 
 def _lookup(
-    cr: CompiledRule, ph: Placeholder, r: EvalResolver, tables: dict, known: set[str], row: int | None
+    cr: CompiledRule, ph: Placeholder, *, r: EvalResolver, tables: Mapping[str, TableInfo], known: set[str],
+    row: int | None,
 ) -> tuple[Value, str] | None:
     got = placeholder_ref(cr, ph, tables, known, row)
     if got is None:
@@ -162,15 +165,13 @@ def _message(inst: Instance, r: EvalResolver, ev: Evaluation, lang: str) -> str:
     if lang == "en":
         en = english_rule_message(rule.id, rule.message)
         if en is not None:
-            from evaltool.rules.ruleset import _placeholders
-
-            names = {k.lower() for k in ev.names} | {k.lower() for k in r._overrides}
-            text, _ = render_text(en, _placeholders(en), lambda ph: _lookup(
-                inst.rule, ph, r.bind(table=rule.table if inst.row is not None else None, row=inst.row or 0,
-                                      tol=rule.tolerance), ev.tables, names, inst.row))
+            names = {k.lower() for k in ev.names} | r.override_names()
+            r.bind(table=rule.table if inst.row is not None else None, row=inst.row or 0, tol=rule.tolerance)
+            text, _ = render_text(en, placeholders_of(en),
+                                  partial(_lookup, inst.rule, r=r, tables=ev.tables, known=names, row=inst.row))
             base = en
     if inst.status == "error":
-        return msg("rule_error", lang, message=base, id=rule.id, code=inst.text)
+        return msg("rule_error", lang, message=base, id=rule.id, err=inst.text)
     return text
 
 

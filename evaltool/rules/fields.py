@@ -24,7 +24,6 @@ __all__ = [
     "MONEY_COLUMNS",
     "RATE_COLUMNS",
     "COMPUTED_COLUMNS",
-    "INDICATOR_NUMERIC",
     "value_kind",
     "FORMATS",
 ]
@@ -65,8 +64,6 @@ COMPUTED_COLUMNS: dict[str, tuple[str, ...]] = {
     "Budget": ("执行率",),
     "Projects": ("执行率",),
 }
-#: Indicator columns that must hold numbers (for 定量 rows: target and actual, fuzzy text aside).
-INDICATOR_NUMERIC: tuple[str, ...] = ("分值",)
 
 #: Excel number formats used in messages (TEXT(x, fmt)); "general" concatenates as is.
 FORMATS: dict[str, str] = {"money": "#,##0.00", "rate": "0.00%"}

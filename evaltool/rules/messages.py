@@ -23,7 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from evaltool.formula import Value, XLError
 from evaltool.formula.coerce import number_to_text
 from evaltool.rules.fields import FORMATS, ValueKind
-from evaltool.rules.ruleset import Placeholder
+from evaltool.rules.ruleset import Placeholder, placeholders_of
 
 __all__ = ["format_value", "render_text", "message_formula", "string_literal"]
 
@@ -97,9 +97,7 @@ def message_formula(
     ``(formula reference text, kind)``; unknown placeholders stay literal text.
     """
     if placeholders is None:
-        from evaltool.rules.ruleset import _placeholders
-
-        placeholders = _placeholders(message)
+        placeholders = placeholders_of(message)
 
     def find(ph: Placeholder) -> tuple[str, str] | None:
         if callable(refs):

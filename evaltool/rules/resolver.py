@@ -98,6 +98,10 @@ class EvalResolver:
         return self
 
     # -- helpers ---------------------------------------------------------------------
+    def override_names(self) -> set[str]:
+        """Lower-case names whose values evaltool recomputed."""
+        return set(self._overrides)
+
     def has_name(self, name: str) -> bool:
         n = name.lower()
         return n == "tol" or n in self._overrides or n in self._names

@@ -15,7 +15,7 @@ Example::
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -23,7 +23,8 @@ from evaltool.formula import Formula, FormulaSyntaxError, compile_formula
 from evaltool.formula.nodes import CellRef, NameRef, Node, StructRef, walk
 from evaltool.model import SEVERITY_ZH, Rule
 
-__all__ = ["CompiledRule", "RuleSet", "Placeholder", "compile_ruleset", "as_rule", "SCOPES", "PARSE_COUNTER"]
+__all__ = ["CompiledRule", "RuleSet", "Placeholder", "compile_ruleset", "as_rule", "placeholders_of", "SCOPES",
+           "PARSE_COUNTER"]
 
 SCOPES = ("表内", "表间", "逐行")
 _PLACEHOLDER = re.compile(r"\{(@?)([^{}]+)\}")
@@ -72,7 +73,7 @@ class CompiledRule:
 class RuleSet:
     rules: tuple[CompiledRule, ...]
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[CompiledRule]:
         return iter(self.rules)
 
     def __len__(self) -> int:
@@ -107,7 +108,8 @@ def _ordered_refs(node: Node) -> tuple[Node, ...]:
     return tuple(out)
 
 
-def _placeholders(message: str) -> tuple[Placeholder, ...]:
+def placeholders_of(message: str) -> tuple[Placeholder, ...]:
+    """The ``{name}`` / ``{@列名}`` placeholders of a 提示信息, in order."""
     return tuple(
         Placeholder(m.group(2).strip(), m.group(1) == "@", m.start(), m.end())
         for m in _PLACEHOLDER.finditer(message or "")
@@ -115,7 +117,7 @@ def _placeholders(message: str) -> tuple[Placeholder, ...]:
 
 
 def _compile_one(rule: Rule) -> CompiledRule:
-    phs = _placeholders(rule.message)
+    phs = placeholders_of(rule.message)
     expr = (rule.expression or "").strip()
     if not expr or expr == "=":
         return CompiledRule(rule, None, "empty", "", (), phs)

@@ -144,7 +144,7 @@ def grade_consistency(ctx: Ctx) -> Iterator[Finding]:
 
 
 @builtin("NOTE-1", "info", "示例/示意数据", "illustrative figures", messages={
-    "note": ("{count} 项指标的备注注明为示例/示意（{names}），其目标值或档次不是实际数据，不能作为评价依据",
+    "note": ("{count}项指标的备注注明为示例/示意（{names}），其目标值或档次不是实际数据，不能作为评价依据",
              "{count} indicators are marked illustrative in 备注 ({names}); their targets/tiers are not evidence"),
 })
 def illustrative(ctx: Ctx) -> Iterator[Finding]:

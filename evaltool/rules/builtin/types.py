@@ -80,10 +80,10 @@ def _type_checks(ctx: Ctx) -> Iterator[Finding]:
                 continue
             for i in range(t.n_rows):
                 row = t.first_data_row + i
-                v = ctx.r.raw(t.sheet, row, c)
-                if isinstance(v, str) and v.strip():
-                    yield ctx.finding("column", t.sheet, cell_name(row, c), v, table=t.sheet, row=row,
-                                      column=column, value=v)
+                typed = ctx.r.raw(t.sheet, row, c)
+                if isinstance(typed, str) and typed.strip():
+                    yield ctx.finding("column", t.sheet, cell_name(row, c), typed, table=t.sheet, row=row,
+                                      column=column, value=typed)
     sheet = _sheet(ctx, "Indicators", "绩效指标")
     for ind in ev.indicator_rows:
         if not _blank(ind.level3) and isinstance(ind.weight, str):

@@ -92,10 +92,10 @@ def money_units(ctx: Ctx) -> Iterator[Finding]:
             c = t.first_col + t.headers.index(column)
             for i in range(t.n_rows):
                 row = t.first_data_row + i
-                v = _grid(ctx, t.sheet, row, c)
-                if is_number(v) and _decimals(v) > 2:
-                    yield ctx.finding("decimals", t.sheet, cell_name(row, c), v,
-                                      label=f"{t.sheet}第 {row} 行“{column}”", value=_plain(v))
+                cell_v = _grid(ctx, t.sheet, row, c)
+                if is_number(cell_v) and _decimals(cell_v) > 2:
+                    yield ctx.finding("decimals", t.sheet, cell_name(row, c), cell_v,
+                                      label=f"{t.sheet}第 {row} 行“{column}”", value=_plain(cell_v))
 
 
 def _share(x: float) -> str:
