@@ -166,6 +166,9 @@ def lo_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             out[name] = d / f"n_{name}"
             patch_cells(CORPUS / name, out[name], {("Sheet1", "J20"): Formula("=2*21", 42)},
                         notes={("Sheet1", "J20"): "LibreOffice 能打开"}, fills={("Sheet1", "J20"): "C6EFCE"})  # fmt: skip
+    if (CORPUS / "comment01.xlsx").exists():
+        out["removed"] = d / "removed.xlsx"
+        patch_cells(CORPUS / "comment01.xlsx", out["removed"], {("Sheet1", "C3"): 1}, notes={("Sheet1", "B2"): None})
     tsrc = d / "table.xlsx"
     wb = xlsxwriter.Workbook(tsrc)
     ws = wb.add_worksheet("表")
@@ -189,6 +192,15 @@ def test_libreoffice_recalculates_to_cached_values(lo_results: dict[str, Path]) 
     ws = openpyxl.load_workbook(lo_results["values"])["绩效指标"]
     assert ws["B2"].comment is not None and "备注" in ws["B2"].comment.text
     assert ws["B2"].fill.fgColor.rgb == "FFFFC7CE"
+
+
+@requires_lo
+@pytest.mark.libreoffice
+def test_libreoffice_opens_book_whose_last_note_was_removed(lo_results: dict[str, Path]) -> None:
+    if "removed" not in lo_results:
+        pytest.skip("corpus not available")
+    ws = openpyxl.load_workbook(lo_results["removed"])["Sheet1"]
+    assert ws["B2"].comment is None and ws["C3"].value == 1
 
 
 @requires_lo

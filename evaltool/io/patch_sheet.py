@@ -101,26 +101,30 @@ def _array_ranges(xml: str, p: str) -> list[tuple[str, int, int, int, int]]:
 
 
 def _expand_shared(xml: str, p: str, si: str, master: str, text: str) -> str:
-    """Replace every dependent ``<f t="shared" si=si/>`` by an explicit translated formula."""
-    cell_re = _cell_re(p)
-    f_re = re.compile(rf"<{p}f(?=[\s/>])[^>]*?(?:/>|>(.*?)</{p}f\s*>)", re.S)
+    """Replace every dependent ``<f t="shared" si=si/>`` by an explicit translated formula.
+
+    Only empty ``<f>`` elements are visited (dependents carry no text), so this stays fast on
+    big sheets; the owning cell's ``r`` is found by looking back to its ``<c`` start tag.
+    """
     formula = "=" + html.unescape(text)
-
-    def fix_cell(cm: re.Match[str]) -> str:
-        cell = cm.group()
-        fm = f_re.search(cell)
-        if fm is None:
-            return cell
+    out: list[str] = []
+    pos = 0
+    for fm in re.finditer(rf"<{p}f(?=[\s/>])[^>]*?(?:/>|>\s*</{p}f\s*>)", xml):
         tag = fm.group()
-        if get_attr(tag, "t") != "shared" or get_attr(tag, "si") != si or (fm.group(1) or "").strip():
-            return cell
-        ref = get_attr(cell[: cell.find(">") + 1], "r")
+        if get_attr(tag, "t") != "shared" or get_attr(tag, "si") != si:
+            continue
+        c_start = xml.rfind(f"<{p}c", 0, fm.start())
+        ref = get_attr(xml[c_start : xml.index(">", c_start) + 1], "r") if c_start >= 0 else None
         if ref is None:
-            return cell
-        moved = Translator(formula, origin=master).translate_formula(ref)
-        return cell[: fm.start()] + f"<{p}f>{_escape(moved[1:])}</{p}f>" + cell[fm.end() :]
-
-    return cell_re.sub(fix_cell, xml)
+            raise SheetEditError(master, "shared formula dependent without a cell reference")
+        try:
+            moved = Translator(formula, origin=master).translate_formula(ref)
+        except Exception as exc:  # openpyxl's tokenizer raises plain Exceptions
+            raise SheetEditError(master, f"cannot rewrite shared formula dependents of {master}: {exc}") from exc
+        out.append(xml[pos : fm.start()] + f"<{p}f>{_escape(moved[1:])}</{p}f>")
+        pos = fm.end()
+    out.append(xml[pos:])
+    return "".join(out)
 
 
 def _shared_master(cell: str, p: str) -> tuple[str, str] | None:
