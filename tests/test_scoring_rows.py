@@ -9,6 +9,7 @@ target on its conservative bound (80余 → 80 ≥ 80, 三十余 → 30 ≥ 30, 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,39 @@ def test_round_digits_param_drives_rounding(tmp_path: Path) -> None:
     r = row(two.evaluation, "走访慰问困难群体人数").row
     assert value(two, f"indicator:{r}:得分") == 1.33 and value(one, f"indicator:{r}:得分") == 1.3
     assert next(s.formula for s in one.scores if s.key == "total_score").endswith(",param_round_digits))")
+
+
+def test_2013_rates_and_rate_methods(tmp_path: Path) -> None:
+    """dept-2013: the rates from the budget sheet and the methods that score them, by hand."""
+    path = make_book(tmp_path / "d2013.xlsx", "dept-2013", {
+        "budget_initial": Decimal("10000000.00"), "budget_adjusted": Decimal("10000000.00"),
+        "final_expenditure": Decimal("9500000.00"), "budget_adjustment": Decimal("0"),
+        "carryover_total": Decimal("300000.00"), "three_public_current": Decimal("110000.00"),
+        "three_public_prior": Decimal("100000.00"), "staff_actual": 52, "staff_authorized": 50,
+        "key_project_spend": Decimal("4500000.00"), "project_spend_total": Decimal("5000000.00"),
+    })
+    r = scored(path)
+    rates = r.rates
+    assert rates["execution_rate"] == pytest.approx(0.95)           # 9.5M / 10M
+    assert rates["variance_rate"] == pytest.approx(0.05)            # (10M − 9.5M) / 10M
+    assert rates["adjustment_rate"] == 0.0
+    assert rates["carryover_rate"] == pytest.approx(0.03)           # 0.3M / 10M
+    assert rates["three_public_change_rate"] == pytest.approx(0.1)  # (110k − 100k) / 100k
+    assert rates["staff_control_rate"] == pytest.approx(1.04)       # 52 / 50
+    assert rates["key_spend_rate"] == pytest.approx(0.9)            # 4.5M / 5M
+    ev = r.evaluation
+    expected = {
+        "在职人员控制率": 2.0,       # 4 − 0.5 × 4 pp
+        "“三公经费”变动率": 1.0,     # 4 − 0.3 × 10 pp
+        "重点支出安排率": 4.0,       # 90 % reaches the top band (≥ 0.9)
+        "预算完成率": 4.0,           # 6 − 0.4 × 5 pp below 100 %
+        "预算调整率": 4.0,           # 0 ≤ 0: top band of side=low
+        "结转结余率": 2.7,           # 3 × (0.03 − 0.3)/(0 − 0.3) = 3 × 0.9
+    }
+    for name, points in expected.items():
+        assert value(r, f"indicator:{row(ev, name).row}:得分") == points, name
+    k = value(r, f"indicator:{row(ev, '在职人员控制率').row}:完成率/偏差率")
+    assert k == pytest.approx(1.04)                                  # the column shows the rate
+    rate_cells = {s.key: (s.sheet, s.cell) for s in r.scores if s.key.startswith("rate:")}
+    assert rate_cells["rate:variance_rate"] == ("预算执行", "B24")
+    assert rate_cells["rate:key_spend_rate"] == ("预算执行", "B30")

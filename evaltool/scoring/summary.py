@@ -30,8 +30,11 @@ TOTAL_WORDS = ("合计", "总计", "总分")
 SUBTOTAL_WORDS = ("小计", "合计")
 
 
-def _weight(ind: Indicator) -> float:
-    return float(ind.weight) if isinstance(ind.weight, (int, float, Decimal)) else 0.0
+def _weight(ind: Indicator) -> Decimal:
+    w = ind.weight
+    if isinstance(w, Decimal):
+        return w
+    return Decimal(str(w)) if isinstance(w, (int, float)) else Decimal(0)
 
 
 def level1_subtotals(ctx: Context, row_scores: Mapping[int, float]) -> dict[str, float]:
@@ -76,7 +79,7 @@ def summary_scores(ctx: Context, row_scores: Mapping[int, float]) -> list[Score]
             members = [i for i in ev.indicator_rows
                        if i.level1 == l1 and (not l2 or i.level2 == l2)]
             crit = f",Indicators[一级指标],{a}" + (f",Indicators[二级指标],{b}" if l2 else "")
-        weight = sum((_weight(i) for i in members), 0.0)
+        weight = float(sum((_weight(i) for i in members), Decimal(0)))  # exact, like money
         score = ctx.round(sum((row_scores.get(i.row, 0.0) for i in members), 0.0))
         fn = "SUMIFS" if crit else "SUM"
         c_w, c_s, c_r = (f"{cols[h]}{r}" for h in ("分值", "得分", "得分率"))
