@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import re
 import time
 import zipfile
 from decimal import Decimal
 from pathlib import Path
+from typing import BinaryIO
 
 import openpyxl
 import pytest
@@ -296,3 +298,29 @@ def test_numpy_numbers_are_numbers(tmp_path: Path) -> None:
     patch_cells(src, dst, {("Sheet1", "G1"): np.int64(3), ("Sheet1", "G2"): Formula("=G1/2", np.float64(1.5))})
     cells = sheet_cells(member(dst, SHEET))
     assert cells["G1"] == '<c r="G1"><v>3</v></c>' and cells["G2"] == '<c r="G2"><f>G1/2</f><v>1.5</v></c>'
+
+
+def test_members_with_data_descriptors_are_copied_raw(tmp_path: Path) -> None:
+    """Streaming zip writers (WPS, Java, Python on a pipe) set flag bit 3; raw copy keeps it valid."""
+
+    class NoSeek(io.RawIOBase):
+        def __init__(self, fh: BinaryIO) -> None:
+            self.fh = fh
+
+        def writable(self) -> bool:
+            return True
+
+        def write(self, b: bytes) -> int:  # type: ignore[override]
+            return self.fh.write(b)
+
+    plain, src, dst = basic_book(tmp_path / "plain.xlsx"), tmp_path / "in.xlsx", tmp_path / "out.xlsx"
+    with zipfile.ZipFile(plain) as zi, open(src, "wb") as fh, zipfile.ZipFile(NoSeek(fh), "w", zipfile.ZIP_DEFLATED) as zo:
+        for info in zi.infolist():
+            zo.writestr(info.filename, zi.read(info))
+    assert all(i.flag_bits & 8 for i in zipfile.ZipFile(src).infolist())
+    patch_cells(src, dst, {("Sheet1", "B2"): 2})
+    with zipfile.ZipFile(dst) as z:
+        assert z.testzip() is None
+    before, after = raw_members(src), raw_members(dst)
+    assert {n for n in before if before[n] != after[n]} == {SHEET}
+    assert openpyxl.load_workbook(dst)["Sheet1"]["B2"].value == 2
