@@ -250,3 +250,13 @@ def test_legacy_drawing_goes_before_table_parts_and_extlst(tmp_path: Path) -> No
     sheet = member(dst, SHEET)
     assert re.search(r'<legacyDrawing r:id="rId\d"/><tableParts count="1">.*</tableParts><extLst>', sheet)
     assert openpyxl.load_workbook(dst)["Sheet1"]["A2"].comment.text == "note"
+
+
+def test_notes_on_two_sheets_get_separate_parts_and_id_blocks(tmp_path: Path) -> None:
+    src, dst = basic_book(tmp_path / "in.xlsx"), tmp_path / "out.xlsx"
+    patch_cells(src, dst, {}, notes={("Sheet1", "A1"): "一", ("Other", "A1"): "二"})
+    v1, v2 = member(dst, "xl/drawings/vmlDrawing1.vml"), member(dst, "xl/drawings/vmlDrawing2.vml")
+    assert 'data="1"' in v1 and 'id="_x0000_s1025"' in v1
+    assert 'data="2"' in v2 and 'id="_x0000_s2049"' in v2
+    wb = openpyxl.load_workbook(dst)
+    assert wb["Sheet1"]["A1"].comment.text == "一" and wb["Other"]["A1"].comment.text == "二"

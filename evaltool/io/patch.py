@@ -199,9 +199,7 @@ def _apply(
     try:
         wb = pkg.workbook_part()
         names = {s for s, _ in cells} | {s for s, _ in fills} | {s for s, _ in notes}
-        parts = _sheet_parts(pkg, names, label) if names or not table_refs else {}
-        if not names and not table_refs:
-            _sheet_parts(pkg, set(), label)
+        parts = _sheet_parts(pkg, names, label)  # also refuses a workbook without worksheets
         styles = StyleBook.load(pkg, wb) if fills else None
         edits = _collect_edits(cells, fills, styles, label)
         for sheet, sheet_edits in edits.items():

@@ -148,9 +148,9 @@ def _note_shapes(vml: str, px: dict[str, str]) -> dict[tuple[int, int], tuple[in
 
 def _new_block(pkg: Package) -> int:
     used = [0]
-    for info in pkg.infos:
-        if info.filename.lower().endswith(".vml") and pkg.has(info.filename):
-            text = pkg.read(info.filename).decode("utf-8", "replace")
+    for name in [i.filename for i in pkg.infos] + pkg.added:
+        if name.lower().endswith(".vml") and pkg.has(name):
+            text = pkg.read(name).decode("utf-8", "replace")
             for d in re.findall(r'idmap\b[^>]*\bdata\s*=\s*["\']([\d,\s]+)["\']', text):
                 used += [int(n) for n in re.findall(r"\d+", d)]
     return max(used) + 1
