@@ -268,7 +268,7 @@ def test_large_sheet_is_fast(tmp_path: Path) -> None:
     wb.close()
     t = time.perf_counter()
     patch_cells(src, dst, {("Sheet1", "B30000"): -1, ("Sheet1", "F60001"): Formula("=A60000", 59999)})
-    assert time.perf_counter() - t < 5
+    assert time.perf_counter() - t < 10  # linear scan; a quadratic one would take minutes
     rows = CalamineWorkbook.from_path(str(dst)).get_sheet_by_name("Sheet1").to_python()
     assert rows[29999][1] == -1 and rows[60000][5] == 59999
 
