@@ -23,7 +23,9 @@ Example::
 from __future__ import annotations
 
 import contextlib
+import os
 import re
+import stat
 from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
@@ -185,9 +187,27 @@ def write_result(result: Result, src: str | Path, dst: str | Path, *,
                  now: datetime | None = None, lang: str = "zh") -> WritePlan:
     """Write ``result`` into a copy of ``src`` at ``dst`` (atomic; ``src`` is only read)."""
     plan = build_plan(result, now=now, lang=lang)
+    dst = Path(dst)
+    mode = _mode_for(dst)
     patch_cells(src, dst, _patch_args(plan), fills=plan.fills, notes=plan.notes,
                 table_refs=plan.table_refs)
+    with contextlib.suppress(OSError):
+        os.chmod(dst, mode)
     return plan
+
+
+def _mode_for(dst: Path) -> int:
+    """The permission bits ``dst`` should end with: its own if it exists, else umask's default.
+
+    The atomic writer's temp files are created 0600 (``mkstemp``); a scored copy in a shared
+    folder must stay readable by the colleagues who could read the original.
+    """
+    try:
+        return stat.S_IMODE(dst.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def write_in_place(result: Result, path: str | Path, *, now: datetime | None = None,
@@ -203,6 +223,8 @@ def write_in_place(result: Result, path: str | Path, *, now: datetime | None = N
     tmp = temp_path_for(p)
     try:
         write_result(result, p, tmp, now=now, lang=lang)
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, stat.S_IMODE(p.stat().st_mode))
         return replace_with_backup(tmp, p)
     finally:
         with contextlib.suppress(FileNotFoundError):

@@ -161,12 +161,23 @@ def _scored_copy(tmp_path: Path) -> tuple[Path, Result]:
 
 def test_in_place_keeps_a_backup(tmp_path: Path) -> None:
     path, result = _scored_copy(tmp_path)
+    path.chmod(0o640)
     before = path.read_bytes()
     backup = write_in_place(result, path)
     assert backup.parent == tmp_path and backup.name.startswith("单位.bak-") and backup.suffix == ".xlsx"
     assert backup.read_bytes() == before and path.read_bytes() != before
     assert openpyxl.load_workbook(path, data_only=True)["封面"]["B11"].value == 98.8
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([path.name, backup.name])
+    assert path.stat().st_mode & 0o777 == 0o640                   # permissions survive the replace
+
+
+def test_new_output_gets_default_permissions(tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    try:
+        write_result(scored(SAMPLE), SAMPLE, tmp_path / "o.xlsx")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "o.xlsx").stat().st_mode & 0o777 == 0o644  # not the temp file's 0600
 
 
 @pytest.mark.parametrize("lock", ["~$单位.xlsx", ".~lock.单位.xlsx#"])
