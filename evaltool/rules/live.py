@@ -15,6 +15,7 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 
 from evaltool.formula.memory import column_letters
 from evaltool.formula.nodes import CellRef, NameRef, RefNode, StructRef
@@ -128,10 +129,22 @@ def message_for(
 
 
 def formula_for(
-    cr: CompiledRule, tables: Mapping[str, TableInfo], names: set[str], row: int | None = None
+    cr: CompiledRule, tables: Mapping[str, TableInfo], names: set[str] | frozenset[str], row: int | None = None
 ) -> str:
-    """``=IF(<rule>,"通过",<message>)`` for one instance (``row``: 0-based data row of 逐行)."""
-    return f'=IF({condition_for(cr, tables, row)},"{PASS}",{message_for(cr, tables, names, row)})'
+    """``=IF(<rule>,"通过",<message>)`` for one instance (``row``: 0-based data row of 逐行).
+
+    Cached by (rule, table layout, known names, row): a batch of workbooks made from one
+    template renders each instance once.
+    """
+    return _formula_cached(cr, tuple(sorted(tables.items())), frozenset(names), row)
+
+
+@lru_cache(maxsize=16384)
+def _formula_cached(
+    cr: CompiledRule, tables: tuple[tuple[str, TableInfo], ...], names: frozenset[str], row: int | None
+) -> str:
+    layout = dict(tables)
+    return f'=IF({condition_for(cr, layout, row)},"{PASS}",{message_for(cr, layout, set(names), row)})'
 
 
 def instance_cell(

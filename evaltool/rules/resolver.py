@@ -82,6 +82,8 @@ class EvalResolver:
             col = t.first_col + t.headers.index(column)
             for i, value in enumerate(values):
                 self._cells[(t.sheet.lower(), t.first_data_row + i, col)] = value
+        self._ranges: dict[tuple[str, str, str | None], Range] = {}  # values never change in a check
+        self._blank: dict[tuple[str, int], bool] = {}
         self.table_name: str | None = None
         self.row: int = 0
         self.tol: Value = 0.0
@@ -139,6 +141,13 @@ class EvalResolver:
 
     def row_is_blank(self, t: TableInfo, index: int) -> bool:
         """True when every input cell of data row ``index`` is blank."""
+        key = (t.name, index)
+        hit = self._blank.get(key)
+        if hit is None:
+            hit = self._blank[key] = self._row_is_blank(t, index)
+        return hit
+
+    def _row_is_blank(self, t: TableInfo, index: int) -> bool:
         r = t.first_data_row + index
         computed = set(COMPUTED_COLUMNS.get(t.name, ()))
         for i, h in enumerate(t.headers):
@@ -171,6 +180,13 @@ class EvalResolver:
         return Range.of([[self.raw(s, r, c) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)])
 
     def table(self, table: str | None, column: str | None, item: str | None) -> Range:
+        key = ((table or self.table_name or "").lower(), (column or "").lower(), item)
+        hit = self._ranges.get(key)
+        if hit is None:
+            hit = self._ranges[key] = self._table(table, column, item)
+        return hit
+
+    def _table(self, table: str | None, column: str | None, item: str | None) -> Range:
         t = self.table_info(table)
         if item == "#Totals":
             raise KeyError("#Totals")
