@@ -77,7 +77,8 @@ def _open_element(xml: str, p: str, local: str, parent: str) -> tuple[str, int, 
     self-closing; return (xml, body start, body end)."""
     m = re.search(rf"<{p}{local}(?=[\s/>])[^>]*?(/?)>", xml)
     if m is None:
-        at = xml.rindex(f"</{p}{parent}")
+        later = re.search(rf"<{p}commentList(?=[\s/>])", xml) if local == "authors" else None
+        at = later.start() if later else xml.rindex(f"</{p}{parent}")  # authors precede commentList
         xml = xml[:at] + f"<{p}{local}></{p}{local}>" + xml[at:]
         m = re.search(rf"<{p}{local}(?=[\s/>])[^>]*?(/?)>", xml)
         assert m is not None
