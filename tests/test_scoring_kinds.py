@@ -9,6 +9,8 @@ written workbooks through LibreOffice.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from evaltool.formula import MemoryResolver, compile_formula
 from evaltool.scoring.completion import Target, column_value
@@ -57,6 +59,9 @@ CASES = [
     ("qualitative", "tiers=达成=1,部分达成=0.8,未达成=0.6", "未达成", None, 5, "=", 3.0),
     ("qualitative", "tiers=优=1,良=0.85,中=0.7,差=0.5", "良", None, 4, "=", 3.4),
     ("qualitative", "tiers=达成=1,部分达成=0.8,未达成=0.6", "基本达成", None, 5, "=", 0.0),
+    ("qualitative", "tiers=达成=1,部分达成=0.8,未达成=0.6", "  部分达成 ", None, 5, "=", 4.0),  # TRIM
+    ("qualitative", "tiers=达成=1,部分达成=0.8,未达成=0.6", "部分达成\u3000", None, 5, "=", 0.0),  # kept
+    ("qualitative", "tiers=优=1,良=0.85,中=0.7,差=0.5", "良\n", None, 4, "=", 0.0),  # TRIM keeps \n
     ("categorical", "map=无结余=1,有结余未超上年结转=0.67,超过上年结转=0", "有结余未超上年结转", None, 3, "=", 2.01),
     ("over_target_penalty", "threshold=0.3; penalty=0.2", 140.0, (100, 100), 10, "≥", 8.0),
     ("over_target_penalty", "threshold=0.3; penalty=0.2", 130.0, (100, 100), 10, "≥", 10.0),  # 30% is not > 30%
@@ -119,3 +124,41 @@ def test_bad_params_raise_param_error(kind: str, params: str, code: str) -> None
     assert exc.value.code == code
     with pytest.raises(ParamError):
         KINDS[kind].formula(Cells("J5", ("I5", "I5"), "F5", "≥"), P(params))
+
+
+# realistic magnitudes: zero, or |x| in [1e-6, 1e6] (no subnormals whose ratios overflow)
+_finite = st.one_of(st.just(0.0), st.floats(min_value=1e-6, max_value=1e6),
+                    st.floats(min_value=-1e6, max_value=-1e-6))
+_share = st.floats(min_value=0, max_value=1, allow_nan=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    kind=st.sampled_from(["ratio", "inverse_ratio", "deduct_per_pp", "bands", "linear",
+                          "checklist", "over_target_penalty"]),
+    x=_finite, lo=_finite, span=st.floats(min_value=0, max_value=1e4, allow_nan=False),
+    weight=st.floats(min_value=0, max_value=100, allow_nan=False),
+    direction=st.sampled_from(["≥", "≤", "=", "区间"]),
+    a=_share, b=_share, c=st.floats(min_value=0.01, max_value=5, allow_nan=False),
+    side=st.booleans(),
+)
+def test_value_equals_formula_for_any_input(kind: str, x: float, lo: float, span: float, weight: float,
+                                            direction: str, a: float, b: float, c: float,
+                                            side: bool) -> None:
+    """Whatever the numbers, the Python value and its formula (evaluated by evaltool.formula,
+    which is itself LibreOffice-parity tested) agree: the pair cannot drift apart."""
+    hi = lo + span
+    params = {
+        "ratio": f"cap={c}", "inverse_ratio": f"cap={c}",
+        "deduct_per_pp": f"threshold={a}; per_pp={c}; side={'above' if side else 'below'}; floor={b}",
+        "bands": f"edges={max(a, b)},{min(a, b)}; shares=1,{b},0; side={'high' if side else 'low'}",
+        "linear": f"full={a}; zero={a + c}",
+        "checklist": f"items=3; per_item={c}; mode={'count' if side else 'deduct'}",
+        "over_target_penalty": f"threshold={a}; penalty={b}",
+    }[kind]
+    k = KINDS[kind]
+    value, _ = k.value(Row(x, Target(lo, hi), weight, direction), P(params))
+    text = k.formula(Cells("J5", ("I5", "H5"), "F5", direction), P(params))
+    got = compile_formula(text).evaluate(_resolver(x, (lo, hi), weight))
+    assert isinstance(got, float), text
+    assert got == pytest.approx(value, rel=1e-12, abs=1e-9), text

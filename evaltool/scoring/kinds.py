@@ -34,7 +34,7 @@ from evaltool.scoring.completion import Target, achievement, achievement_formula
 from evaltool.scoring.params import ParamError, choice, mapping, number, numbers
 from evaltool.scoring.xl import ge, gt, le, lit, text_lit
 
-__all__ = ["Row", "Cells", "Kind", "KINDS", "register", "tier_share", "tier_formula"]
+__all__ = ["Row", "Cells", "Kind", "KINDS", "register", "tier_share", "tier_formula", "xl_trim"]
 
 P = Mapping[str, str]
 
@@ -217,20 +217,27 @@ register(Kind("checklist", _chk_v, _chk_f))
 
 
 # --- qualitative / categorical: text → share -------------------------------------------
+def xl_trim(text: str) -> str:
+    """Excel's ``TRIM``: runs of ASCII spaces collapse and the ends are cut; nothing else (a
+    full-width space or a line break stays, so such a tier is reported, in Excel and here)."""
+    return " ".join(part for part in text.split(" ") if part)
+
+
 def tier_share(p: P, key: str, label: str) -> float | None:
     """The share of tier ``label`` (trimmed, case-insensitive as Excel's ``=``); None if unknown."""
-    label = label.strip().casefold()
+    label = xl_trim(label).casefold()
     for name, share in mapping(p, key).items():
-        if name.casefold() == label:
+        if xl_trim(name).casefold() == label:
             return share
     return None
 
 
 def tier_formula(p: P, key: str, x: str, default: str) -> str:
-    """Nested IFs mapping ``TRIM(x)`` to its share; ``default`` for an unknown tier."""
+    """Nested IFs mapping the trimmed ``x`` to its share; ``default`` for an unknown tier."""
     expr = default
+    trimmed = f"TRIM({x})"
     for name, share in reversed(list(mapping(p, key).items())):
-        expr = f"IF(TRIM({x})={text_lit(name)},{lit(share)},{expr})"
+        expr = f"IF({trimmed}={text_lit(xl_trim(name))},{lit(share)},{expr})"
     return expr
 
 

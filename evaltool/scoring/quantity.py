@@ -68,10 +68,10 @@ def _number(v: CellValue) -> float | None:
 def read_actual(value: CellValue, direction: str, ref: str, *, text_x: bool = False,
                 epsilon: float = 0.1) -> Actual:
     """The x of a row from its 实际完成值 cell ``ref`` (tier text when ``text_x``)."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if value is None or value == "":  # exactly what Excel's J5="" tests
         return Actual("blank", None, ref, ref)
     if text_x:
-        return Actual("text", str(value).strip(), ref, ref)
+        return Actual("text", str(value), ref, ref)
     n = _number(value)
     if n is not None:
         return Actual("number", n, ref, ref)
