@@ -7,7 +7,9 @@ URL must not become a link; and the same inputs (in any order) give byte-identic
 
 from __future__ import annotations
 
+import gc
 import re
+import weakref
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -71,15 +73,21 @@ def test_same_inputs_any_order_give_identical_bytes(tmp_path: Path) -> None:
 
 
 def test_streaming_input_consumed_once_and_grids_not_kept(tmp_path: Path) -> None:
-    produced: list[str] = []
+    """While entry k is produced, the results of entries before k-1 are already freed."""
+    alive: list[weakref.ref] = []
+    still_alive_at: list[int] = []
 
     def gen():  # type: ignore[no-untyped-def]
         for i in range(30):
-            produced.append(f"u{i}")
-            yield entry_from_result(make_result(f"单位{i:02d}", code=f"{i:03d}", total=50.0 + i), f"/r/{i}.xlsx")
+            gc.collect()
+            still_alive_at.append(sum(1 for ref in alive if ref() is not None))
+            result = make_result(f"单位{i:02d}", code=f"{i:03d}", total=50.0 + i)
+            alive.append(weakref.ref(result.evaluation))
+            yield entry_from_result(result, f"/r/{i}.xlsx")
 
     path = _write(tmp_path, "s.xlsx", gen())  # type: ignore[arg-type]
-    assert len(produced) == 30
+    assert len(still_alive_at) == 30
+    assert max(still_alive_at) <= 1  # at most the entry being digested; no Evaluation is kept
     wb = openpyxl.load_workbook(path, data_only=True)
     ws = wb["单位得分"]
     assert ws["A5"].value == "单位29" and ws["K5"].value == 1 and ws["K34"].value == 30

@@ -14,6 +14,7 @@ Example::
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from typing import Any
 
@@ -54,9 +55,14 @@ def text_width(value: object) -> int:
     s = value if isinstance(value, str) else str(value)
     longest = 0
     for line in s.splitlines() or [""]:
-        w = sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in line)
+        w = len(line) if line.isascii() else sum(2 if _wide(ch) else 1 for ch in line)
         longest = max(longest, w)
     return longest
+
+
+@functools.lru_cache(maxsize=8192)
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F")
 
 
 class Styles:
@@ -65,6 +71,7 @@ class Styles:
     def __init__(self, workbook: Workbook) -> None:
         self.wb = workbook
         self._cache: dict[tuple[tuple[str, Any], ...], Format] = {}
+        self._body: dict[tuple[str, bool, bool, bool], Format] = {}
 
     def _make(self, **props: Any) -> Format:
         key = tuple(sorted(props.items()))
@@ -76,6 +83,10 @@ class Styles:
 
     def fmt(self, kind: str, *, wrap: bool = False, bold: bool = False, center: bool = False) -> Format:
         """Body cell format for a column kind (see :data:`NUM_FORMATS`)."""
+        key = (kind, wrap, bold, center)
+        cached = self._body.get(key)
+        if cached is not None:
+            return cached
         props: dict[str, Any] = {
             "font_name": FONT,
             "font_size": 10,
@@ -91,7 +102,8 @@ class Styles:
             props["bold"] = True
         if center:
             props["align"] = "center"
-        return self._make(**props)
+        fmt = self._body[key] = self._make(**props)
+        return fmt
 
     def header(self) -> Format:
         return self._make(
