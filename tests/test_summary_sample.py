@@ -81,9 +81,15 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     res = CliRunner().invoke(app, ["summary", str(returns), "-o", str(out), "--created", CREATED,
                                    "--workers", "2"])
     assert res.exit_code == 0, res.output
+    out_en = tmp / "summary-en.xlsx"
+    res_en = CliRunner().invoke(app, ["summary", str(returns), "-o", str(out_en), "--created", CREATED,
+                                      "--lang", "en"])
+    assert res_en.exit_code == 0, res_en.output
     results = {p.name: evaluate(load(p)) for p in sorted(returns.glob("*.xlsx"))
                if p.name not in ("broken.xlsx", "~$西城区妇联.xlsx")}
-    return {"tmp": tmp, "returns": returns, "out": out, "results": results, "output": res.output}
+    errors = sum(1 for r in results.values() if r.errors)
+    return {"tmp": tmp, "returns": returns, "out": out, "out_en": out_en, "results": results, "errors": errors,
+            "output": res.output}
 
 
 def _rows(ws) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -137,6 +143,16 @@ def test_cli_rerun_is_byte_identical(run: dict) -> None:
     assert again.read_bytes() == run["out"].read_bytes()
 
 
+def test_cli_usage_errors(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    res = CliRunner().invoke(app, ["summary", str(empty), "-o", str(tmp_path / "s.xlsx")])
+    assert res.exit_code == 1 and "没有找到工作簿" in res.output
+    res = CliRunner().invoke(app, ["summary", str(SAMPLE), "-o", str(tmp_path / "s.xlsx"), "--created", "昨天"])
+    assert res.exit_code == 2 and "--created" in res.output
+    assert not (tmp_path / "s.xlsx").exists()
+
+
 def test_cli_counts_only_the_newest_return_of_a_unit(run: dict) -> None:
     folder = run["tmp"] / "dups"
     folder.mkdir()
@@ -166,20 +182,23 @@ def test_cli_counts_only_the_newest_return_of_a_unit(run: dict) -> None:
 @requires_lo
 def test_libreoffice_recalculates_to_the_cached_values_and_renders(run: dict) -> None:
     out = run["out"]
-    (recalc,) = lo.recalculate([out], run["tmp"] / "recalc")
-    ours = openpyxl.load_workbook(out, data_only=True)
-    theirs = openpyxl.load_workbook(recalc, data_only=True)
-    formulas = openpyxl.load_workbook(out)
-    checked = 0
-    for ws in formulas.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    a = ours[ws.title][cell.coordinate].value
-                    b = theirs[ws.title][cell.coordinate].value
-                    assert b == pytest.approx(a, abs=1e-9), (ws.title, cell.coordinate, cell.value)
-                    checked += 1
-    assert checked >= 4 + 5 + 4 + 2  # RANKs, counts, statistics, grade rows at least
+    recalcs = lo.recalculate([out, run["out_en"]], run["tmp"] / "recalc")  # one soffice call
+    for ours_path, recalc in zip([out, run["out_en"]], recalcs, strict=True):
+        ours = openpyxl.load_workbook(ours_path, data_only=True)
+        theirs = openpyxl.load_workbook(recalc, data_only=True)
+        formulas = openpyxl.load_workbook(ours_path)
+        checked = 0
+        for ws in formulas.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str) and cell.value.startswith("="):
+                        a = ours[ws.title][cell.coordinate].value
+                        b = theirs[ws.title][cell.coordinate].value
+                        assert b == pytest.approx(a, abs=1e-9), (ws.title, cell.coordinate, cell.value)
+                        checked += 1
+        assert checked >= 4 + 5 + 4 + 2  # RANKs, counts, statistics, grade rows at least
+        counts = [r[1].value for r in theirs.worksheets[0].iter_rows(min_row=6, max_row=10)]
+        assert counts == [5, 4 - run["errors"], run["errors"], 1, 0]  # LibreOffice's own counts
     (pdf,) = lo.convert([out], run["tmp"] / "pdf", "pdf")
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
     assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) >= 5  # type: ignore[union-attr]
