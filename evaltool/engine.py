@@ -20,6 +20,7 @@ Example::
 from __future__ import annotations
 
 import importlib
+import inspect
 from collections.abc import Iterable
 from typing import Any
 
@@ -47,11 +48,12 @@ def _validate(ev: Evaluation, lang: str) -> tuple[tuple[Finding, ...], tuple[Che
     return tuple(outcome.findings), tuple(outcome.checks)
 
 
-def _integrity(ev: Evaluation) -> tuple[Finding, ...]:
+def _integrity(ev: Evaluation, lang: str) -> tuple[Finding, ...]:
     mod = _optional("evaltool.integrity")
     if mod is None or not hasattr(mod, "verify"):
         return ()
-    found = mod.verify(ev)
+    takes_lang = "lang" in inspect.signature(mod.verify).parameters
+    found = mod.verify(ev, lang=lang) if takes_lang else mod.verify(ev)
     if found is None:
         return ()
     if hasattr(found, "findings"):
@@ -72,7 +74,7 @@ def evaluate(ev: Evaluation, *, lang: str = "zh") -> Result:
     own = tuple(f for f in scoring.findings if f.rule not in _SHADOWED or (f.sheet, f.cell) not in named)
     return Result(
         evaluation=ev,
-        findings=findings + own + _integrity(ev),
+        findings=findings + own + _integrity(ev, lang),
         scores=scoring.scores,
         checks=checks,
         total=scoring.total,

@@ -33,3 +33,13 @@ def test_evaluate_sample_is_pure_and_complete(tmp_path: Path) -> None:
     assert any(f.rule == "VAR-1" for f in result.findings)        # 9.60 % > 5 % warning from the rules
     en = evaluate(ev, lang="en")
     assert en.total == result.total and en.grade == result.grade
+
+
+def test_integrity_findings_join_when_the_bureau_content_was_edited(tmp_path: Path) -> None:
+    from evaltool.io import patch_cells
+
+    edited = tmp_path / "edited.xlsx"
+    patch_cells(SAMPLE, edited, {("评分方法", "D4"): "cap=1.2"})   # M01 made more generous
+    result = evaluate(load(edited))
+    assert any(f.source == "integrity" for f in result.findings)
+    assert not any(f.source == "integrity" for f in evaluate(load(SAMPLE)).findings)
