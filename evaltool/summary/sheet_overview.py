@@ -69,9 +69,6 @@ def write_overview(
 ) -> None:
     """Fill the (already added, first) 总览 sheet."""
     L = lambda code: label(code, lang)  # noqa: E731
-    ws.set_column(0, 0, 20)
-    ws.set_column(1, 2, 11)
-    ws.set_column(3, 3, 3)
     ws.merge_range(0, 0, 0, 12, title, st.title())
     ws.set_row(0, 30)
     ws.write_string(1, 0, subtitle, st.subtitle())
@@ -123,6 +120,9 @@ def write_overview(
     for i, g in enumerate(grades):
         fill, font = GRADE_COLOURS[min(grade_colours.get(g, 3), 3)]
         ws.write_string(first + i, 0, g, st.grade_cell(fill, font))
+    ws.set_column(0, 0, 20)  # after the tables, which size columns to their own cells; charts.LEFT_PX
+    ws.set_column(1, 2, 11)
+    ws.set_column(3, 3, 3)
     last_row, last_col = add_charts(ws, st, units, layout, grades, grade_colours, first=first, lang=lang,
                                     below_row=first + max(len(grades), 1) + 2)
     setup_print(ws, header_row=4, title=title, lang=lang)
