@@ -55,6 +55,15 @@ def test_in_place_backup_and_lock_refusal(book: Path) -> None:
     assert len(backups) == 1 and backups[0].read_bytes() == before and book.read_bytes() != before
 
 
+def test_open_output_is_refused(book: Path) -> None:
+    out = book.with_name("西城妇联.scored.xlsx")
+    out.write_bytes(b"old result")
+    book.with_name("~$西城妇联.scored.xlsx").write_bytes(b"owner")
+    res = runner.invoke(app, ["score", str(book)])
+    assert res.exit_code == 1 and "西城妇联.scored.xlsx" in res.output
+    assert out.read_bytes() == b"old result"
+
+
 def test_unscorable_files_exit_1_naming_the_file(tmp_path: Path) -> None:
     fake = tmp_path / "照片.xlsx"
     fake.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)

@@ -80,6 +80,7 @@ def score(
 ) -> None:
     """校验并评分，把结果以活公式写回工作簿 / Validate, score and write results back."""
     from evaltool.engine import evaluate
+    from evaltool.io.atomic import is_locked
     from evaltool.writeback import WorkbookLocked, write_in_place, write_result
 
     console = Console()
@@ -103,6 +104,8 @@ def score(
             written = path
         else:
             written = output or default_output(path)
+            if is_locked(written):  # an earlier output still open in Excel/WPS
+                raise WorkbookLocked(written, lang)
             write_result(result, path, written, lang=lang)
             backup = None
     except WorkbookLocked as exc:
