@@ -30,7 +30,7 @@ from evaltool.model import Finding, Indicator, Score
 from evaltool.scoring.completion import column_formula, column_value, norm_direction
 from evaltool.scoring.context import Context
 from evaltool.scoring.kinds import KINDS, Cells, Kind, Row, tier_formula, tier_share
-from evaltool.scoring.params import ParamError, parse_params
+from evaltool.scoring.params import ParamError, number, parse_params
 from evaltool.scoring.quantity import TargetRead, read_actual, read_target
 
 __all__ = ["score_indicator", "is_blank_row", "row_formulas", "when", "SCORE_COL", "RATE_COL"]
@@ -158,7 +158,7 @@ def score_indicator(ind: Indicator, ctx: Context) -> tuple[list[Score], list[Fin
                 warn("SCORE-TIER", actual_cell, code, ind.actual, value=x_value,
                      method=method.code, tiers=tiers)
             elif code == "over_target":
-                notes.append(ctx.msg(code, threshold=params.get("threshold", "0.3")))
+                notes.append(ctx.msg(code, threshold=f"{number(params, 'threshold', 0.3):.0%}"))
     except ParamError as exc:
         return fail(exc.code, "SCORE-PARAM", method=method.code, key=exc.key, value=exc.value)
 

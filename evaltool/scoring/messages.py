@@ -33,8 +33,7 @@ MSG: dict[str, tuple[str, str]] = {
     "param_bands_len": ("评分方法 {method} 的 shares 个数应比 edges 多 1，计 0 分", "method {method}: shares must have one more item than edges: scored 0"),
     "param_linear_equal": ("评分方法 {method} 的 full 与 zero 不能相等，计 0 分", "method {method}: full and zero must differ: scored 0"),
     "tier_unknown": ("“{value}” 不是评分方法 {method} 的档次（{tiers}），计 0 分", "{value!r} is not a tier of method {method} ({tiers}): scored 0"),
-    "over_target": ("完成值超过目标值 {threshold} 以上，按规则扣分", "actual exceeds target by more than {threshold}: penalty applied"),
+    "over_target": ("完成值超过目标值的幅度高于 {threshold}，按规则扣分", "actual exceeds the target by more than {threshold}: penalty applied"),
     "rate_error": ("比率 {name} 的公式无法计算：{error}", "rate {name}: formula cannot be evaluated: {error}"),
     "grade_none": ("总分 {total} 不在任何等级区间内", "total {total} falls in no grade band"),
-    "status": ("已计算 {when}，错误 {errors} 项，警告 {warnings} 项", "calculated {when}, {errors} errors, {warnings} warnings"),
 }
