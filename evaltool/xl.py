@@ -59,9 +59,11 @@ MSG: dict[str, tuple[str, str]] = {
         "Checked {when}: {errors} error(s), {warnings} warning(s)",
     ),
     "status_failed": ("计算失败 {when}：{reason}", "Failed {when}: {reason}"),
+    "action_recalculate": ("计算评分", "Scoring"),
+    "action_check": ("校验", "The check"),
     "failed": (
-        "计算评分未完成：{reason}\n\n工作簿中的数据没有被修改。技术细节已记录在：{log}",
-        "Scoring did not finish: {reason}\n\nThe workbook's data was not changed. Details: {log}",
+        "{action}未完成：{reason}\n\n工作簿中的数据没有被修改。技术细节已记录在：{log}",
+        "{action} did not finish: {reason}\n\nThe workbook's data was not changed. Details: {log}",
     ),
     "failed_partial": (
         "写入结果时出错：{reason}\n\n部分结果可能已写入。要放弃这些改动，请关闭工作簿并选择“不保存”。技术细节已记录在：{log}",
@@ -153,7 +155,7 @@ def _run(book: Any, lang: str, mode: Mode) -> Outcome:
             pass
         outcome = _evaluate_and_write(book, lang, mode)
     except Exception as exc:  # the user must never see a traceback
-        outcome = _failure(book, exc, lang)
+        outcome = _failure(book, exc, lang, mode)
     finally:
         if status_set:
             try:
@@ -248,13 +250,14 @@ def _log(exc: BaseException) -> Path:
     return path
 
 
-def _failure(book: Any, exc: BaseException, lang: str) -> Outcome:
+def _failure(book: Any, exc: BaseException, lang: str, mode: Mode = "recalculate") -> Outcome:
     log = _log(exc)
     reason = explain(exc, lang)
     code = "failed_partial" if isinstance(exc, PartialWrite) else "failed"
-    message = text(MSG, code, lang, reason=reason, log=log)
+    message = text(MSG, code, lang, reason=reason, log=log, action=text(MSG, f"action_{mode}", lang))
     if lang != "en":
-        message += "\n\n" + text(MSG, code, "en", reason=explain(exc, "en"), log=log)
+        en_action = text(MSG, f"action_{mode}", "en")
+        message += "\n\n" + text(MSG, code, "en", reason=explain(exc, "en"), log=log, action=en_action)
     if book is not None:
         _write_failed_status(book, reason, lang)
     return Outcome(False, message)
@@ -277,5 +280,8 @@ def _alert(book: Any, outcome: Outcome, lang: str) -> None:
     try:
         book.app.alert(outcome.message, title=title, mode="info" if outcome.ok else "critical")
     except Exception:
-        # No Excel to show it (e.g. Book.caller() failed): RunPython shows stderr instead.
+        # No Excel to show it (e.g. Book.caller() failed). RunPython (Windows) shows the
+        # interpreter's stderr in a message box only when the exit code is not 0.
         print(outcome.message, file=sys.stderr)
+        if "--from_xl=1" in sys.argv:
+            raise SystemExit(1) from None

@@ -36,6 +36,11 @@ def test_explain_is_readable() -> None:
         "evaltool is not fully installed (evaltool.engine is missing). Run pip install evaltool again."
     )
     assert xl.explain(ZeroDivisionError("division by zero")) == "发生意外错误 ZeroDivisionError：division by zero"
+    partial = xl.PartialWrite("COM error")
+    partial.__cause__ = PermissionError("磁盘已满")
+    assert xl.explain(partial) == "发生意外错误 PermissionError：磁盘已满"
+    failed = xl._failure(None, partial, "zh")
+    assert failed.message.startswith("写入结果时出错：发生意外错误 PermissionError：磁盘已满\n\n部分结果可能已写入。")
 
 
 def test_checks_only_keeps_checks_table_and_status() -> None:
@@ -148,3 +153,17 @@ def test_password_protected_sheet_gives_a_readable_message() -> None:
     assert {rc: (c.value, c.formula) for rc, c in book.sheets["绩效指标"].cells.items()} == before
     assert book.sheets["封面"].cells[(13, 2)].value.startswith("计算失败 ")  # only the status cell
     assert all(s.api.ProtectContents for s in book.sheets)
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="xlwings has no interactive mode only on Linux")
+def test_started_by_runpython_without_excel_exits_1_so_vba_shows_stderr(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # RunPython passes these arguments (xlwings.bas ExecuteWindows); Book.caller() parses them
+    # and, on Linux, cannot attach to any Excel.
+    monkeypatch.setattr(sys, "argv", ["-c", "--wb=return.xlsx", "--from_xl=1", "--hwnd=1"])
+    with pytest.raises(SystemExit) as info:
+        xl.check()
+    assert info.value.code == 1
+    err = capsys.readouterr().err
+    assert err.startswith("校验未完成：请在 Excel 中点击“绩效评价”选项卡上的按钮运行") and "The check did not finish" in err
