@@ -35,7 +35,7 @@ from evaltool.io.patch_types import parse_ref
 from evaltool.io.xlbook import SheetProtected, XlBook
 from evaltool.model import Location, TableInfo, TemplateError
 
-__all__ = ["recalculate", "check", "Outcome", "explain", "checks_only", "LOG_NAME"]
+__all__ = ["recalculate", "check", "Outcome", "PartialWrite", "explain", "checks_only", "LOG_NAME"]
 
 Mode = Literal["recalculate", "check"]
 LOG_NAME = "evaltool-xl.log"
