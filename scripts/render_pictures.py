@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import shutil
 import subprocess
 import sys
@@ -137,7 +138,12 @@ def render(out: Path, dpi: int = 70) -> list[Path]:
         scored = tmp / "scored.xlsx"
         write_result(evaluate(load(filled)), filled, scored, now=datetime(2024, 7, 1, 9, 0))
         summary = tmp / "summary.xlsx"
-        write_summary(iter_digests(expand_paths([returns])), summary, created=datetime(2024, 7, 1, 9, 0))
+        here = os.getcwd()
+        os.chdir(tmp)  # relative paths: the summary names the folder "returns", not a temp path
+        try:
+            write_summary(iter_digests(expand_paths([returns.name])), summary, created=datetime(2024, 7, 1, 9, 0))
+        finally:
+            os.chdir(here)
         pictures = [
             Picture("template-filled", filled, "绩效指标", (0.0, 0.42), 1.3),
             Picture("scored", scored, "绩效指标", (0.0, 0.42), 1.3),
