@@ -136,7 +136,9 @@ def _process(task: Task) -> dict[str, Any]:
     warnings = result.warnings + sum(1 for f in intake if f.severity == "warning")
     status = STATUS_ERRORS if errors else STATUS_PASSED
     modified = core_modified(task.work_path)
-    entry = SummaryEntry(source=task.label, status=status, result=result, findings=intake + result.findings,
+    # findings name the work copy (ev.path); the summary must name the inbox input instead
+    findings = tuple(replace(f, file=task.label) for f in intake + result.findings)
+    entry = SummaryEntry(source=task.label, status=status, result=result, findings=findings,
                          sender=task.sender, mail_date=_naive_utc(task.mail_date), modified=_naive_utc(modified),
                          unit_name=ev.unit.name)
     tampered = any(f.source == "integrity" and f.severity == "error" for f in result.findings)
@@ -224,6 +226,12 @@ def _versions(outcomes: list[Outcome], lang: str) -> list[Outcome]:
             if o.seq in winners else o for o in sorted(outcomes, key=lambda o: o.seq)]
 
 
+def _earlier_outputs(inbox: Path) -> list[Path]:
+    """Output folders of earlier runs inside the inbox (``collect.json`` + ``receipts/``): never input."""
+    return [Path(root) for root, dirs, files in os.walk(inbox)
+            if "collect.json" in files and "receipts" in dirs]
+
+
 def collect(
     inbox: str | os.PathLike[str],
     outdir: str | os.PathLike[str],
@@ -252,7 +260,7 @@ def collect(
     work.mkdir(mode=0o700)
     try:
         run = _Run(src, out, work, lang, created, progress)
-        subs = unpack(src, limits=limits, passwords=passwords, exclude=[out])
+        subs = unpack(src, limits=limits, passwords=passwords, exclude=[out, *_earlier_outputs(src)])
         for fields in stream_map(process_one, run.tasks(subs), workers=workers or default_workers(),
                                  scheduler=scheduler, on_error=lambda t, e: _failure(t.seq, e, lang)):
             run.finished(fields)

@@ -129,20 +129,23 @@ def _dask(fn: Callable[[T], R], tasks: Iterable[T], on_error: Callable[[T, BaseE
     with Client(address, set_as_default=False) as client:
         it = iter(tasks)
         pending: dict[str, T] = {}
-        ac = as_completed([], with_results=False)
 
-        def top_up() -> None:
-            while len(pending) < limit:
+        def submit(n: int) -> list[Any]:
+            futures = []
+            while len(pending) < n:
                 task = next(it, _END)
                 if task is _END:
-                    return
+                    break
                 fut = client.submit(fn, task, pure=False)
                 pending[fut.key] = task
-                ac.add(fut)
+                futures.append(fut)
+            return futures
 
-        top_up()
-        while pending:
-            fut = next(ac)
+        first = submit(limit)
+        if not first:
+            return
+        ac = as_completed(first, loop=client.loop)  # this client, not a global default
+        for fut in ac:
             task = pending.pop(fut.key)
             try:
                 yield fut.result()
@@ -150,4 +153,5 @@ def _dask(fn: Callable[[T], R], tasks: Iterable[T], on_error: Callable[[T, BaseE
                 yield on_error(task, exc)
             finally:
                 fut.release()
-            top_up()
+            for new in submit(limit):
+                ac.add(new)
