@@ -132,3 +132,15 @@ def test_cli_build(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["addin", "build", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "evaltool_xl.xlam").is_file() and (tmp_path / "evaltool_xl.py").is_file()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs xlwings to refuse (Linux)")
+def test_windows_branch_reports_xlwings_failure_readably(tmp_path: Path) -> None:
+    from evaltool.addin.install import install
+
+    shipped = ROOT / "macros" / "evaltool_xl.xlam"
+    code, message = install("zh", platform="win32", addin=shipped)  # real `xlwings addin install -f`
+    assert code != 0
+    assert message.startswith(f"xlwings 安装加载项失败（退出码 {code}）：") and "interactive mode" in message
+    assert message.endswith(f"可手动把 {shipped} 复制到 Excel 的 XLSTART 文件夹。")
+    assert not (Path.home() / ".myaddin").exists()  # no config written when the copy failed

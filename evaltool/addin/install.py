@@ -20,9 +20,9 @@ Example::
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path, PureWindowsPath
 
@@ -55,8 +55,8 @@ MSG: dict[str, tuple[str, str]] = {
         "Installed the add-in {addin}; configuration written to {conf}. Please restart Excel.",
     ),
     "xlwings_failed": (
-        "xlwings 安装加载项失败（退出码 {code}）：{detail}\n可手动把 {path} 复制到 Excel 的 XLSTART 文件夹。",
-        "xlwings could not install the add-in (exit code {code}): {detail}\n"
+        "xlwings 安装加载项失败（退出码 {rc}）：{detail}\n可手动把 {path} 复制到 Excel 的 XLSTART 文件夹。",
+        "xlwings could not install the add-in (exit code {rc}): {detail}\n"
         "Copy {path} into Excel's XLSTART folder by hand.",
     ),
 }
@@ -127,7 +127,7 @@ def install(lang: str = "zh", *, platform: str = sys.platform, addin: Path | Non
     if not (platform.startswith("win") or platform == "darwin"):
         return 0, manual_steps(lang, addin)
     if addin is None:
-        addin = build_addin(Path(os.environ.get("TEMP", Path.home())) / "evaltool-addin" / ADDIN_FILE)
+        addin = build_addin(Path(tempfile.gettempdir()) / "evaltool-addin" / ADDIN_FILE)
     proc = subprocess.run(
         [sys.executable, "-m", "xlwings.cli", "addin", "install", "-f", str(addin)],
         capture_output=True,
@@ -135,6 +135,6 @@ def install(lang: str = "zh", *, platform: str = sys.platform, addin: Path | Non
     )
     if proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or [""]
-        return proc.returncode, text(MSG, "xlwings_failed", lang, code=proc.returncode, detail=detail[0], path=addin)
+        return proc.returncode, text(MSG, "xlwings_failed", lang, rc=proc.returncode, detail=detail[0], path=addin)
     conf = write_config(config_path(platform), default_settings(platform))
     return 0, text(MSG, "installed", lang, addin=f"{ADDIN_NAME}.xlam", conf=conf)
