@@ -273,6 +273,13 @@ def test_patch_corpus_libreoffice(name: str, corpus: dict[str, Case], recalculat
     assert rows[int(t.group(2)) - 1][_col(t.group(1)) - 1] == "=1+1"
 
 
+def test_corpus_is_present() -> None:
+    """Under CI a missing corpus is a failure, not 993 silent skips."""
+    if not FILES and not os.environ.get("CI"):
+        pytest.skip(f"corpus not found at {CORPUS} (set EVALTOOL_CORPUS)")
+    assert len(FILES) > 900, f"expected the Excel-made corpus at {CORPUS}, found {len(FILES)} files"
+
+
 def test_workbook_without_worksheet_is_refused(tmp_path: Path) -> None:
     """A chartsheet-only workbook (built from a corpus file) gets a clear PatchError."""
     src = CORPUS / "chartsheet01.xlsx"
