@@ -40,6 +40,12 @@ def peak_rss_mb(children: bool = False) -> float:
     return resource.getrusage(who).ru_maxrss / 1024.0
 
 
+def cpu_seconds() -> float:
+    """User + system CPU seconds of this process and its reaped children (pool workers)."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def floor_parse(path: Path) -> int:
     """The floor: open the zip, parse every worksheet and the shared strings, nothing else.
 

@@ -6,8 +6,9 @@ approximate Chinese quantities (近800, 三十余) and a few plain mistakes (a n
 text where a number belongs, parts that do not add up to the total, spending above budget).
 Each file differs (seeded by its index, so the set is reproducible). Writing a workbook costs
 ~90 ms, so the set is written once per N (in parallel) and cached under
-``$EVALTOOL_BENCH_CACHE`` (default ``<tmp>/evaltool-bench``)/``n<N>/``; a ``DONE`` marker makes
-an interrupted generation start over instead of being reused half-done.
+``$EVALTOOL_BENCH_CACHE`` (default ``<tmp>/evaltool-bench``)/``n<N>/``; a marker ``n<N>.done``
+beside the folder (never inside: the folder is used as ``collect``'s INBOX) makes an
+interrupted generation start over instead of being reused half-done.
 
 Example::
 
@@ -17,6 +18,7 @@ Example::
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
 import shutil
@@ -155,11 +157,36 @@ def write_one(i: int, path: str) -> str:
     return path
 
 
-def ensure_corpus(n: int, *, root: Path | None = None, workers: int | None = None) -> list[Path]:
-    """The N cached returns, generating the set first when it is missing or incomplete."""
+def writer_version() -> str:
+    """A hash of the template writer and framework sources: what the cached files depend on."""
+    import evaltool.frameworks
+    import evaltool.template
+
+    h = hashlib.sha256()
+    for pkg in (evaltool.template, evaltool.frameworks):
+        base = Path(pkg.__file__).parent
+        for f in sorted(base.rglob("*")):
+            if f.suffix in (".py", ".yaml") and f.is_file():
+                h.update(f.relative_to(base).as_posix().encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def is_stale(n: int, root: Path | None = None) -> bool:
+    """True when the cached set of N was written by another version of the template writer."""
+    done = (root or cache_root()) / f"n{n}.done"
+    return not done.is_file() or done.read_text(encoding="utf-8").split()[-1] != writer_version()
+
+
+def ensure_corpus(n: int, *, root: Path | None = None, workers: int | None = None,
+                  regenerate: bool = False) -> list[Path]:
+    """The N cached returns, generating the set first when it is missing, incomplete or when
+    ``regenerate`` is set (a set from an older template writer is reused: see :func:`is_stale`)."""
     folder = (root or cache_root()) / f"n{n}"
+    done = folder.parent / f"n{n}.done"
     paths = [folder / f"r{i:05d}.xlsx" for i in range(n)]
-    if (folder / "DONE").is_file() and all(p.is_file() for p in paths):
+    if (folder / "DONE").is_file() and all(p.is_file() for p in paths):  # older layout
+        (folder / "DONE").rename(done)
+    if not regenerate and done.is_file() and all(p.is_file() for p in paths):
         return paths
     if folder.exists():
         shutil.rmtree(folder)
@@ -171,5 +198,5 @@ def ensure_corpus(n: int, *, root: Path | None = None, workers: int | None = Non
     else:
         for i, p in enumerate(paths):
             write_one(i, str(p))
-    (folder / "DONE").write_text(f"{n}\n", encoding="utf-8")
+    done.write_text(f"{n} {writer_version()}\n", encoding="utf-8")
     return paths

@@ -4,16 +4,17 @@ Why: peak RSS is only per pipeline when each pipeline has a process of its own, 
 interpreter keeps one pipeline's caches from flattering the next. The parent
 (``bench_intake.py``) starts ``python -m benchmarks.pipelines <name> <list> <outdir> <workers>``
 once per repeat; the child imports what the pipeline needs (timed apart as ``import_s``),
-runs it over the files named in ``<list>`` and prints one JSON line: ``work_s``, ``import_s``,
+runs it over the files named in ``<list>`` and prints one JSON line: ``work_s`` (wall),
+``cpu_s`` (user+sys of the process and its reaped workers: robust when the machine is shared), ``import_s``,
 ``rss_mb`` (its own peak), ``rss_workers_mb`` (largest reaped worker), ``failed`` and ``how``.
 
 Pipelines:
 
 - ``floor``: :func:`benchmarks._common.floor_parse` (zip + stdlib ElementTree) per file;
 - ``check``: ``evaltool.reader.load`` → ``evaltool.engine.evaluate`` (no writing);
-- ``collect``: ``evaltool.intake.collect.collect(inbox, outdir, workers=)`` once it exists,
-  else per file load → evaluate → ``write_result`` (scored copy) → digest, in a fork pool,
-  then ``evaltool.summary.write_summary`` over the digests;
+- ``collect``: ``evaltool.intake.collect.collect(inbox, outdir, workers=)`` (unpack/sniff/
+  scan, evaluate, scored copies, receipts, summary, collect.json); before it landed: per file
+  load → evaluate → ``write_result`` → digest in a fork pool, then ``write_summary``;
 - ``naive``: openpyxl full load → the same parse/evaluate → openpyxl summary (benchmarks.naive);
 - ``patch``: ``evaltool.io.patch_cells`` of 3 cells per file into ``<outdir>``.
 
@@ -28,18 +29,20 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import shutil
 import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 if __package__ in (None, ""):  # run as a script: make ``benchmarks`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._common import floor_parse, peak_rss_mb  # noqa: E402
+from benchmarks._common import cpu_seconds, floor_parse, peak_rss_mb  # noqa: E402
 
 Outcome = tuple[str, Any]  # (kind: "ok" | "failed", payload)
 
@@ -144,6 +147,24 @@ def _import_for(name: str) -> None:
         import evaltool.io.filebook  # noqa: F401
 
 
+CREATED = datetime(2026, 3, 10)  # fixed timestamps: collect's output does not depend on the clock
+
+
+def _inbox_of(paths: Sequence[str], scratch: str) -> str:
+    """The folder holding exactly ``paths`` (their own folder, else hard links in ``scratch``)."""
+    folder = Path(paths[0]).parent
+    if {str(p) for p in folder.iterdir()} == {str(p) for p in paths}:
+        return str(folder)
+    inbox = Path(scratch) / "inbox"
+    inbox.mkdir(parents=True, exist_ok=True)
+    for p in paths:
+        try:
+            os.link(p, inbox / Path(p).name)
+        except OSError:
+            shutil.copyfile(p, inbox / Path(p).name)
+    return str(inbox)
+
+
 def _collect_api() -> Callable[..., Any] | None:
     try:
         from evaltool.intake.collect import collect  # type: ignore[import-not-found]
@@ -161,9 +182,12 @@ def run(name: str, paths: Sequence[str], outdir: str, workers: int) -> dict[str,
     if name == "collect":
         api = _collect_api()
         if api is not None:
-            inbox = str(Path(paths[0]).parent)
-            api(inbox, outdir, workers=workers)
-            return {"failed": 0, "how": "evaltool.intake.collect.collect", "errors": []}
+            report = api(_inbox_of(paths, outdir), os.path.join(outdir, "out"), workers=workers,
+                         created=CREATED)
+            counts = dict(report.counts)
+            bad = {k: v for k, v in counts.items() if k != "accepted"}
+            return {"failed": sum(bad.values()), "how": f"evaltool.intake.collect.collect {counts}",
+                    "errors": [f"{k}: {v}" for k, v in bad.items()]}
         from evaltool.summary import write_summary
 
         how = "load→evaluate→write_result→digest, write_summary (collect not landed)"
@@ -198,15 +222,15 @@ def main(argv: Sequence[str]) -> int:
         from benchmarks.speedups import apply
 
         installed = apply()
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), cpu_seconds()
     try:
         info = run(name, paths, outdir, workers)
     except Exception:
         traceback.print_exc()
         return 2
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), cpu_seconds()
     print(json.dumps({"pipeline": name, "files": len(paths), "workers": workers,
-                      "import_s": t1 - t0, "work_s": t2 - t1, "rss_mb": peak_rss_mb(),
+                      "import_s": t1 - t0, "work_s": t2 - t1, "cpu_s": c2 - c1, "rss_mb": peak_rss_mb(),
                       "rss_workers_mb": peak_rss_mb(children=True), "speedups": installed, **info}, ensure_ascii=False))
     return 0
 

@@ -51,7 +51,8 @@ def test_bench_intake_runs_and_prints_every_figure(cache: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     for label in INTAKE_LABELS:
         assert label in proc.stdout, f"missing {label!r} in:\n{proc.stdout}"
-    assert (cache / "n3" / "DONE").is_file()  # the generated set is cached for the next run
+    assert (cache / "n3.done").is_file()  # the generated set is cached for the next run
+    assert sorted(p.name for p in (cache / "n3").iterdir()) == ["r00000.xlsx", "r00001.xlsx", "r00002.xlsx"]
 
 
 def test_bench_button_runs_and_prints_every_stage(cache: Path) -> None:
@@ -93,3 +94,33 @@ def test_naive_book_reads_what_filebook_reads(cache: Path) -> None:
     assert slow.indicator_rows == fast.indicator_rows
     assert slow.projects == fast.projects
     assert slow.scalars == fast.scalars
+
+
+FINGERPRINT = """
+import hashlib, sys
+sys.path.insert(0, {root!r})
+if sys.argv[1] == "fixed":
+    from benchmarks import speedups
+    assert speedups.apply(), "no speed fix was installed"
+from evaltool.engine import evaluate
+from evaltool.reader import load
+for p in sys.argv[2:]:
+    r = evaluate(load(p))
+    print(hashlib.sha256(repr((r.findings, r.scores, r.checks, r.total, r.grade, r.rates)).encode()).hexdigest())
+"""
+
+
+def test_speedups_change_no_result(cache: Path) -> None:
+    """The proposed fixes (benchmarks.speedups) leave every finding, score and check identical.
+
+    Run in subprocesses: the fixes rebind module attributes and must not leak into this process.
+    """
+    files = [str(p) for p in ensure_corpus(3, root=cache, workers=1)]
+    code = FINGERPRINT.format(root=str(ROOT))
+    plain, fixed = (subprocess.run([sys.executable, "-c", code, mode, *files, *files], cwd=ROOT,
+                                   capture_output=True, text=True, timeout=300, check=False)
+                    for mode in ("plain", "fixed"))
+    assert plain.returncode == 0, plain.stderr
+    assert fixed.returncode == 0, fixed.stderr
+    assert len(plain.stdout.split()) == 6
+    assert fixed.stdout == plain.stdout
