@@ -131,6 +131,9 @@ def test_apply_writes_ranges_not_cells(xlsx: Path) -> None:
     assert calls["note.text.set"] == 1 and calls["range.add_note"] == 1
     assert ind.tables[0].ref == "A4:C44"
     assert fake.app.history[:2] == [("screen_updating", False), ("calculation", "manual")]
+    autocorrect = fake.app.api.AutoCorrect
+    assert autocorrect.seen_during_writes == [False] * writes  # no calculated columns while writing
+    assert autocorrect.AutoFillFormulasInLists is True  # the user's setting is back
     assert fake.app.calculation == "semiautomatic" and fake.app.screen_updating is True
 
 

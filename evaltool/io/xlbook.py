@@ -14,7 +14,9 @@ implements exactly these (with citations of xlwings 0.37.8 ``main.py``):
   ``Range.row`` / ``.column`` / ``.shape`` / ``.address``.
 - write: ``Range.value = rows`` / ``Range.formula = rows`` (2-D lists), ``Range.color``,
   ``Range.note`` / ``Range.add_note`` / ``Note.text`` / ``Note.delete``, ``Table.resize``,
-  ``book.app.screen_updating`` / ``book.app.calculation`` (restored in ``finally``).
+  ``book.app.screen_updating`` / ``book.app.calculation`` (restored in ``finally``); COM via
+  ``.api`` (no xlwings API exists): sheet protection (below) and
+  ``app.api.AutoCorrect.AutoFillFormulasInLists`` (off while writing, see ``apply``).
 
 Protected sheets: every template sheet is protected (no password by default), and Excel
 refuses COM writes into locked cells. xlwings has no protection API, so ``Sheet.api`` (the
@@ -268,7 +270,7 @@ class XlBook:
         try:
             app.screen_updating = False
             app.calculation = "manual"
-            with self._unprotected(sorted(sheets)):
+            with self._unprotected(sorted(sheets)), self._no_calculated_columns():
                 self._resize_tables(plan.table_refs)
                 for block in blocks(plan.cells):
                     self._write_block(block)
@@ -277,6 +279,24 @@ class XlBook:
         finally:
             app.calculation = saved_calc
             app.screen_updating = saved_updating
+
+    @contextmanager
+    def _no_calculated_columns(self) -> Iterator[None]:
+        """Excel turns a formula written into one cell of an empty table column into a
+        "calculated column" filling the whole column; evaltool writes each row's own formula,
+        so ``Application.AutoCorrect.AutoFillFormulasInLists`` (COM, via ``app.api``) is off
+        while writing and restored afterwards (it is a per-user Excel setting)."""
+        try:
+            autocorrect = self.book.app.api.AutoCorrect
+            saved = bool(autocorrect.AutoFillFormulasInLists)
+        except AttributeError:  # not Excel's COM Application (macOS appscript)
+            yield
+            return
+        autocorrect.AutoFillFormulasInLists = False
+        try:
+            yield
+        finally:
+            autocorrect.AutoFillFormulasInLists = saved
 
     @contextmanager
     def _unprotected(self, sheets: list[str]) -> Iterator[None]:

@@ -8,6 +8,10 @@ Microsoft's Excel VBA reference (``Worksheet.Protect``, ``Worksheet.Unprotect``,
 ``Worksheet.ProtectContents``, ``Protection`` object) and Excel's run-time error 1004 on
 writes into locked cells of a protected sheet.
 
+``App.api`` is Excel's COM ``Application``; only ``AutoCorrect.AutoFillFormulasInLists`` (the
+per-user "fill formulas in tables to create calculated columns" option) is used. Calculated
+columns themselves are not emulated: the stand-in records the option's value at every write.
+
 Example::
 
     api = FakeWorksheetApi(app)
@@ -19,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["ALLOW_ATTR", "FakeComError", "FakeProtection", "FakeWorksheetApi"]
+__all__ = ["ALLOW_ATTR", "FakeApplicationApi", "FakeComError", "FakeProtection", "FakeWorksheetApi"]
 
 
 class FakeComError(Exception):
@@ -78,3 +82,18 @@ class FakeWorksheetApi:
         self.password = Password
         self.ProtectContents, self.ProtectDrawingObjects, self.ProtectScenarios = Contents, DrawingObjects, Scenarios
         self.Protection = FakeProtection(**allow)
+
+
+class FakeAutoCorrect:
+    """``Application.AutoCorrect`` with the one option used; records it at every range write."""
+
+    def __init__(self) -> None:
+        self.AutoFillFormulasInLists = True  # Excel's default
+        self.seen_during_writes: list[bool] = []
+
+
+class FakeApplicationApi:
+    """``App.api``: Excel's COM ``Application`` (the ``AutoCorrect`` part only)."""
+
+    def __init__(self) -> None:
+        self.AutoCorrect = FakeAutoCorrect()

@@ -29,7 +29,7 @@ from typing import Any
 import openpyxl
 from openpyxl.utils import get_column_letter
 
-from support.fake_excel_com import ALLOW_ATTR, FakeComError, FakeWorksheetApi
+from support.fake_excel_com import ALLOW_ATTR, FakeApplicationApi, FakeComError, FakeWorksheetApi
 
 __all__ = ["ALLOW_ATTR", "FakeApp", "FakeBook", "FakeComError", "FakeRange", "FakeSheet", "FakeTable"]
 
@@ -72,6 +72,7 @@ class FakeApp:
         self.alerts: list[dict[str, Any]] = []
         self.calls: Counter[str] = Counter()
         self.history: list[tuple[str, Any]] = []  # (attribute, value) settings, in order
+        self.api = FakeApplicationApi()
 
     def __setattr__(self, key: str, value: Any) -> None:
         if key in ("screen_updating", "calculation", "status_bar") and "history" in self.__dict__:
@@ -210,6 +211,8 @@ class FakeRange:
 
     def _assign(self, data: Any, prop: str) -> None:
         self._calls[f"range.{prop}.set"] += 1
+        app = self.sheet.book.app
+        app.api.AutoCorrect.seen_during_writes.append(app.api.AutoCorrect.AutoFillFormulasInLists)
         self._refuse_if_protected("contents")
         coords = self._coords()
         if not isinstance(data, list):
