@@ -25,10 +25,10 @@ native Excel ``Worksheet``, Windows COM) is used: ``ProtectContents``, ``Protect
 …)``. Each sheet the plan touches is unprotected just for the write and re-protected in
 ``finally`` with exactly the options it had. A sheet with an unknown password raises
 :class:`SheetProtected`. Where ``api`` is not Excel's COM object (macOS/appscript) protection is
-left alone.
+left alone (not implemented: Excel then refuses the first write into a locked cell).
 
-Text is never turned into a formula: every non-empty ``str`` is written with Excel's quote
-prefix ``'``. Excel's input parser (which ``Range.Value``/``Range.Formula`` assignments go
+Text is never turned into a formula: every ``str`` is written with Excel's quote prefix ``'``
+(``""`` becomes ``"'"``, an empty text cell, as the file writer stores it). Excel's input parser (which ``Range.Value``/``Range.Formula`` assignments go
 through, like typing) treats a leading apostrophe as "the rest is literal text": it is not
 part of the cell value (``Range.Value`` reads it back without the ``'``; the file stores a
 plain string with ``quotePrefix``), and nothing after it is parsed — not ``=``/``+``/``-``/``@``
