@@ -11,25 +11,26 @@ import gc
 import re
 import weakref
 import zipfile
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 
 import openpyxl
 from test_summary_support import HYPERLINK_UNIT, four_units, make_result
 
-from evaltool.summary import entry_from_result, entry_rejected, write_summary
+from evaltool.summary import SummaryEntry, entry_from_result, entry_rejected, write_summary
 
 CREATED = datetime(2026, 11, 27, 9, 0)
 OWN_FUNCTIONS = {"RANK", "COUNTIF", "SUM", "AVERAGE", "MEDIAN", "MAX", "MIN", "SUMPRODUCT", "IF"}
 
 
-def _write(tmp_path: Path, name: str, entries: list) -> Path:
+def _write(tmp_path: Path, name: str, entries: Iterable[SummaryEntry]) -> Path:
     path = tmp_path / name
     write_summary(entries, path, created=CREATED)
     return path
 
 
-def _entries(order: list[int] | None = None) -> list:
+def _entries(order: list[int] | None = None) -> list[SummaryEntry]:
     rs = four_units()
     entries = [entry_from_result(r, r.evaluation.path) for r in rs]
     entries.append(entry_rejected("/returns/=cmd|' /C calc'!A0.xlsx", "=1+1 不是评价模板"))
@@ -77,7 +78,7 @@ def test_streaming_input_consumed_once_and_grids_not_kept(tmp_path: Path) -> Non
     alive: list[weakref.ref] = []
     still_alive_at: list[int] = []
 
-    def gen():  # type: ignore[no-untyped-def]
+    def gen() -> Iterator[SummaryEntry]:
         for i in range(30):
             gc.collect()
             still_alive_at.append(sum(1 for ref in alive if ref() is not None))
@@ -85,7 +86,7 @@ def test_streaming_input_consumed_once_and_grids_not_kept(tmp_path: Path) -> Non
             alive.append(weakref.ref(result.evaluation))
             yield entry_from_result(result, f"/r/{i}.xlsx")
 
-    path = _write(tmp_path, "s.xlsx", gen())  # type: ignore[arg-type]
+    path = _write(tmp_path, "s.xlsx", gen())
     assert len(still_alive_at) == 30
     assert max(still_alive_at) <= 1  # at most the entry being digested; no Evaluation is kept
     wb = openpyxl.load_workbook(path, data_only=True)

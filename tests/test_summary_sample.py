@@ -21,6 +21,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import requires_lo
+from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
 from evaltool import lo
@@ -92,7 +93,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict:
             "output": res.output}
 
 
-def _rows(ws) -> list[dict]:  # type: ignore[no-untyped-def]
+def _rows(ws: Worksheet) -> list[dict]:
     (table,) = ws.tables.values()
     rows = [[c.value for c in r] for r in ws[table.ref]]
     return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
@@ -201,7 +202,8 @@ def test_libreoffice_recalculates_to_the_cached_values_and_renders(run: dict) ->
         assert counts == [5, 4 - run["errors"], run["errors"], 1, 0]  # LibreOffice's own counts
     (pdf,) = lo.convert([out], run["tmp"] / "pdf", "pdf")
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
-    assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) >= 5  # type: ignore[union-attr]
+    pages = re.search(r"Pages:\s+(\d+)", info)
+    assert pages is not None and int(pages.group(1)) >= 5
     if shutil.which("pdftoppm"):
         subprocess.run(["pdftoppm", "-r", "50", "-f", "1", "-l", "1", "-png", str(pdf),
                         str(run["tmp"] / "page")], check=True)

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from evaltool.model import (
+    CellValue,
     Evaluation,
     Finding,
     Grade,
@@ -17,6 +18,7 @@ from evaltool.model import (
     Param,
     Result,
     Score,
+    Severity,
     TableInfo,
     UnitInfo,
 )
@@ -32,7 +34,7 @@ INDICATOR_HEADERS = ("一级指标", "二级指标", "三级指标", "指标类�
                      "指标方向", "年度目标值", "实际完成值", "完成率/偏差率", "得分", "偏差原因", "备注")
 
 # (一级, 二级, 三级, 类型, 分值, 方向, 目标, 实际)
-DEFAULT_INDICATORS: tuple[tuple[str, str, str, str, str, str, object, object], ...] = (
+DEFAULT_INDICATORS: tuple[tuple[str, str, str, str, str, str, CellValue, CellValue], ...] = (
     ("决策", "目标设定", "绩效目标合理性", "定性", "10", "=", "合理", "达成"),
     ("过程", "资金管理", "预算执行率", "定量", "20", "≥", Decimal("0.9"), Decimal("0.95")),
     ("产出", "数量", "培训场次", "定量", "40", "≥", Decimal("30"), "三十余场次"),
@@ -54,7 +56,7 @@ def make_result(
     execution: float | None = 0.95,
     threshold: float = 0.05,
     findings: Sequence[Finding] = (),
-    indicators: Sequence[tuple[str, str, str, str, str, str, object, object]] = DEFAULT_INDICATORS,
+    indicators: Sequence[tuple[str, str, str, str, str, str, CellValue, CellValue]] = DEFAULT_INDICATORS,
     path: str = "",
 ) -> Result:
     path = path or f"/returns/{unit}.xlsx"
@@ -104,8 +106,8 @@ def make_result(
     )
 
 
-def finding(rule: str, severity: str, cell: str, message: str, *, explained: bool = False) -> Finding:
-    return Finding(rule, severity, "预算执行", cell, message, explained=explained)  # type: ignore[arg-type]
+def finding(rule: str, severity: Severity, cell: str, message: str, *, explained: bool = False) -> Finding:
+    return Finding(rule, severity, "预算执行", cell, message, explained=explained)
 
 
 HYPERLINK_UNIT = '=HYPERLINK("http://example.com","x")'

@@ -12,14 +12,16 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.worksheet.worksheet import Worksheet
 from test_summary_support import HYPERLINK_UNIT, four_units, make_result
 
-from evaltool.summary import entry_from_result, entry_rejected, entry_superseded, write_summary
+from evaltool.summary import SummaryEntry, entry_from_result, entry_rejected, entry_superseded, write_summary
 
 CREATED = datetime(2026, 11, 27, 9, 0)
+Book = tuple[Path, openpyxl.Workbook]
 
 
-def _entries() -> list:
+def _entries() -> list[SummaryEntry]:
     rs = four_units()
     entries = [entry_from_result(r, r.evaluation.path) for r in rs]
     entries.append(entry_rejected("/returns/坏文件.xlsx", "文件已损坏或不完整"))
@@ -35,18 +37,18 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, openpyxl.Workb
     return path, openpyxl.load_workbook(path)
 
 
-def _table_rows(ws, name: str) -> list[dict]:  # type: ignore[no-untyped-def]
+def _table_rows(ws: Worksheet, name: str) -> list[dict]:
     ref = ws.tables[name].ref
     rows = [[c.value for c in r] for r in ws[ref]]
     return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
 
 
-def test_sheets_in_order(book) -> None:  # type: ignore[no-untyped-def]
+def test_sheets_in_order(book: Book) -> None:
     _, wb = book
     assert wb.sheetnames == ["总览", "单位得分", "指标明细", "问题清单", "未通过"]
 
 
-def test_unit_scores_rows_ranks_and_formats(book) -> None:  # type: ignore[no-untyped-def]
+def test_unit_scores_rows_ranks_and_formats(book: Book) -> None:
     _, wb = book
     ws = wb["单位得分"]
     rows = _table_rows(ws, "UnitScores")
@@ -69,7 +71,7 @@ def test_unit_scores_rows_ranks_and_formats(book) -> None:  # type: ignore[no-un
     assert ws.column_dimensions["A"].width >= 14  # '东城区教育局' is 12 display cells wide
 
 
-def test_conditional_formats(book) -> None:  # type: ignore[no-untyped-def]
+def test_conditional_formats(book: Book) -> None:
     _, wb = book
     ws = wb["单位得分"]
     rules = {str(rng.sqref): [r for r in rng.rules] for rng in ws.conditional_formatting}
@@ -82,7 +84,7 @@ def test_conditional_formats(book) -> None:  # type: ignore[no-untyped-def]
     assert ws["M5"].value == 0.05  # the unit's own variance_warn_threshold
 
 
-def test_details_findings_and_others(book) -> None:  # type: ignore[no-untyped-def]
+def test_details_findings_and_others(book: Book) -> None:
     _, wb = book
     details = _table_rows(wb["指标明细"], "IndicatorDetails")
     assert len(details) == 16  # 4 counted units x 4 indicators; the superseded return is not listed
@@ -103,7 +105,7 @@ def test_details_findings_and_others(book) -> None:  # type: ignore[no-untyped-d
     assert wb["未通过"]["A2"].value.endswith("来源文件夹：/returns")
 
 
-def test_overview_counts_and_stats(book) -> None:  # type: ignore[no-untyped-def]
+def test_overview_counts_and_stats(book: Book) -> None:
     wb = openpyxl.load_workbook(book[0], data_only=True)
     ws = wb["总览"]
     returns = {r["项目"]: r["数量"] for r in _table_rows(ws, "Returns")}
@@ -116,7 +118,7 @@ def test_overview_counts_and_stats(book) -> None:  # type: ignore[no-untyped-def
     assert len(ws._charts) == 3
 
 
-def test_print_setup_everywhere(book) -> None:  # type: ignore[no-untyped-def]
+def test_print_setup_everywhere(book: Book) -> None:
     _, wb = book
     for ws in wb.worksheets:
         assert ws.page_setup.orientation == "landscape", ws.title

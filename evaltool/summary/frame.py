@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from evaltool.model import Evaluation, Result
@@ -79,7 +80,7 @@ class LoadedWorkbook:
     def read(cls, path: str | os.PathLike[str], *, lang: str = "zh") -> LoadedWorkbook:
         from evaltool.reader import load
 
-        return cls(load(path), lang=lang)
+        return cls(load(Path(path)), lang=lang)
 
     @cached_property
     def result(self) -> Result:

@@ -70,7 +70,7 @@ def summarize_file(path: str | os.PathLike[str], *, lang: str = "zh") -> Summary
     from evaltool.reader import load
 
     try:
-        ev = load(path)
+        ev = load(Path(path))
     except TemplateError as exc:
         return entry_rejected(path, _reason(exc.message, lang))
     try:
