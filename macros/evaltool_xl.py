@@ -2,9 +2,10 @@
 
 Why: xlwings' ribbon add-in VBA (``RibbonMyAddin.RunMain``) derives the Python module name
 from the add-in file name (``evaltool_xl.xlam`` → ``evaltool_xl``) and calls its ``main()``
-through ``RunPython``. This file must therefore be importable as a *top-level* module: the
-add-in's configuration puts this directory on ``PYTHONPATH`` (``evaltool addin install`` does
-it; ``macros/README.md`` shows the manual way). It stays tiny and imports evaltool lazily.
+through ``RunPython``. This file must therefore be importable as a *top-level* module:
+``evaltool addin install`` copies it alone into ``~/.evaltool/xl`` and puts that folder on the
+add-in's ``PYTHONPATH`` (``macros/README.md`` shows the manual way). It stays tiny and
+imports evaltool lazily, so the copy never goes stale in practice.
 
 Example (VBA, what the button runs)::
 

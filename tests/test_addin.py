@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from evaltool.addin import build, evaltool_xl
 from evaltool.addin.build import AddinBuildError, build_addin, template_path
-from evaltool.addin.install import config_path, default_settings, read_config, write_config
+from evaltool.addin.install import config_path, default_settings, install_module, read_config, write_config
 from evaltool.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,10 +111,16 @@ def test_config_file_round_trip(tmp_path: Path) -> None:
     ]
     with pytest.raises(ValueError, match="quotes"):
         write_config(path, {"PYTHONPATH": 'C:\\a"b'})
-    settings = default_settings("darwin", "/opt/py/bin/python3")
-    assert settings["INTERPRETER_MAC"] == "/opt/py/bin/python3"
-    assert settings["ADD_WORKBOOK_TO_PYTHONPATH"] == "false"
-    assert (Path(settings["PYTHONPATH"]) / "evaltool_xl.py").is_file()
+    settings = default_settings("darwin", "/opt/py/bin/python3", home=tmp_path)
+    assert settings == {
+        "INTERPRETER_MAC": "/opt/py/bin/python3",
+        "ADD_WORKBOOK_TO_PYTHONPATH": "false",
+        "PYTHONPATH": str(tmp_path / ".evaltool" / "xl"),
+    }
+    module = install_module(tmp_path)
+    assert module.parent == Path(settings["PYTHONPATH"]) and [p.name for p in module.parent.iterdir()] == [
+        "evaltool_xl.py"]  # fmt: skip
+    assert module.read_bytes() == Path(evaltool_xl.__file__).read_bytes()
     assert read_config(tmp_path / "missing.conf") == {}
 
 

@@ -6,8 +6,8 @@ imports ``evaltool_xl`` from ``PYTHONPATH``. Its VBA project is xlwings' templat
 the *user file* ``%USERPROFILE%\\.myaddin\\myaddin.conf`` (Windows) /
 ``~/Library/Containers/com.microsoft.Excel/Data/myaddin.conf`` (macOS) — not
 ``~/.xlwings/xlwings.conf``. Installing therefore (1) copies the .xlam into Excel's XLSTART
-with ``xlwings addin install -f`` and (2) writes that user file with this interpreter,
-``PYTHONPATH`` = the directory holding ``evaltool_xl.py``, and
+with ``xlwings addin install -f``, (2) copies ``evaltool_xl.py`` alone into ``~/.evaltool/xl``
+and (3) writes that user file with this interpreter, ``PYTHONPATH`` = ``~/.evaltool/xl``, and
 ``ADD_WORKBOOK_TO_PYTHONPATH=false`` so a stray ``evaltool_xl.py`` next to a received workbook
 is never imported. On Linux there is no Excel: the steps are printed instead.
 
@@ -70,10 +70,26 @@ def config_path(platform: str = sys.platform, home: Path | None = None) -> Path:
     return home / f".{PROJECT_NAME}" / f"{PROJECT_NAME}.conf"
 
 
-def default_settings(platform: str = sys.platform, executable: str = sys.executable) -> dict[str, str]:
+def module_dir(home: Path | None = None) -> Path:
+    """A folder holding only ``evaltool_xl.py``: what goes on the button's PYTHONPATH (putting
+    ``evaltool/addin`` there would also expose its ``build``/``install`` as top-level modules)."""
+    return (home or Path.home()) / ".evaltool" / "xl"
+
+
+def install_module(home: Path | None = None) -> Path:
+    """Copy ``evaltool_xl.py`` into :func:`module_dir` (re-run after upgrading evaltool)."""
+    target = module_dir(home) / module_source().name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(module_source().read_bytes())
+    return target
+
+
+def default_settings(
+    platform: str = sys.platform, executable: str = sys.executable, home: Path | None = None
+) -> dict[str, str]:
     """Interpreter + PYTHONPATH for the button, for the Python running this code."""
     exe = Path(executable)
-    settings = {"PYTHONPATH": str(module_source().parent), "ADD_WORKBOOK_TO_PYTHONPATH": "false"}
+    settings = {"PYTHONPATH": str(module_dir(home)), "ADD_WORKBOOK_TO_PYTHONPATH": "false"}
     if platform.startswith("win"):
         pythonw = exe.with_name("pythonw.exe")
         settings["INTERPRETER_WIN"] = str(pythonw if pythonw.exists() else exe)
@@ -136,5 +152,6 @@ def install(lang: str = "zh", *, platform: str = sys.platform, addin: Path | Non
     if proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or [""]
         return proc.returncode, text(MSG, "xlwings_failed", lang, rc=proc.returncode, detail=detail[0], path=addin)
+    install_module()
     conf = write_config(config_path(platform), default_settings(platform))
     return 0, text(MSG, "installed", lang, addin=f"{ADDIN_NAME}.xlam", conf=conf)
