@@ -48,6 +48,8 @@ def test_summarize_english(returns: Path) -> None:
 def test_load_reads_now_and_evaluates_lazily(returns: Path) -> None:
     wb = api.load(returns / "西城区妇联.xlsx")
     assert wb.evaluation.unit.name == "北京市西城区妇女联合会"
+    assert wb.scalar("budget_initial") == Decimal("18902744.60")  # the Evaluation's API passes through
+    assert wb.unit.year == 2023
     assert "result" not in wb.__dict__  # not evaluated yet
     ind = wb.indicators
     assert "result" in wb.__dict__

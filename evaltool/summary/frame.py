@@ -18,7 +18,7 @@ import os
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from evaltool.model import Evaluation, Result
 from evaltool.summary.collect import collect
@@ -70,7 +70,11 @@ def units_frame(digests: Iterable[Digest], *, lang: str = "zh") -> pd.DataFrame:
 
 
 class LoadedWorkbook:
-    """One workbook: ``.evaluation`` read now, ``.result`` evaluated on first use."""
+    """One workbook: ``.evaluation`` read now, ``.result`` evaluated on first use.
+
+    Other attributes are the Evaluation's (``.scalar(name)``, ``.unit``, ``.rules`` …), so code
+    written against ``evaluation`` keeps working; ``.indicators`` adds the scores.
+    """
 
     def __init__(self, evaluation: Evaluation, *, lang: str = "zh") -> None:
         self.evaluation = evaluation
@@ -129,6 +133,12 @@ class LoadedWorkbook:
         cols = ["key", "sheet", "cell", "value", "formula", "label", "note"]
         rows = [[s.key, s.sheet, s.cell, s.value, s.formula, s.label, s.note] for s in self.result.scores]
         return pd.DataFrame(rows, columns=cols)
+
+    def __getattr__(self, name: str) -> Any:
+        # anything else is the Evaluation's: wb.scalar("budget_initial"), wb.unit, wb.grades …
+        if name.startswith("__") or name in ("evaluation", "lang"):
+            raise AttributeError(name)
+        return getattr(self.evaluation, name)
 
     def __repr__(self) -> str:
         return f"LoadedWorkbook({self.evaluation.path!r}, unit={self.evaluation.unit.name!r})"
