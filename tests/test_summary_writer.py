@@ -116,6 +116,12 @@ def test_overview_counts_and_stats(book: Book) -> None:
     grades = [(r["等级"], r["单位数"], r["占比"]) for r in _table_rows(ws, "GradeDistribution")]
     assert grades == [("优", 1, 0.25), ("良", 2, 0.5), ("差", 1, 0.25)]
     assert len(ws._charts) == 3
+    with zipfile.ZipFile(book[0]) as z:
+        charts = [z.read(f"xl/charts/chart{i}.xml").decode() for i in (1, 2, 3)]
+    assert ['<c:barDir val="col"/>' in c for c in charts] == [True, False, False]  # grades: columns
+    assert all('<c:barDir val="bar"/>' in c for c in charts[1:])  # totals and variance: bars
+    assert "<c:f>单位得分!$A$5:$A$8</c:f>" in charts[1] and "<c:f>单位得分!$I$5:$I$8</c:f>" in charts[1]
+    assert "<c:f>单位得分!$L$5:$L$8</c:f>" in charts[2]
 
 
 def test_print_setup_everywhere(book: Book) -> None:
@@ -167,3 +173,15 @@ def test_older_return_of_the_same_unit_is_superseded() -> None:
     assert [(u.source, u.total) for u in c.units] == [("/r/东城-修改.xlsx", 92.0), ("/r/东城-2022.xlsx", 60.0)]
     assert [(o.source, o.status, o.superseded_by) for o in c.others] == [
         ("/r/东城.xlsx", "已被替代", "/r/东城-修改.xlsx")]
+
+
+def test_empty_input_still_gives_a_complete_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "empty.xlsx"
+    write_summary([], path)
+    wb = openpyxl.load_workbook(path, data_only=True)
+    assert wb.sheetnames == ["总览", "单位得分", "指标明细", "问题清单", "未通过"]
+    for ws in wb.worksheets[1:]:
+        assert ws["A5"].value == "（无）" and ws.max_row == 5  # a table needs one data row
+    assert [r[1].value for r in wb["总览"].iter_rows(min_row=6, max_row=10)] == [0, 0, 0, 0, 0]
+    core = zipfile.ZipFile(path).read("docProps/core.xml").decode()
+    assert "2000-01-01T00:00:00Z" in core  # no input time: the documented fallback, not the clock

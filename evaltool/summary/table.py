@@ -75,7 +75,7 @@ def write_value(ws: Worksheet, st: Styles, row: int, col: int, value: object, co
         kind = column.kind if column.kind != "mixed" else "general"
         cached = value.cached if value.cached is not None else ""
         ws.write_formula(row, col, value.normalized, st.fmt(kind, center=column.center), cached)
-    elif isinstance(value, str):
+    elif isinstance(value, str) and value:
         kind = "text" if column.kind in ("text", "mixed") else column.kind
         ws.write_string(row, col, value[:MAX_TEXT], st.fmt(kind, wrap=column.wrap, center=column.center))
     elif isinstance(value, bool):
