@@ -83,6 +83,9 @@ def test_read_side(xlsx: Path) -> None:
     assert grid[10][1] == 4046  # a formula reads as its value
     assert grid[11][1] == "#DIV/0!"  # errors as text, not None
     assert grid[0] == [None, None]
+    assert book.sheet_values("封面") is grid and fake.app.calls["range.value.get"] == before + 1  # kept
+    book.apply(WritePlan(cells={("封面", "B5"): 2025}))  # writing forgets what was read
+    assert book.sheet_values("封面")[4][1] == 2025.0 and fake.app.calls["range.value.get"] == before + 2
 
 
 def test_apply_writes_ranges_not_cells(xlsx: Path) -> None:

@@ -203,6 +203,7 @@ class XlBook:
         self.password = password  # sheet protection password ("" = none, the template default)
         self.label: str = str(book.fullname or book.name)  # path as in findings; "Book1" if unsaved
         self._tables: dict[str, tuple[Any, Any]] | None = None  # name -> (sheet, table)
+        self._grids: dict[str, list[list[CellValue]]] = {}  # read once per press; apply() clears
 
     # ---- read side -------------------------------------------------------------------
     def sheet_names(self) -> list[str]:
@@ -249,12 +250,16 @@ class XlBook:
         return out
 
     def sheet_values(self, sheet: str) -> list[list[CellValue]]:
-        """The A1-anchored grid up to the last non-blank row/column, read in one call."""
+        """The A1-anchored grid up to the last non-blank row/column, read in one call (and
+        kept until the next :meth:`apply`, as the parser may ask twice)."""
+        if sheet in self._grids:
+            return self._grids[sheet]
         sh = self.book.sheets[sheet]
         last = sh.used_range.last_cell
         rng = sh.range((1, 1), (last.row, last.column))
         grid = rng.options(ndim=2, err_to_str=True).value
-        return _trim([[_plain(v) for v in row] for row in grid])
+        self._grids[sheet] = _trim([[_plain(v) for v in row] for row in grid])
+        return self._grids[sheet]
 
     # ---- write side ------------------------------------------------------------------
     def apply(self, plan: WritePlan) -> None:
@@ -262,6 +267,7 @@ class XlBook:
 
         Screen updating is off and calculation manual while writing; both are restored to
         what they were (Excel recalculates when calculation returns to automatic)."""
+        self._grids.clear()
         app = self.book.app
         saved_updating = app.screen_updating
         saved_calc = app.calculation
