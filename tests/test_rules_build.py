@@ -147,6 +147,9 @@ def variation(seed: int, framework: str = "dept-overall") -> dict[str, Any]:
         extra.append({"一级指标": level1, "二级指标": level2, "分值": rnd.choice([right, right + 3])})
     if rnd.random() < 0.3:  # DUP-1B: a weight without a name
         extra.append({"分值": 2})
+    if seed % 2:  # DUP-1C: a name without a weight
+        extra.append({"一级指标": level1, "二级指标": level2, "三级指标": "未定分值指标", "指标类型": "定性",
+                      "实际完成值": "达成"})
     if rnd.random() < 0.3:  # WGT-3: a negative weight
         extra.append({"一级指标": level1, "二级指标": "新增", "三级指标": "负分值", "分值": -1, "指标类型": "定性",
                       "实际完成值": "达成"})
