@@ -20,6 +20,8 @@ Example::
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from collections import Counter
 from datetime import datetime
@@ -400,9 +402,15 @@ class FakeBook:
 
     @classmethod
     def from_xlsx(cls, path: str | Path) -> FakeBook:
+        """A fresh book as loaded from ``path`` (a copy of a cached load: tests may mutate it)."""
+        path = Path(path).resolve()
+        stat = path.stat()
+        return copy.deepcopy(_load(cls, path, stat.st_mtime_ns, stat.st_size))
+
+    @classmethod
+    def _read(cls, path: Path) -> FakeBook:
         """Load values, formulas, cached values, names, tables, fills, notes, sheet protection
         and unlocked cells from a file (calls made while loading are not counted)."""
-        path = Path(path)
         wb_f = openpyxl.load_workbook(path)
         wb_v = openpyxl.load_workbook(path, data_only=True)
         book = cls(path.name, str(path))
@@ -446,3 +454,8 @@ class FakeBook:
             book.names.append(FakeName(name, "=" + (dn.attr_text or "")))
         book.app.calls.clear()
         return book
+
+
+@functools.lru_cache(maxsize=8)
+def _load(cls: type[FakeBook], path: Path, mtime_ns: int, size: int) -> FakeBook:
+    return cls._read(path)
