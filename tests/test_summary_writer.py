@@ -185,3 +185,10 @@ def test_empty_input_still_gives_a_complete_workbook(tmp_path: Path) -> None:
     assert [r[1].value for r in wb["总览"].iter_rows(min_row=6, max_row=10)] == [0, 0, 0, 0, 0]
     core = zipfile.ZipFile(path).read("docProps/core.xml").decode()
     assert "2000-01-01T00:00:00Z" in core  # no input time: the documented fallback, not the clock
+
+
+def test_a_passed_entry_without_result_is_a_programming_error() -> None:
+    from evaltool.summary import SummaryEntry, digest
+
+    with pytest.raises(ValueError, match="needs a Result"):
+        digest(SummaryEntry(source="/r/x.xlsx", status="通过"))

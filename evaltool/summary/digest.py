@@ -231,6 +231,8 @@ def _indicator_lines(entry: SummaryEntry, result: Result, unit: str) -> tuple[In
 def digest(entry: SummaryEntry) -> Digest:
     """The summary rows of one entry (see the module docstring)."""
     result = entry.result
+    if result is None and entry.status not in (REJECTED, SUPERSEDED):
+        raise ValueError(f"{entry.source}: a {entry.status} entry needs a Result (use entry_rejected otherwise)")
     stamps = [d for d in (entry.modified, entry.mail_date) if d is not None]
     stamp = max(stamps) if stamps else None
     counted = result is not None and entry.status not in (REJECTED, SUPERSEDED)
