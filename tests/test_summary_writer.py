@@ -15,7 +15,15 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 from test_summary_support import HYPERLINK_UNIT, four_units, make_result
 
-from evaltool.summary import SummaryEntry, entry_from_result, entry_rejected, entry_superseded, write_summary
+from evaltool.summary import (
+    SummaryEntry,
+    digest,
+    entry_from_result,
+    entry_rejected,
+    entry_superseded,
+    write_summary,
+)
+from evaltool.summary.collect import collect, supersede_duplicates
 
 CREATED = datetime(2026, 11, 27, 9, 0)
 Book = tuple[Path, openpyxl.Workbook]
@@ -158,9 +166,6 @@ def test_created_date_comes_from_inputs_not_the_clock(tmp_path: Path) -> None:
 
 
 def test_older_return_of_the_same_unit_is_superseded() -> None:
-    from evaltool.summary import digest
-    from evaltool.summary.collect import collect, supersede_duplicates
-
     first = make_result("东城区教育局", code="002", total=70.0, grade="中")
     second = make_result("东城区教育局", code="002", total=92.0, grade="优")
     other_year = make_result("东城区教育局", code="002", year=2022, total=60.0, grade="中")
@@ -188,7 +193,5 @@ def test_empty_input_still_gives_a_complete_workbook(tmp_path: Path) -> None:
 
 
 def test_a_passed_entry_without_result_is_a_programming_error() -> None:
-    from evaltool.summary import SummaryEntry, digest
-
     with pytest.raises(ValueError, match="needs a Result"):
         digest(SummaryEntry(source="/r/x.xlsx", status="通过"))
