@@ -56,8 +56,15 @@ def test_hyperlink_unit_name_is_literal_text(tmp_path: Path) -> None:
     assert wb["未通过"]["D5"].value == "=1+1 不是评价模板" and wb["未通过"]["D5"].data_type == "s"
 
 
+HOSTILE_INDICATORS = (
+    ("=1+1", "=cmd|' /C calc'!A0", '=HYPERLINK("http://x","y")', "定量", "10", "≥", "=2+2", "http://example.com"),
+    ("决策", "目标", "合理性", "定性", "90", "=", "合理", "{=1+1}"),
+)
+
+
 def test_every_formula_is_ours_and_has_a_cached_value(tmp_path: Path) -> None:
-    path = _write(tmp_path, "s.xlsx", _entries())
+    hostile = make_result("恶意单位", code="009", indicators=HOSTILE_INDICATORS, scores=(5, 80), rates=(1, ""))
+    path = _write(tmp_path, "s.xlsx", [*_entries(), entry_from_result(hostile, "/returns/恶意.xlsx")])
     with zipfile.ZipFile(path) as z:
         xml = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/sheet"))
     cells = re.findall(r"<c [^>]*>(<f>.*?</f>)(<v>.*?</v>)?</c>", xml)
@@ -65,6 +72,11 @@ def test_every_formula_is_ours_and_has_a_cached_value(tmp_path: Path) -> None:
     for f, v in cells:
         assert v and v != "<v></v>", f
         assert set(re.findall(r"([A-Z]+)\(", f)) <= OWN_FUNCTIONS, f
+        assert "cmd" not in f and "2+2" not in f and "1+1" not in f, f
+    assert "<hyperlink" not in xml and "<f t=\"array\"" not in xml
+    details = openpyxl.load_workbook(path)["指标明细"]
+    texts = {c.value for row in details.iter_rows(min_row=5) for c in row if c.data_type == "s"}
+    assert {"=1+1", "=cmd|' /C calc'!A0", "=2+2", "http://example.com", "{=1+1}"} <= texts
 
 
 def test_same_inputs_any_order_give_identical_bytes(tmp_path: Path) -> None:
