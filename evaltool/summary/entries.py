@@ -19,7 +19,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Literal
 
 from evaltool.model import Finding, Result
@@ -121,8 +120,3 @@ def entry_rejected(
 def entry_superseded(entry: SummaryEntry, by: str | os.PathLike[str]) -> SummaryEntry:
     """``entry`` marked as replaced by the newer return ``by`` (its scores are not counted)."""
     return replace(entry, status=SUPERSEDED, superseded_by=str(by))
-
-
-def display_name(path: str) -> str:
-    """The file name shown in the summary (the last path component)."""
-    return Path(path).name or path

@@ -8,7 +8,8 @@ anything or act as a COUNTIF wildcard.
 
 Example::
 
-    write_overview(ws, st, stats, units_layout, others_ref, grades, lang="zh", ...)
+    write_overview(ws, st, c.units, units_layout, others_ref, c.grade_colours, lang="zh",
+                   title="预算绩效评价汇总表", subtitle="汇总时间：…")
 """
 
 from __future__ import annotations

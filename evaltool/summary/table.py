@@ -31,7 +31,6 @@ MAX_TEXT = 32767  # Excel's limit for one cell
 LINE_PT = 13.5  # one line of 10 pt 宋体
 GLYPH = 0.9  # 10 pt CJK glyphs against the column unit (a Calibri 11 digit): ~1.8 for CJK, a safe side
 MAX_LINES = 12  # taller rows are clipped rather than filling pages
-_SAMPLE_PERCENT = "100.00%"
 
 
 @dataclass(frozen=True)
