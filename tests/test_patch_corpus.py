@@ -15,6 +15,7 @@ import os
 import posixpath
 import re
 import struct
+import subprocess
 import xml.etree.ElementTree as ET
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
@@ -140,6 +141,8 @@ def _convert(paths: list[Path], outdir: Path) -> dict[Path, Path | str]:
     """LibreOffice-recalculate ``paths``; on a failed batch, split it to find the bad file."""
     try:
         return dict(zip(paths, lo.recalculate(paths, outdir), strict=True))
+    except subprocess.TimeoutExpired as exc:
+        return {p: f"soffice timed out after {exc.timeout} s on a batch of {len(paths)}" for p in paths}
     except lo.LibreOfficeError as exc:
         if len(paths) == 1:
             return {paths[0]: str(exc)}
@@ -150,7 +153,8 @@ def _convert(paths: list[Path], outdir: Path) -> dict[Path, Path | str]:
 @pytest.fixture(scope="session")
 def recalculated(corpus: dict[str, Case], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path | str]:
     done = [c.dst for c in corpus.values() if c.sheet and not c.error]
-    batches = [done[i : i + 125] for i in range(0, len(done), 125)]
+    size = 40  # a batch must finish within lo's 600 s timeout even on a loaded 2-core machine
+    batches = [done[i : i + size] for i in range(0, len(done), size)]
     dirs = [tmp_path_factory.mktemp(f"lo{i}") for i in range(len(batches))]
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(_convert, batches, dirs))
