@@ -280,9 +280,9 @@ def patch_sheet_xml(xml: str, edits: dict[tuple[int, int], CellEdit], *, _expand
     implicit = False
     rownum = 0
     for m in _row_re(p).finditer(xml, body_start, body_end):
-        r = _R_ATTR.search(m.group(0))
-        implicit = implicit or r is None
-        rownum = int(r.group(1)) if r else rownum + 1
+        rm = _R_ATTR.search(m.group(0))
+        implicit = implicit or rm is None
+        rownum = int(rm.group(1)) if rm else rownum + 1
         while pending and pending[0] < rownum:
             inserts.setdefault(pending.pop(0), m.start())
         if rownum in wanted and rownum not in spans:
