@@ -161,7 +161,9 @@ def patch_cells(
     function added earlier, otherwise leave the cell as is). ``notes`` maps cells to note
     (legacy comment) text, None removes the cell's note. ``table_refs`` maps an Excel table
     name to its new ``ref`` (only the last row may change). Raises PatchError naming the file,
-    sheet and cell; on any error ``dst`` is left untouched.
+    sheet and cell for anything wrong with the workbook or the request, OSError for file-system
+    failures (folder missing, disk full, ``dst`` locked on Windows); on any error ``dst`` is
+    left untouched and no temp file remains.
     """
     src_p, dst_p = Path(src), Path(dst)
     label = str(src_p)
