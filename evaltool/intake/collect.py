@@ -30,6 +30,7 @@ Example::
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import time
 import traceback
@@ -213,7 +214,19 @@ class _Run:
 
     def finished(self, fields: dict[str, Any]) -> None:
         seq = fields.pop("seq")
+        found = fields.pop("digest", None)
+        if found is not None:  # spilled to the work folder: memory stays flat however many returns
+            with open(self.work / f"{seq:06d}.digest", "wb") as fh:
+                pickle.dump(found, fh, protocol=pickle.HIGHEST_PROTOCOL)
         self.decided(replace(self.in_flight.pop(seq), **fields))
+
+    def with_digest(self, o: Outcome) -> Outcome:
+        """``o`` with its digest read back from the work folder (our own pickle, never input)."""
+        path = self.work / f"{o.seq:06d}.digest"
+        if not path.exists():
+            return o
+        with open(path, "rb") as fh:
+            return replace(o, digest=pickle.load(fh))
 
 
 def _versions(outcomes: list[Outcome], lang: str) -> list[Outcome]:
@@ -265,10 +278,11 @@ def collect(
                                  scheduler=scheduler, on_error=lambda t, e: _failure(t.seq, e, lang)):
             run.finished(fields)
         outcomes = _versions(run.outcomes, lang)
-        outcomes = [place_outputs(o, out, work, lang=lang, created=created) for o in outcomes]
+        outcomes = [replace(place_outputs(run.with_digest(o), out, work, lang=lang, created=created), digest=None)
+                    for o in outcomes]
         from evaltool.summary import write_summary
 
-        summary = write_summary((summary_digest(o, lang) for o in outcomes),
+        summary = write_summary((summary_digest(run.with_digest(o), lang) for o in outcomes),
                                 out / ("summary.xlsx" if lang == "en" else "汇总.xlsx"), lang=lang, created=created)
         elapsed = time.perf_counter() - t0
         manifest = write_manifest(out / "collect.json", outcomes, inbox=str(src), lang=lang, created=created,
