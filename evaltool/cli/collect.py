@@ -27,6 +27,7 @@ from evaltool.cli import app
 from evaltool.i18n import text
 
 MSG = {
+    "same": ("输出文件夹不能是收件文件夹本身：{path}", "the output folder must not be the INBOX itself: {path}"),
     "no_inbox": ("收件文件夹不存在：{path}", "INBOX folder does not exist: {path}"),
     "bad_date": ("--created 不是有效的日期时间（ISO 格式，如 2026-03-10）：{value}",
                  "--created is not an ISO date/time (e.g. 2026-03-10): {value}"),
@@ -72,6 +73,9 @@ def collect(
         raise typer.BadParameter(text(MSG, "bad_lang", "zh"))
     if not inbox.is_dir():
         typer.echo(text(MSG, "no_inbox", lang, path=inbox), err=True)
+        raise typer.Exit(2)
+    if output.resolve() == inbox.resolve():
+        typer.echo(text(MSG, "same", lang, path=inbox), err=True)
         raise typer.Exit(2)
     if scheduler and not scheduler.startswith(("tcp://", "tls://", "ws://", "wss://")):
         raise typer.BadParameter(text(MSG, "bad_scheduler", lang))

@@ -121,7 +121,7 @@ def _process(task: Task) -> dict[str, Any]:
     from evaltool.engine import evaluate
     from evaltool.reader import load
     from evaltool.summary.digest import digest
-    from evaltool.summary.entries import SummaryEntry
+    from evaltool.summary.entries import ERRORS, PASSED, Status, SummaryEntry
     from evaltool.writeback import write_result
 
     lang = task.lang
@@ -135,7 +135,7 @@ def _process(task: Task) -> dict[str, Any]:
     intake = flag_findings(task.flags, lang)
     errors = result.errors + sum(1 for f in intake if f.severity == "error")
     warnings = result.warnings + sum(1 for f in intake if f.severity == "warning")
-    status = STATUS_ERRORS if errors else STATUS_PASSED
+    status: Status = ERRORS if errors else PASSED
     modified = core_modified(task.work_path)
     # findings name the work copy (ev.path); the summary must name the inbox input instead
     findings = tuple(replace(f, file=task.label) for f in intake + result.findings)
@@ -268,6 +268,8 @@ def collect(
     src, out = Path(inbox).resolve(), Path(outdir).resolve()
     if not src.is_dir():
         raise NotADirectoryError(str(src))
+    if out == src:
+        raise ValueError(f"OUTDIR must not be the INBOX itself: {out}")  # INBOX is never written
     out.mkdir(parents=True, exist_ok=True)
     work = out / f".work-{os.getpid()}"
     work.mkdir(mode=0o700)

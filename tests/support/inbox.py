@@ -39,6 +39,7 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PASSWORD = "2023jx"
 CREATED_AT = "2026-02-01T00:00:00+00:00"
 INJECTION = '=HYPERLINK("http://example.com","x")'
+DDE_TEXT = "=cmd|' /C calc'!A0"
 TAMPER_CELL, TAMPER_OLD, TAMPER_NEW = ("绩效指标", "F7"), "2", "5"  # 专场招聘会场次 分值 2 → 5
 _SAMPLE = Path(__file__).resolve().parents[2] / "workbooks" / "make_sample.py"
 
@@ -52,6 +53,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "good_e_zip": ("accepted", "通过"),
     "tampered": ("accepted", "有错误"),
     "injection": ("accepted", "通过"),
+    "other_version": ("rejected", "未通过"),
     "xlsm": ("accepted", "通过"),
     "encrypted_ok": ("accepted", "通过"),
     "lo_resaved": ("accepted", "通过"),
@@ -192,7 +194,11 @@ def make_inbox(d: Path, *, lo: bool = False, hostile_cases: bool = True,
     patch_cells(src, tampered, {TAMPER_CELL: int(TAMPER_NEW)})
     put("tampered", "己单位.eml", mail("己单位 <f@dept-f.gov.cn>", "己单位 绩效评价表", _at(4),
                                       [("己单位_绩效评价表.xlsx", tampered.read_bytes())]))
-    put("injection", "庚单位_绩效评价表.xlsx", ret(INJECTION, "G007"))
+    src.write_bytes(ret(INJECTION, "G007"))
+    patch_cells(src, tampered, {("绩效指标", "M5"): INJECTION, ("绩效指标", "N6"): DDE_TEXT})
+    put("injection", "庚单位_绩效评价表.xlsx", tampered.read_bytes())
+    patch_cells(src, tampered, {("_meta", "B2"): "2.0"})
+    put("other_version", "辰单位_新版模板.xlsx", tampered.read_bytes())
     put("xlsm", "辛单位.eml", mail("辛单位 <h@dept-h.gov.cn>", "辛单位 绩效评价表（含宏）", _at(4),
                                   [("辛单位_绩效评价表.xlsm", macro_enabled(ret("北京市辛单位", "H008")))]))
     put("encrypted_ok", "壬单位.eml", mail("壬单位 <i@dept-i.gov.cn>", "壬单位 绩效评价表（已加密）", _at(4),
