@@ -35,7 +35,16 @@ def median_seconds(fn: Callable[[], object], repeat: int) -> tuple[float, list[f
 
 
 def peak_rss_mb(children: bool = False) -> float:
-    """Peak resident set size of this process (or its reaped children) in MiB."""
+    """Peak resident set size of this process (or the largest reaped child) in MiB.
+
+    For this process it reads ``VmHWM`` from /proc/self/status: Linux carries ``ru_maxrss``
+    over ``execve``, so a child started by a big parent would report the parent's size.
+    """
+    if not children:
+        with contextlib.suppress(OSError, ValueError):
+            for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
     who = resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF
     return resource.getrusage(who).ru_maxrss / 1024.0
 

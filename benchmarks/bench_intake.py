@@ -81,9 +81,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=200, help="number of generated returns")
     ap.add_argument("--repeat", type=int, default=3, help="fresh-process runs per pipeline (median)")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="pool size for the parallel runs")
-    ap.add_argument("--skip", action="append", default=[], help="pipeline to skip (floor check collect naive patch)")
+    ap.add_argument("--skip", action="append", default=[], help="job to skip: floor check collect collect_par naive patch_gen patch_corpus patch (both)")
     ap.add_argument("--naive-n", type=int, default=0, help="run the naive baseline on the first K files only (0 = all)")
     ap.add_argument("--regen", action="store_true", help="regenerate the cached returns")
+    ap.add_argument("--markdown", action="store_true", help="also print the results as a Markdown table")
     ap.add_argument("--speedups", action="store_true",
                     help="also run check/collect/naive with benchmarks.speedups installed")
     ap.add_argument("--corpus-limit", type=int, default=0, help="patch only the first K corpus files (0 = all)")
@@ -109,7 +110,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if corpus:
         jobs.append(("patch_corpus", "patch", corpus, 1, False))
     skip = set(args.skip)
-    jobs = [j for j in jobs if j[1] not in skip and j[0] not in skip]
+    jobs = [j for j in jobs if j[0] not in skip and j[0].removesuffix("+fix") not in skip
+            and not (j[1] == "patch" and "patch" in skip)]
     print(f"load average before: {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory(prefix="evaltool-bench-") as tmp:
         res = run_jobs(jobs, args.repeat, Path(tmp))
@@ -137,7 +139,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     print_ratios(res, "")
     if args.speedups:
         print_ratios(res, "+fix")
+    if args.markdown:
+        print()
+        print(markdown(res, labels))
     return 0
+
+
+def markdown(res: dict[str, dict[str, Any]], labels: dict[str, str]) -> str:
+    """The results as a Markdown table (for benchmarks/README.md)."""
+    out = ["| pipeline | files | ms/wb (wall) | cpu ms/wb | wb/s | peak RSS MiB (parent / worker) | failed |",
+           "|---|---:|---:|---:|---:|---:|---:|"]
+    for key, m in res.items():
+        rss = f"{m['rss_mb']:.0f}" + (f" / {m['rss_workers_mb']:.0f}" if m["workers"] > 1 else "")
+        out.append(f"| {labels[key]} | {m['n']} | {m['ms_per_wb']:.1f} | {m['cpu_ms_per_wb']:.1f} | "
+                   f"{m['wb_per_s']:.1f} | {rss} | {m['failed']} |")
+    return "\n".join(out)
 
 
 def print_ratios(res: dict[str, dict[str, Any]], tag: str) -> None:
