@@ -18,7 +18,6 @@ Example::
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -26,29 +25,19 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from evaltool import lo
 from evaltool.engine import evaluate
 from evaltool.reader import load
+from evaltool.samples import write_demo_units
 from evaltool.summary.sources import expand_paths, iter_digests
 from evaltool.summary.writer import write_summary
-from evaltool.template import write_template
 from evaltool.writeback import write_result
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "workbooks" / "sample-xicheng-2023.xlsx"
 CREATED = "2024-06-30T00:00:00+00:00"
-#: (unit, budget_initial, final_expenditure, factor on numeric targets, qualitative tier)
-DEMO_UNITS: tuple[tuple[str, str, str, float, str], ...] = (
-    ("东城区妇女联合会", "15200000.00", "14980000.00", 1.0, "达成"),
-    ("朝阳区妇女联合会", "22600000.00", "19100000.00", 0.92, "部分达成"),
-    ("海淀区妇女联合会", "19800000.00", "19650000.00", 0.97, "达成"),
-    ("丰台区妇女联合会", "12400000.00", "9800000.00", 0.7, "未达成"),
-    ("石景山区妇女联合会", "8600000.00", "8240000.00", 0.85, "部分达成"),
-)
 
 
 @dataclass(frozen=True)
@@ -60,34 +49,11 @@ class Picture:
     dpi_scale: float = 1.0  # wide sheets print small: render them sharper
 
 
-def _sample_values() -> dict[str, Any]:
-    spec = importlib.util.spec_from_file_location("make_sample", ROOT / "workbooks" / "make_sample.py")
-    if spec is None or spec.loader is None:
-        raise RuntimeError("workbooks/make_sample.py not found")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod.sample_values()
-
-
 def make_demo_returns(folder: Path) -> Path:
     """The seed sample plus DEMO_UNITS (dept-overall, varied figures) and one unreadable file."""
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(SAMPLE, folder / "西城区妇女联合会.xlsx")
-    base = _sample_values()
-    for unit, initial, final, factor, tier in DEMO_UNITS:
-        indicators = {}
-        for name, row in base["indicators"].items():
-            row = dict(row)
-            target = row.get("年度目标值")
-            if isinstance(target, (int, float, Decimal)):
-                row["实际完成值"] = round(float(target) * factor)
-            elif row.get("实际完成值") in ("达成", "部分达成", "未达成"):
-                row["实际完成值"] = tier
-            indicators[name] = row
-        values = dict(base, unit_name=unit, budget_initial=Decimal(initial), final_expenditure=Decimal(final),
-                      indicators=indicators, cover_notes=[])
-        write_template("dept-overall", folder / f"{unit}.xlsx", unit_name=unit, year=2023, values=values,
-                       created_at=CREATED)
+    write_demo_units(folder)
     (folder / "通州区妇联（损坏）.xlsx").write_bytes(b"PK\x03\x04 truncated")
     return folder
 

@@ -10,7 +10,6 @@ compared with the file path: parse → engine → plan → write, both ways, mus
 from __future__ import annotations
 
 import functools
-import importlib.util
 import re
 from datetime import datetime
 from decimal import Decimal
@@ -22,6 +21,7 @@ import pytest
 from conftest import requires_lo
 from support.fake_xlwings import FakeBook
 
+import evaltool.samples
 from evaltool import lo
 from evaltool.engine import evaluate
 from evaltool.io import Formula as PatchFormula
@@ -43,11 +43,7 @@ CHECK_HEADERS = ("规则编号", "来源", "级别", "工作表", "单元格", "
 
 
 def _make_sample() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("make_sample", ROOT / "workbooks" / "make_sample.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return evaltool.samples
 
 
 @functools.lru_cache(maxsize=1)

@@ -8,12 +8,12 @@ the reader — never on hand-made model objects — so what is tested is what us
 from __future__ import annotations
 
 import copy
-import importlib.util
 import random
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import evaltool.samples
 from evaltool.frameworks import load_framework
 from evaltool.io import patch_cells
 from evaltool.model import Evaluation
@@ -24,15 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CREATED = "2024-06-30T00:00:00+00:00"
 
 
-def _make_sample() -> Any:
-    spec = importlib.util.spec_from_file_location("make_sample", ROOT / "workbooks" / "make_sample.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-MS = _make_sample()
+MS = evaltool.samples
 
 
 def sample_values() -> dict[str, Any]:

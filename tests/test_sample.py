@@ -83,11 +83,17 @@ def test_indicator_frame(ev):
 
 
 def test_make_sample_is_deterministic(tmp_path):
-    """Two runs give byte-identical files (the committed copies may lag a rule-set edit)."""
+    """Two runs give byte-identical files, equal to the committed copies in workbooks/.
+
+    A framework, rule-set or template edit must be followed by ``python
+    workbooks/make_sample.py``; this test fails until the committed files are regenerated.
+    """
     for run in ("a", "b"):
         (tmp_path / run).mkdir()
         subprocess.run([sys.executable, str(ROOT / "workbooks" / "make_sample.py"), str(tmp_path / run)],
                        check=True, capture_output=True)
     for name in (SAMPLE.name, BLANK.name):
         assert filecmp.cmp(tmp_path / "a" / name, tmp_path / "b" / name, shallow=False)
+        assert filecmp.cmp(tmp_path / "a" / name, ROOT / "workbooks" / name, shallow=False), (
+            f"workbooks/{name} is stale: run python workbooks/make_sample.py")
     assert load(tmp_path / "a" / SAMPLE.name).scalar("budget_initial") == Decimal("18902744.60")

@@ -9,7 +9,6 @@ variance 30%, beyond the 5% threshold); a project-self unit (other 一级 names)
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import shutil
@@ -28,6 +27,7 @@ from evaltool import lo
 from evaltool.cli import app
 from evaltool.engine import evaluate
 from evaltool.reader import load
+from evaltool.samples import sample_values
 from evaltool.template import write_template
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,11 +37,7 @@ CREATED = "2024-07-01T08:00:00"
 
 
 def _sample_values() -> dict:
-    spec = importlib.util.spec_from_file_location("make_sample", ROOT / "workbooks" / "make_sample.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod.sample_values()
+    return sample_values()
 
 
 def make_returns(folder: Path) -> Path:

@@ -1,0 +1,41 @@
+"""``evaltool demo`` as a user runs it: a real process, real files, figures from the seed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from evaltool.reader import load
+
+
+def test_demo_runs_end_to_end(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    proc = subprocess.run([sys.executable, "-m", "evaltool", "demo", "--dir", str(out)],
+                          capture_output=True, text=True, timeout=600, env={"COLUMNS": "200", "PATH": ""})
+    assert proc.returncode == 0, proc.stderr
+    # The report's own figures, as the report states them.
+    assert "18,902,744.60" in proc.stdout and "17,088,957.48" in proc.stdout
+    assert "9.60%" in proc.stdout
+    for name in ("template-dept-overall.xlsx", "sample-xicheng-2023.scored.xlsx", "汇总.xlsx",
+                 "returns/sample-xicheng-2023.xlsx"):
+        assert (out / name).is_file(), name
+    assert len(list((out / "returns").glob("*.xlsx"))) == 6
+
+    # The sample in the demo is the committed one, byte for byte.
+    committed = Path(__file__).resolve().parents[1] / "workbooks" / "sample-xicheng-2023.xlsx"
+    assert (out / "returns" / "sample-xicheng-2023.xlsx").read_bytes() == committed.read_bytes()
+
+    # The scored copy carries the variance rate as a live formula with the right cached value.
+    ev = load(out / "sample-xicheng-2023.scored.xlsx")
+    assert ev.scalar("budget_initial") == Decimal("18902744.60")
+    loc = ev.names["variance_rate"]
+    wb_f = load_workbook(out / "sample-xicheng-2023.scored.xlsx")
+    wb_v = load_workbook(out / "sample-xicheng-2023.scored.xlsx", data_only=True)
+    cell = loc.ref.replace("$", "")
+    assert str(wb_f[loc.sheet][cell].value).startswith("=")
+    expected = (Decimal("18902744.60") - Decimal("17088957.48")) / Decimal("18902744.60")
+    assert abs(wb_v[loc.sheet][cell].value - float(expected)) < 1e-12
