@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import importlib.util
 import io
 import zipfile
 from collections.abc import Callable
@@ -41,7 +40,6 @@ CREATED_AT = "2026-02-01T00:00:00+00:00"
 INJECTION = '=HYPERLINK("http://example.com","x")'
 DDE_TEXT = "=cmd|' /C calc'!A0"
 TAMPER_CELL, TAMPER_OLD, TAMPER_NEW = ("绩效指标", "F7"), "2", "5"  # 专场招聘会场次 分值 2 → 5
-_SAMPLE = Path(__file__).resolve().parents[2] / "workbooks" / "make_sample.py"
 
 #: case -> (collect status, summary status) for every template-based case.
 EXPECTED: dict[str, tuple[str, str]] = {
@@ -63,13 +61,10 @@ EXPECTED: dict[str, tuple[str, str]] = {
 
 
 def sample_values() -> dict[str, Any]:
-    """The filled values of the shipped sample (workbooks/make_sample.py)."""
-    spec = importlib.util.spec_from_file_location("_evaltool_make_sample", _SAMPLE)
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    values: dict[str, Any] = mod.sample_values()
-    return values
+    """The filled values of the shipped sample (:mod:`evaltool.samples`)."""
+    from evaltool.samples import sample_values as values
+
+    return dict(values())
 
 
 def values_for(unit: str, code: str) -> dict[str, Any]:
