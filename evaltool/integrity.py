@@ -35,8 +35,11 @@ from typing import Any
 from evaltool.i18n import text
 from evaltool.model import Evaluation, Finding, Grade, Indicator, Method, Param, Rule, Severity
 from evaltool.template import contract as C
-from evaltool.template.fingerprint import _v as canonical_value
-from evaltool.template.fingerprint import fingerprint_of_evaluation, rate_formulas_of_evaluation
+from evaltool.template.fingerprint import (
+    canonical_value,
+    fingerprint_of_evaluation,
+    rate_formulas_of_evaluation,
+)
 
 __all__ = ["LOCKED_KEY", "LockedCell", "Change", "locked_cells", "locked_cells_of_evaluation",
            "meta_entries", "stored_locked_cells", "diff_locked", "verify", "MAX_CELL_FINDINGS"]

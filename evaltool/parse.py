@@ -212,6 +212,18 @@ def _tolerance(v: Any) -> float | None:
         return None
 
 
+def _bound(source: BookSource, info: TableInfo, row: int, column: str, v: Any) -> float:
+    """A grade band edge: a number (blank = 0), else TemplateError naming the cell."""
+    v = plain(v)
+    if v in (None, ""):
+        return 0.0
+    if isinstance(v, (int, float, Decimal)) and not isinstance(v, bool):
+        return float(v)
+    cell = f"{info.sheet}!{chr(ord('A') + info.first_col - 1 + info.headers.index(column))}{row}"
+    raise _fail(source, f"等级标准的{column}必须是数字：{cell} 为“{v}”",
+                f"grade band {column} must be a number: {cell} is {v!r}")
+
+
 def parse_book(source: BookSource) -> Evaluation:
     """The Evaluation of a template workbook; raises TemplateError when it is not one."""
     sheets = source.sheet_names()
@@ -243,7 +255,8 @@ def parse_book(source: BookSource) -> Evaluation:
                params=_params_of(text(r["参数"])), params_text=text(r["参数"]), description=text(r["说明"]))
         for row, r in records(g["Methods"], tables["Methods"]) if text(r["方法编号"]))
     grades = tuple(
-        Grade(row=row, name=text(r["等级"]), lower=float(plain(r["下限"]) or 0), upper=float(plain(r["上限"]) or 0),
+        Grade(row=row, name=text(r["等级"]), lower=_bound(source, tables["Grades"], row, "下限", r["下限"]),
+              upper=_bound(source, tables["Grades"], row, "上限", r["上限"]),
               upper_inclusive=text(r["含上限"]) == "是",
               aliases=tuple(a.strip() for a in _ALIAS_SPLIT.split(text(r["别名"])) if a.strip()))
         for row, r in records(g["Grades"], tables["Grades"]) if text(r["等级"]))

@@ -15,3 +15,9 @@ requires_lo = pytest.mark.skipif(
     shutil.which("soffice") is None and not os.environ.get("CI"),
     reason="LibreOffice not installed",
 )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_config(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never see the developer's bureau key (``evaltool keygen``) or config."""
+    os.environ["EVALTOOL_CONFIG_DIR"] = str(tmp_path_factory.mktemp("evaltool-config"))

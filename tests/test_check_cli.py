@@ -74,3 +74,22 @@ def test_usage_errors_exit_2(args: list[str]) -> None:
 def test_empty_folder_is_a_usage_error(tmp_path: Path) -> None:
     r = runner.invoke(app, ["check", str(tmp_path)])
     assert r.exit_code == 2 and "没有找到" in r.output
+
+
+def test_tampered_weight_is_an_error_naming_the_cell(folder: Path, tmp_path: Path) -> None:
+    from evaltool.io import patch_cells
+    from evaltool.reader import load
+
+    src = folder / "a-good.xlsx"
+    ev = load(src)
+    first = ev.indicator_rows[0]
+    info = ev.tables["Indicators"]
+    col = chr(ord("A") + info.first_col - 1 + info.headers.index("分值"))
+    cell = f"{col}{first.row}"
+    new_weight = float(first.weight or 0) + 3
+    patch_cells(src, tmp_path / "tampered.xlsx", {(info.sheet, cell): new_weight})
+    r = runner.invoke(app, ["check", "--format", "json", str(tmp_path / "tampered.xlsx")])
+    assert r.exit_code == 1, r.output
+    found = json.loads(r.output)["files"][0]["findings"]
+    ints = [f for f in found if f["rule"] == "INT-1"]
+    assert ints and ints[0]["sheet"] == info.sheet and ints[0]["cell"] == cell

@@ -76,6 +76,7 @@ def collect(paths: list[Path]) -> list[Path]:
 
 def check_file(path: Path, lang: str) -> dict[str, Any]:
     """One file's JSON-ready report: path, status, findings, computed total/grade."""
+    from evaltool.integrity import verify
     from evaltool.model import Finding, TemplateError
     from evaltool.reader import load
     from evaltool.rules import check
@@ -88,13 +89,16 @@ def check_file(path: Path, lang: str) -> dict[str, Any]:
         return {"path": str(path), "status": "unreadable", "findings": [f.as_dict()], "total": None,
                 "grade": None, "self_grade": None}
     out = check(ev, lang=lang)
-    errors = out.errors
-    status = "errors" if errors else "warnings" if out.warnings else "ok"
+    findings = [*verify(ev, lang=lang), *out.findings]  # tampering first: it voids everything else
+    live = [f for f in findings if not f.explained]
+    errors = sum(1 for f in live if f.severity == "error")
+    warnings = sum(1 for f in live if f.severity == "warning")
+    status = "errors" if errors else "warnings" if warnings else "ok"
     comp = out.computed
     return {
         "path": str(path),
         "status": status,
-        "findings": [f.as_dict() for f in out.findings],
+        "findings": [f.as_dict() for f in findings],
         "total": comp.total if comp else None,
         "grade": comp.grade if comp else None,
         "self_grade": ev.unit.self_grade or None,

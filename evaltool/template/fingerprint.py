@@ -26,7 +26,7 @@ from evaltool.model import Evaluation, Grade, Indicator, Method, Param, Rule
 from evaltool.template import contract as C
 
 
-def _v(x: Any) -> Any:
+def canonical_value(x: Any) -> Any:
     if x is None or x == "":
         return None
     if isinstance(x, bool):
@@ -48,15 +48,15 @@ def canonical_locked_content(
 ) -> str:
     """The canonical text the fingerprint hashes (only locked indicator rows count)."""
     doc = {
-        "indicators": [[_v(i.level1), _v(i.level2), _v(i.level3), _v(i.kind), _v(i.method), _v(i.weight),
-                        _v(i.unit), _v(i.direction)] for i in indicators if i.locked],
-        "methods": [[_v(m.code), _v(m.name), _v(m.kind), _v(m.params_text), _v(m.description)] for m in methods],
-        "rules": [[_v(r.id), _v(r.scope), _v(r.table), _v(r.expression), _v(r.severity), _v(r.message),
-                   _v(r.tolerance), bool(r.explain_required)] for r in rules],
-        "grades": [[_v(g.name), _v(g.lower), _v(g.upper), bool(g.upper_inclusive), [_v(a) for a in g.aliases]]
+        "indicators": [[canonical_value(i.level1), canonical_value(i.level2), canonical_value(i.level3), canonical_value(i.kind), canonical_value(i.method), canonical_value(i.weight),
+                        canonical_value(i.unit), canonical_value(i.direction)] for i in indicators if i.locked],
+        "methods": [[canonical_value(m.code), canonical_value(m.name), canonical_value(m.kind), canonical_value(m.params_text), canonical_value(m.description)] for m in methods],
+        "rules": [[canonical_value(r.id), canonical_value(r.scope), canonical_value(r.table), canonical_value(r.expression), canonical_value(r.severity), canonical_value(r.message),
+                   canonical_value(r.tolerance), bool(r.explain_required)] for r in rules],
+        "grades": [[canonical_value(g.name), canonical_value(g.lower), canonical_value(g.upper), bool(g.upper_inclusive), [canonical_value(a) for a in g.aliases]]
                    for g in grades],
-        "params": [[_v(p.name), _v(p.value), _v(p.label)] for p in params],
-        "formulas": {k: _v(str(v).lstrip("=")) for k, v in formulas.items()},
+        "params": [[canonical_value(p.name), canonical_value(p.value), canonical_value(p.label)] for p in params],
+        "formulas": {k: canonical_value(str(v).lstrip("=")) for k, v in formulas.items()},
     }
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
