@@ -57,6 +57,7 @@ def summarise(key: str, runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return {"name": key, "workers": int(last["workers"]), "n": int(last["files"]), "work_s": work,
             "ms_per_wb": work * 1000 / n, "wb_per_s": n / work if work else float("nan"),
             "cpu_ms_per_wb": median([float(r.get("cpu_s", "nan")) for r in runs]) * 1000 / n,
+            "cpu_parent_ms_per_wb": median([float(r.get("cpu_parent_s", "nan")) for r in runs]) * 1000 / n,
             "import_s": median([float(r["import_s"]) for r in runs]),
             "rss_mb": max(float(r["rss_mb"]) for r in runs),
             "rss_workers_mb": max(float(r["rss_workers_mb"]) for r in runs),
@@ -130,8 +131,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     for key, m in res.items():
         if m["failed"]:
             print(f"failures in {key}: {m['errors']}")
-    if "collect" in res:
-        print(f"collect ran as: {res['collect']['how']}")
+    for key in ("collect", "collect_par", "collect_par+fix"):
+        if key in res:
+            print(f"{key} ran as: {res[key]['how']}")
+    for key in ("collect_par", "collect_par+fix"):
+        if key in res:  # what the parent does alone bounds the speed-up (Amdahl)
+            m = res[key]
+            print(f"{key}: parent CPU {m['cpu_parent_ms_per_wb']:.1f} of {m['cpu_ms_per_wb']:.1f} ms/wb")
     fixes = next((m["speedups"] for m in res.values() if m["speedups"]), [])
     if fixes:
         print(f"+fix rows: benchmarks.speedups installed {', '.join(fixes)}")

@@ -222,15 +222,15 @@ def main(argv: Sequence[str]) -> int:
         from benchmarks.speedups import apply
 
         installed = apply()
-    t1, c1 = time.perf_counter(), cpu_seconds()
+    t1, c1, p1 = time.perf_counter(), cpu_seconds(), cpu_seconds(children=False)
     try:
         info = run(name, paths, outdir, workers)
     except Exception:
         traceback.print_exc()
         return 2
-    t2, c2 = time.perf_counter(), cpu_seconds()
+    t2, c2, p2 = time.perf_counter(), cpu_seconds(), cpu_seconds(children=False)
     print(json.dumps({"pipeline": name, "files": len(paths), "workers": workers,
-                      "import_s": t1 - t0, "work_s": t2 - t1, "cpu_s": c2 - c1, "rss_mb": peak_rss_mb(),
+                      "import_s": t1 - t0, "work_s": t2 - t1, "cpu_s": c2 - c1, "cpu_parent_s": p2 - p1, "rss_mb": peak_rss_mb(),
                       "rss_workers_mb": peak_rss_mb(children=True), "speedups": installed, **info}, ensure_ascii=False))
     return 0
 
