@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from evaltool.formula import Formula, Value, XLError, compile_formula
 from evaltool.model import Evaluation
@@ -61,8 +62,8 @@ def _clean(v: Value) -> Value:
     return None if v == "" else v
 
 
-def recompute(ev: Evaluation) -> Computed:
-    """Rates from their formulas over the inputs; scores if ``evaltool.scoring`` can."""
+def recompute(ev: Evaluation, scoring: Any = None) -> Computed:
+    """Rates from their formulas over the inputs; scores from ``scoring`` (or a scoring pass)."""
     rates = rate_formulas(ev.framework_id)
     names: dict[str, Value] = {}
     for rf in rates:
@@ -70,11 +71,6 @@ def recompute(ev: Evaluation) -> Computed:
         v = rf.formula.evaluate(r)
         names[rf.name] = v if isinstance(v, XLError) else _clean(v)
     comp = Computed(names=names, rates=rates)
-    return _with_scores(ev, comp)
+    from evaltool.rules.scores import scores_for  # scoring imports rules.fuzzy: import late
 
-
-def _with_scores(ev: Evaluation, comp: Computed) -> Computed:
-    """Add total/grade/得分 from the scoring engine when it is importable; else unchanged."""
-    from evaltool.rules.scores import scores_for
-
-    return scores_for(ev, comp)
+    return scores_for(ev, comp, scoring)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import partial
+from typing import TYPE_CHECKING
 
 from evaltool.formula import Value, XLError
 from evaltool.formula.coerce import to_bool
@@ -31,6 +32,9 @@ from evaltool.rules.live import RULES_SHEET, formula_for, instance_cell, placeho
 from evaltool.rules.messages import render_text
 from evaltool.rules.resolver import EvalResolver
 from evaltool.rules.ruleset import CompiledRule, Placeholder, RuleSet, compile_ruleset, placeholders_of
+
+if TYPE_CHECKING:  # pragma: no cover
+    from evaltool.scoring import Scoring
 
 __all__ = ["check", "CheckOutcome", "Instance", "evaluate_rules"]
 
@@ -191,10 +195,15 @@ def _value(inst: Instance, r: EvalResolver) -> object:
     return None
 
 
-def check(ev: Evaluation, *, lang: str = "zh", ruleset: RuleSet | None = None) -> CheckOutcome:
-    """Validate ``ev`` against its rule sheet (or ``ruleset``) and the built-in checks."""
+def check(ev: Evaluation, *, lang: str = "zh", ruleset: RuleSet | None = None,
+          scoring: Scoring | None = None) -> CheckOutcome:
+    """Validate ``ev`` against its rule sheet (or ``ruleset``) and the built-in checks.
+
+    ``scoring``: the caller's ``evaltool.scoring.score(ev)`` when it has one, so the rules see
+    the recomputed total, grade and 得分 without a second scoring pass.
+    """
     rs = ruleset if ruleset is not None else compile_ruleset(ev.rules)
-    comp = recompute(ev)
+    comp = recompute(ev, scoring)
     r = EvalResolver(ev, comp.names, comp.columns)
     instances, problems = evaluate_rules(ev, rs, r)
     findings: list[Finding] = []

@@ -18,20 +18,23 @@ from dataclasses import replace
 from evaltool.formula import Value
 from evaltool.model import Evaluation
 from evaltool.rules.computed import Computed
+from evaltool.scoring import Scoring, score
 
 __all__ = ["scores_for"]
 
 
-def scores_for(ev: Evaluation, comp: Computed) -> Computed:
-    """``comp`` plus total/grade and the computed Indicators columns from ``scoring.score``."""
-    try:
-        from evaltool.scoring import score
-    except ImportError:  # pragma: no cover - scoring not installed
-        return comp
-    try:
-        out = score(ev)
-    except Exception:  # noqa: BLE001 - a scoring failure must not stop validation
-        return comp
+def scores_for(ev: Evaluation, comp: Computed, scoring: Scoring | None = None) -> Computed:
+    """``comp`` plus total/grade and the computed Indicators columns from ``scoring.score``.
+
+    ``scoring``: the engine's own result for ``ev`` when it already has one (no second pass).
+    """
+    if scoring is not None:
+        out = scoring
+    else:
+        try:
+            out = score(ev)
+        except Exception:  # noqa: BLE001 - a scoring failure must not stop validation
+            return comp
     names: dict[str, Value] = dict(comp.names)
     names["total_score"] = out.total
     names["grade"] = out.grade
