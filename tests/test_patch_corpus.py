@@ -137,23 +137,35 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Case]:
     return {p.name: run(plan(p, outdir)) for p in FILES}
 
 
+# LibreOffice 7.4 itself cannot open these *unpatched* originals in reasonable time, so they
+# would only measure LibreOffice. Set EVALTOOL_CORPUS_LO_SLOW=1 to include them anyway.
+LO_PATHOLOGICAL = {
+    "comment03.xlsx": "a note anchored at XFD1048576: soffice needs minutes on the unpatched original",
+}
+
+
 def _convert(paths: list[Path], outdir: Path) -> dict[Path, Path | str]:
-    """LibreOffice-recalculate ``paths``; on a failed batch, split it to find the bad file."""
+    """LibreOffice-recalculate ``paths``; on a failed batch, split it to find the bad file.
+
+    A timeout is not retried (that could cost many more minutes): every file of the batch
+    fails with the timeout message instead.
+    """
     try:
-        return dict(zip(paths, lo.recalculate(paths, outdir), strict=True))
+        return dict(zip(paths, lo.recalculate(paths, outdir, timeout=120 + 10 * len(paths)), strict=True))
     except subprocess.TimeoutExpired as exc:
-        return {p: f"soffice timed out after {exc.timeout} s on a batch of {len(paths)}" for p in paths}
+        return {p: f"soffice timed out after {exc.timeout:.0f} s on a batch of {len(paths)}" for p in paths}
     except lo.LibreOfficeError as exc:
         if len(paths) == 1:
-            return {paths[0]: str(exc)}
+            return {paths[0]: str(exc)[:500]}
         half = len(paths) // 2
         return _convert(paths[:half], outdir) | _convert(paths[half:], outdir)
 
 
 @pytest.fixture(scope="session")
 def recalculated(corpus: dict[str, Case], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path | str]:
-    done = [c.dst for c in corpus.values() if c.sheet and not c.error]
-    size = 40  # a batch must finish within lo's 600 s timeout even on a loaded 2-core machine
+    slow_ok = bool(os.environ.get("EVALTOOL_CORPUS_LO_SLOW"))
+    done = [c.dst for n, c in corpus.items() if c.sheet and not c.error and (slow_ok or n not in LO_PATHOLOGICAL)]
+    size = 40  # soffice start-up is amortised; a batch still ends well inside its timeout
     batches = [done[i : i + size] for i in range(0, len(done), size)]
     dirs = [tmp_path_factory.mktemp(f"lo{i}") for i in range(len(batches))]
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -265,6 +277,8 @@ def test_patch_corpus_libreoffice(name: str, corpus: dict[str, Case], recalculat
     case = corpus[name]
     if case.sheet is None or case.error:
         pytest.skip("no worksheet / patch failed (reported by test_patch_corpus_file)")
+    if name in LO_PATHOLOGICAL and name not in recalculated:
+        pytest.skip(f"LibreOffice cannot open the original: {LO_PATHOLOGICAL[name]}")
     out = recalculated[name]
     assert isinstance(out, Path), f"LibreOffice could not open the patched workbook: {out}"
     sheet = CalamineWorkbook.from_path(str(out)).get_sheet_by_name(case.sheet)
