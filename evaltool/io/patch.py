@@ -37,6 +37,12 @@ What is written, and the corpus quirks handled (see patch_sheet / patch_styles /
   were. Big sheets are scanned with regular expressions, never parsed into a DOM.
 - ``.xlsm``: content types untouched except for the calcChain/comments entries, so the file
   stays macro-enabled; ``vbaProject.bin`` is copied byte-identical.
+
+Known limits: ``<row spans>`` hints are not widened; removing a sheet's last note leaves an
+empty comments part and VML drawing (valid, harmless); Excel 365 threaded comments are not
+touched (a legacy note on a cell with a thread is replaced, the thread stays); ZIP64 packages
+(> 4 GiB or > 65,535 members) are re-compressed, so their members are identical only after
+decompression; a fill of None can only revert fills that have an un-filled twin style.
 """
 
 from __future__ import annotations
