@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from patch_helpers import basic_book, sha
+from test_patch_helpers import basic_book, sha
 
 from evaltool.io import patch_cells
 from evaltool.io.atomic import atomic_replace, atomic_write_bytes, backup_path, is_locked, replace_with_backup

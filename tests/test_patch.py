@@ -15,7 +15,8 @@ import pytest
 import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from patch_helpers import (
+from python_calamine import CalamineWorkbook
+from test_patch_helpers import (
     CORPUS,
     basic_book,
     member,
@@ -26,7 +27,6 @@ from patch_helpers import (
     sha,
     sheet_cells,
 )
-from python_calamine import CalamineWorkbook
 
 from evaltool.io import Formula, PatchError, patch_cells
 

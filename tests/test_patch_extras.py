@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 import xlsxwriter
 from conftest import requires_lo
-from patch_helpers import CORPUS, basic_book, member, names, raw_members, sha, sheet_cells
 from python_calamine import CalamineWorkbook
+from test_patch_helpers import CORPUS, basic_book, member, names, raw_members, sha, sheet_cells
 
 from evaltool import lo
 from evaltool.io import Formula, PatchError, patch_cells

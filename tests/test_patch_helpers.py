@@ -1,4 +1,4 @@
-"""Helpers shared by the patch tests: build small workbooks and look inside packages.
+"""Helpers shared by the patch tests (no tests here): build small workbooks, look inside packages.
 
 Workbooks are made with xlsxwriter in tmp_path; ``rewrite_member`` then edits one part of a
 package to produce the odd shapes Excel and other writers emit (shared formulas, prefixed
