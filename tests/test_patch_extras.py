@@ -260,3 +260,35 @@ def test_notes_on_two_sheets_get_separate_parts_and_id_blocks(tmp_path: Path) ->
     assert 'data="2"' in v2 and 'id="_x0000_s2049"' in v2
     wb = openpyxl.load_workbook(dst)
     assert wb["Sheet1"]["A1"].comment.text == "一" and wb["Other"]["A1"].comment.text == "二"
+
+
+def _vml_books() -> list[str]:
+    if not CORPUS.is_dir():
+        return []
+    out = []
+    for p in sorted(CORPUS.glob("*.xls[xm]")):
+        with zipfile.ZipFile(p) as z:
+            if any(n.endswith(".vml") and "drawings/vml" in n for n in z.namelist()) and SHEET in z.namelist():
+                out.append(p.name)
+    return out
+
+
+@pytest.mark.parametrize("name", _vml_books())
+def test_notes_added_to_every_corpus_sheet_with_vml(name: str, tmp_path: Path) -> None:
+    """Every Excel-made VML drawing (notes, buttons, header images) takes a new note intact."""
+    src, dst = CORPUS / name, tmp_path / name
+    wb = openpyxl.load_workbook(src, keep_vba=name.endswith(".xlsm"))
+    sheet = wb.worksheets[0]
+    before = sum(1 for c in sheet._cells.values() if c.comment)  # not iter_rows: some span XFD1048576
+    patch_cells(src, dst, {}, notes={(sheet.title, "AB300"): "evaltool 批注"})
+    after_wb = openpyxl.load_workbook(dst, keep_vba=name.endswith(".xlsm"))
+    ws = after_wb[sheet.title]
+    assert ws["AB300"].comment is not None and ws["AB300"].comment.text == "evaltool 批注"
+    assert sum(1 for c in ws._cells.values() if c.comment) == before + 1
+    with zipfile.ZipFile(src) as a, zipfile.ZipFile(dst) as b:
+        for n in a.namelist():
+            if n.endswith(".vml"):
+                old, new = a.read(n).decode(), b.read(n).decode()
+                assert new.startswith(old[: old.rindex("</xml>")]), f"{n}: existing shapes changed"
+            elif n not in (SHEET, "[Content_Types].xml") and not n.startswith(("xl/comments", "xl/worksheets/_rels/")):
+                assert a.read(n) == b.read(n), n
