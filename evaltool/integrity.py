@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from evaltool.a1 import column_letters
 from evaltool.i18n import text
 from evaltool.model import Evaluation, Finding, Grade, Indicator, Method, Param, Rule, Severity
 from evaltool.template import contract as C
@@ -89,14 +90,6 @@ class Change:
     new: str | None
 
 
-def _col(n: int) -> str:
-    s = ""
-    while n > 0:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
 Layout = Mapping[str, tuple[str, int, Sequence[str]]]  # table -> (sheet, first column, headers)
 
 
@@ -114,7 +107,7 @@ def _row_cells(layout: Layout, table: str, row: int, values: Mapping[str, Any]) 
     sheet, first, headers = layout[table]
     for header, value in values.items():
         if header in headers:
-            yield LockedCell(sheet, f"{_col(first + list(headers).index(header))}{row}", header, _canon(value))
+            yield LockedCell(sheet, f"{column_letters(first + list(headers).index(header))}{row}", header, _canon(value))
 
 
 def locked_cells(
@@ -152,7 +145,7 @@ def locked_cells(
     for p in params:
         out += _row_cells(lay, "Params", p.row, {"参数名": p.name, "参数值": p.value, "说明": p.label})
     for name, (row, formula) in rate_formulas.items():
-        out.append(LockedCell(C.BUDGET, f"{_col(C.RATE_FORMULA_COL)}{row}", name,
+        out.append(LockedCell(C.BUDGET, f"{column_letters(C.RATE_FORMULA_COL)}{row}", name,
                               _canon(str(formula).lstrip("="))))
     return out
 

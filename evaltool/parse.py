@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from evaltool.a1 import column_letters
 from evaltool.frameworks.schema import FrameworkError, parse_params
 from evaltool.io.book import BookSource
 from evaltool.model import (
@@ -219,7 +220,7 @@ def _bound(source: BookSource, info: TableInfo, row: int, column: str, v: Any) -
         return 0.0
     if isinstance(v, (int, float, Decimal)) and not isinstance(v, bool):
         return float(v)
-    cell = f"{info.sheet}!{chr(ord('A') + info.first_col - 1 + info.headers.index(column))}{row}"
+    cell = f"{info.sheet}!{column_letters(info.first_col + info.headers.index(column))}{row}"
     raise _fail(source, f"等级标准的{column}必须是数字：{cell} 为“{v}”",
                 f"grade band {column} must be a number: {cell} is {v!r}")
 

@@ -31,6 +31,7 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
+from evaltool.a1 import column_letters
 from evaltool.i18n import text
 from evaltool.io import Formula as PatchFormula
 from evaltool.io import patch_cells
@@ -63,14 +64,6 @@ class WorkbookLocked(RuntimeError):
         self.path = path
 
 
-def _col(n: int) -> str:
-    out = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
 def _cells_of(ref: str) -> Iterator[str]:
     """``"B5"`` → B5; ``"A5:C6"`` → A5 B5 C5 A6 …; anything else → nothing."""
     parts = ref.replace("$", "").upper().split(":")
@@ -91,7 +84,7 @@ def _cells_of(ref: str) -> Iterator[str]:
             if count >= MAX_MARKED_CELLS:
                 return
             count += 1
-            yield f"{_col(c)}{r}"
+            yield f"{column_letters(c)}{r}"
 
 
 def _cached(v: object) -> float | int | str | bool | None:
@@ -132,14 +125,14 @@ def _check_rows(ev: Evaluation, checks: tuple[CheckRow, ...],
                   "工作表": row.sheet, "单元格": row.cell, "结果": result,
                   "提示信息": row.message, "出错说明": explanation or None}
         for h, v in values.items():
-            cells[(sheet, f"{_col(idx[h])}{r}")] = v
+            cells[(sheet, f"{column_letters(idx[h])}{r}")] = v
     new_rows = max(len(checks), 1)
     for r in range(header_row + 1 + len(checks), header_row + 1 + max(old_rows, new_rows)):
         for c in range(first, first + width):
-            cells[(sheet, f"{_col(c)}{r}")] = None
+            cells[(sheet, f"{column_letters(c)}{r}")] = None
     if info is None or new_rows == old_rows:
         return {}
-    return {"Checks": f"{_col(first)}{header_row}:{_col(first + width - 1)}{header_row + new_rows}"}
+    return {"Checks": f"{column_letters(first)}{header_row}:{column_letters(first + width - 1)}{header_row + new_rows}"}
 
 
 def _marks(ev: Evaluation, findings: tuple[Finding, ...]

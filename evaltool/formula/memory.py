@@ -11,25 +11,13 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from evaltool.a1 import cell_name, column_letters
+
 from .values import Range, Value, normalize
 
 __all__ = ["MemoryResolver", "MemoryTable", "parse_a1", "cell_name", "column_letters"]
 
 _A1 = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d*)")
-
-
-def column_letters(col: int) -> str:
-    """1 → ``A``, 27 → ``AA``."""
-    out = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
-def cell_name(row: int, col: int) -> str:
-    """(1, 1) → ``A1``."""
-    return f"{column_letters(col)}{row}"
 
 
 def parse_a1(ref: str) -> tuple[int, int, int, int]:

@@ -17,10 +17,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from evaltool.a1 import column_letters
 from evaltool.formula import xl_round
 from evaltool.model import Evaluation, Finding, Severity
 from evaltool.scoring.messages import MSG, text
-from evaltool.scoring.xl import cell_ref, col_letter, lit
+from evaltool.scoring.xl import cell_ref, lit
 
 __all__ = ["Context", "INDICATOR_SHEET", "INDICATOR_COLUMNS"]
 
@@ -60,9 +61,9 @@ class Context:
         info = ev.tables.get("Indicators")
         headers = info.headers if info else INDICATOR_COLUMNS
         first = info.first_col if info else 1
-        cols = {h: col_letter(first + i) for i, h in enumerate(headers)}
+        cols = {h: column_letters(first + i) for i, h in enumerate(headers)}
         for i, h in enumerate(INDICATOR_COLUMNS):  # a missing header falls back to the contract
-            cols.setdefault(h, col_letter(1 + i))
+            cols.setdefault(h, column_letters(1 + i))
         sheet = info.sheet if info else INDICATOR_SHEET
         eps = _num(ev.param("fuzzy_epsilon", 0.1), 0.1)
         return cls(ev, lang, digits, expr, eps, cols, sheet)

@@ -12,9 +12,10 @@ Example::
 
 from __future__ import annotations
 
+from evaltool.a1 import column_letters
 from evaltool.model import Grade
 from evaltool.scoring.context import Context
-from evaltool.scoring.xl import cell_ref, col_letter, ge, le, lt
+from evaltool.scoring.xl import cell_ref, ge, le, lt
 
 __all__ = ["grade_value", "grade_formula", "contains"]
 
@@ -45,9 +46,9 @@ def grade_formula(ctx: Context, total: str) -> str:
     sheet = info.sheet if info else GRADE_SHEET
     cols: dict[str, str] = {}
     if info:
-        cols = {h: col_letter(info.first_col + i) for i, h in enumerate(info.headers)}
+        cols = {h: column_letters(info.first_col + i) for i, h in enumerate(info.headers)}
     for i, h in enumerate(GRADE_COLUMNS):
-        cols.setdefault(h, col_letter(1 + i))
+        cols.setdefault(h, column_letters(1 + i))
 
     def at(h: str, row: int) -> str:
         return cell_ref(sheet, f"${cols[h]}${row}")

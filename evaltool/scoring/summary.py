@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
+from evaltool.a1 import column_letters
 from evaltool.model import Indicator, Location, Score
 from evaltool.scoring.context import Context
-from evaltool.scoring.xl import col_letter
 
 __all__ = ["summary_scores", "total_score", "level1_subtotals"]
 
@@ -59,7 +59,7 @@ def summary_scores(ctx: Context, row_scores: Mapping[int, float]) -> list[Score]
     idx = {h: info.first_col + i for i, h in enumerate(info.headers)}
     for i, h in enumerate(SUMMARY_COLUMNS):
         idx.setdefault(h, 1 + i)
-    cols = {h: col_letter(c) for h, c in idx.items()}
+    cols = {h: column_letters(c) for h, c in idx.items()}
     grid = ev.grids.get(info.sheet, ())
     out: list[Score] = []
     for r in range(info.first_data_row, info.last_data_row + 1):

@@ -18,18 +18,9 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["cell_ref", "lit", "text_lit", "approx_eq", "ge", "gt", "le", "lt", "col_letter"]
+__all__ = ["cell_ref", "lit", "text_lit", "approx_eq", "ge", "gt", "le", "lt"]
 
 _REL = 2.0**-48  # LibreOffice rtl::math::approxEqual
-
-
-def col_letter(col: int) -> str:
-    """1 → ``A``, 28 → ``AB``."""
-    out = ""
-    while col > 0:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 def cell_ref(sheet: str, ref: str) -> str:

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from evaltool.a1 import column_letters
 from evaltool.model import CellValue, Evaluation, Result
 from evaltool.summary.entries import REJECTED, SUPERSEDED, SummaryEntry
 
-__all__ = ["UnitRow", "IndicatorLine", "FindingLine", "OtherRow", "Digest", "digest", "column_letter"]
+__all__ = ["UnitRow", "IndicatorLine", "FindingLine", "OtherRow", "Digest", "digest"]
 
 DEFAULT_VARIANCE_THRESHOLD = 0.05
 
@@ -100,15 +101,6 @@ class Digest:
     stamp: datetime | None  # latest of file mtime and mail date
 
 
-def column_letter(n: int) -> str:
-    """1 -> 'A', 28 -> 'AB'."""
-    s = ""
-    while n > 0:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
 def _to_float(v: object) -> float | None:
     if isinstance(v, bool) or v is None or v == "":
         return None
@@ -149,9 +141,9 @@ def indicator_cells(ev: Evaluation) -> tuple[str, str]:
     if info is not None:
         headers = list(info.headers)
         if "完成率/偏差率" in headers:
-            rate_col = column_letter(info.first_col + headers.index("完成率/偏差率"))
+            rate_col = column_letters(info.first_col + headers.index("完成率/偏差率"))
         if "得分" in headers:
-            score_col = column_letter(info.first_col + headers.index("得分"))
+            score_col = column_letters(info.first_col + headers.index("得分"))
     return rate_col, score_col
 
 

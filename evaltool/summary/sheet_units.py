@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from evaltool.a1 import column_letters
 from evaltool.io.book import Formula
-from evaltool.summary.digest import UnitRow, column_letter
+from evaltool.summary.digest import UnitRow
 from evaltool.summary.labels import label, level1_headers, status_label
 from evaltool.summary.styles import GRADE_COLOURS, Styles, setup_print
 from evaltool.summary.table import Column, write_table
@@ -48,7 +49,7 @@ class UnitsLayout:
     def ref(self, col: int, *, scored_only: bool = False) -> str:
         """Absolute A1 range of one data column, e.g. ``'单位得分'!$H$5:$H$9``."""
         last = self.first_row + max(self.n_scored, 1) - 1 if scored_only else self.last_row
-        c = column_letter(col + 1)
+        c = column_letters(col + 1)
         return f"'{self.sheet}'!${c}${self.first_row + 1}:${c}${last + 1}"
 
 
@@ -109,7 +110,7 @@ def write_units(
     first = HEADER_ROW + 1
     n_scored = sum(1 for u in units if u.total is not None)
     totals = [u.total for u in units if u.total is not None]
-    total_letter = column_letter(idx["total"] + 1)
+    total_letter = column_letters(idx["total"] + 1)
     rank_range = f"${total_letter}${first + 1}:${total_letter}${first + max(n_scored, 1)}"
     rows: list[list[object]] = []
     for i, u in enumerate(units):
@@ -157,7 +158,7 @@ def _conditional(
                           {**bar, "bar_color": "#5B9BD5", "max_type": "num", "max_value": 100})
     for c in range(4, 4 + len(level1_names)):
         ws.conditional_format(first, c, last, c, bar)
-    v, t = column_letter(idx["var"] + 1), column_letter(idx["thr"] + 1)
+    v, t = column_letters(idx["var"] + 1), column_letters(idx["thr"] + 1)
     red = st.conditional("#FFC7CE", "#9C0006", bold=True)
     ws.conditional_format(first, idx["var"], last, idx["var"], {
         "type": "formula", "criteria": f"=AND(ISNUMBER(${v}{first + 1}),ABS(${v}{first + 1})>${t}{first + 1})",

@@ -12,6 +12,7 @@ Example::
 
 from __future__ import annotations
 
+from evaltool.a1 import column_letters
 from evaltool.model import TableInfo
 from evaltool.template import contract as C
 from evaltool.template.context import Ctx
@@ -19,18 +20,9 @@ from evaltool.template.rulesheets import params_header_row
 from evaltool.template.summary import summary_rows
 
 
-def col_letter(col: int) -> str:
-    """1 -> ``A``, 14 -> ``N``, 27 -> ``AA``."""
-    out = ""
-    while col > 0:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
 def _info(name: str, header_row: int, n_rows: int) -> TableInfo:
     headers = C.TABLE_HEADERS[name]
-    ref = f"A{header_row}:{col_letter(len(headers))}{header_row + n_rows}"
+    ref = f"A{header_row}:{column_letters(len(headers))}{header_row + n_rows}"
     return TableInfo(name=name, sheet=C.TABLE_SHEETS[name], ref=ref, headers=headers, header_row=header_row,
                      first_col=1, n_rows=n_rows)
 
