@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -44,6 +45,23 @@ def soffice_path() -> str | None:
         if found:
             return found
     return None
+
+
+def _run(cmd: list[str], env: dict[str, str], timeout: float) -> subprocess.CompletedProcess[str]:
+    """Run soffice in its own process group; on timeout kill the whole group.
+
+    ``soffice`` is a launcher (oosplash) that starts ``soffice.bin``; killing only the launcher
+    would leave ``soffice.bin`` running (and holding the profile) after a timeout.
+    """
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                          start_new_session=True) as proc:
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise LibreOfficeError(f"LibreOffice did not finish within {timeout:.0f} s") from None
+        return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
 
 def _make_profile(root: Path) -> str:
@@ -94,7 +112,7 @@ def convert(
             *map(str, staged),
         ]
         env = dict(os.environ, HOME=str(tmpdir), SAL_USE_VCLPLUGIN="svp")
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+        proc = _run(cmd, env, timeout)
         results: list[Path] = []
         for p, s in zip(paths, staged, strict=True):
             produced = convdir / (s.stem + "." + ext)

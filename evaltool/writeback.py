@@ -33,7 +33,6 @@ from pathlib import Path
 
 from evaltool.a1 import column_letters
 from evaltool.i18n import text
-from evaltool.io import Formula as PatchFormula
 from evaltool.io import patch_cells
 from evaltool.io.atomic import is_locked, replace_with_backup, temp_path_for
 from evaltool.io.book import CellKey, Formula, WritePlan
@@ -169,20 +168,13 @@ def build_plan(result: Result, *, now: datetime | None = None, lang: str = "zh")
     return WritePlan(cells=cells, fills=fills, notes=dict(notes), table_refs=table_refs)
 
 
-def _patch_args(plan: WritePlan) -> dict[tuple[str, str], object]:
-    out: dict[tuple[str, str], object] = {}
-    for key, v in plan.cells.items():
-        out[key] = PatchFormula(v.normalized, cached=v.cached) if isinstance(v, Formula) else v
-    return out
-
-
 def write_result(result: Result, src: str | Path, dst: str | Path, *,
                  now: datetime | None = None, lang: str = "zh") -> WritePlan:
     """Write ``result`` into a copy of ``src`` at ``dst`` (atomic; ``src`` is only read)."""
     plan = build_plan(result, now=now, lang=lang)
     dst = Path(dst)
     mode = _mode_for(dst)
-    patch_cells(src, dst, _patch_args(plan), fills=plan.fills, notes=plan.notes,
+    patch_cells(src, dst, plan.cells, fills=plan.fills, notes=plan.notes,
                 table_refs=plan.table_refs)
     with contextlib.suppress(OSError):
         os.chmod(dst, mode)

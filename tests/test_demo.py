@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
+from evaltool import lo
 from evaltool.reader import load
 
 
@@ -39,3 +44,27 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert str(wb_f[loc.sheet][cell].value).startswith("=")
     expected = (Decimal("18902744.60") - Decimal("17088957.48")) / Decimal("18902744.60")
     assert abs(wb_v[loc.sheet][cell].value - float(expected)) < 1e-12
+
+
+def _soffice_pids() -> set[str]:
+    out = set()
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"soffice" in cmd and b"evaltool-lo-" in cmd:
+            out.add(pid)
+    return out
+
+
+def test_libreoffice_timeout_leaves_no_process_behind(tmp_path: Path) -> None:
+    """A conversion that times out kills soffice.bin too, not only its launcher."""
+    if shutil.which("soffice") is None and not os.environ.get("CI"):
+        pytest.skip("LibreOffice not installed")
+    before = _soffice_pids()
+    committed = Path(__file__).resolve().parents[1] / "workbooks" / "sample-xicheng-2023.xlsx"
+    with pytest.raises(lo.LibreOfficeError):
+        lo.convert([committed], tmp_path, "pdf", timeout=1.0)
+    time.sleep(1.0)
+    assert not (_soffice_pids() - before)

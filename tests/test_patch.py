@@ -326,11 +326,13 @@ def test_members_with_data_descriptors_are_copied_raw(tmp_path: Path) -> None:
     assert openpyxl.load_workbook(dst)["Sheet1"]["B2"].value == 2
 
 
-def test_book_formula_objects_are_accepted(tmp_path: Path) -> None:
-    """The engine's own Formula type (evaltool.io.book) is written as a formula too."""
-    book = pytest.importorskip("evaltool.io.book")
+def test_book_formula_is_the_patcher_formula(tmp_path: Path) -> None:
+    """The engine's WritePlan uses the patcher's Formula; a plain str stays text."""
+    from evaltool.io.book import Formula as BookFormula
+
+    assert BookFormula is Formula
     src, dst = basic_book(tmp_path / "in.xlsx"), tmp_path / "out.xlsx"
-    patch_cells(src, dst, {("Sheet1", "G1"): book.Formula("=B2*2", 20), ("Sheet1", "G2"): "=B2*2"})
+    patch_cells(src, dst, {("Sheet1", "G1"): BookFormula("=B2*2", 20), ("Sheet1", "G2"): "=B2*2"})
     cells = sheet_cells(member(dst, SHEET))
     assert cells["G1"] == '<c r="G1"><f>B2*2</f><v>20</v></c>'
     assert cells["G2"] == '<c r="G2" t="inlineStr"><is><t>=B2*2</t></is></c>'

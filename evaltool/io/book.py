@@ -22,21 +22,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
+from evaltool.io.patch_types import Formula
 from evaltool.model import CellValue, Location, TableInfo
 
 CellKey = tuple[str, str]  # (sheet name, "B2")
 
-
-@dataclass(frozen=True)
-class Formula:
-    """A formula to write, with the value Python computed as its cached value."""
-
-    text: str
-    cached: float | int | str | bool | None = None
-
-    @property
-    def normalized(self) -> str:
-        return self.text if self.text.startswith("=") else "=" + self.text
+__all__ = ["BookSink", "BookSource", "CellKey", "Formula", "WritePlan"]
 
 
 @dataclass(frozen=True)

@@ -142,7 +142,6 @@ def _collect_edits(
         return edits.setdefault(sheet, {}).setdefault(rc, CellEdit())
 
     for (sheet, ref), value in cells.items():
-        value = _as_formula(value)
         if not isinstance(value, (Formula, str, bool, type(None), *NUMBER_TYPES)):
             raise PatchError(f"{label}: sheet {sheet!r} cell {ref}: unsupported value type {type(value).__name__}")
         edit_for(sheet, ref).value = value  # type: ignore[assignment]
@@ -151,23 +150,6 @@ def _collect_edits(
         assert styles is not None
         e.style_for = styles.styler(colour, f"{label}: sheet {sheet!r} cell {ref}")
     return edits
-
-
-def _as_formula(value: object) -> object:
-    """Accept other explicit formula objects (e.g. ``evaltool.io.book.Formula``) by shape.
-
-    Only an object with a str ``text`` and a ``cached`` attribute qualifies - never a str - so
-    untrusted text still cannot become a formula.
-    """
-    if isinstance(value, (Formula, str)):
-        return value
-    text, cached = getattr(value, "text", None), getattr(value, "cached", _MISSING)
-    if isinstance(text, str) and cached is not _MISSING:
-        return Formula(text, cached)  # type: ignore[arg-type]
-    return value
-
-
-_MISSING = object()
 
 
 def patch_cells(

@@ -61,6 +61,11 @@ class Formula:
     cached: CachedValue = None
 
     @property
+    def normalized(self) -> str:
+        """Formula text with the leading ``=``."""
+        return "=" + self.body
+
+    @property
     def body(self) -> str:
         """Formula text without the leading ``=`` (as stored in ``<f>``)."""
         return self.text[1:] if self.text.startswith("=") else self.text

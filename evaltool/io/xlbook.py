@@ -55,7 +55,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from evaltool.io.book import CellKey, WritePlan
+from evaltool.io.book import CellKey, Formula, WritePlan
 from evaltool.io.patch_types import parse_ref
 from evaltool.model import CellValue, Location, TableInfo
 
@@ -93,8 +93,7 @@ def parse_refers_to(refers_to: str | None) -> Location | None:
 
 
 def _is_formula(value: object) -> bool:
-    """Both ``evaltool.io.book.Formula`` and ``evaltool.io.patch_types.Formula`` qualify."""
-    return not isinstance(value, str) and isinstance(getattr(value, "text", None), str)
+    return isinstance(value, Formula)
 
 
 def excel_cell(value: object) -> object:
