@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from evaltool.a1 import cell_name
 from evaltool.io.patch_xml import escape_text, ooxml_escape
 
 __all__ = [
@@ -24,7 +25,6 @@ __all__ = [
     "XL_ERRORS",
     "render_body",
     "parse_ref",
-    "col_letters",
     "format_ref",
 ]
 
@@ -76,17 +76,8 @@ CellValue = float | int | Decimal | str | bool | Formula | None
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})$")
 
 
-def col_letters(col: int) -> str:
-    """1 -> A, 28 -> AB."""
-    out = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
 def format_ref(row: int, col: int) -> str:
-    return f"{col_letters(col)}{row}"
+    return cell_name(row, col)
 
 
 def parse_ref(ref: str) -> tuple[int, int]:
