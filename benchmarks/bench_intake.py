@@ -138,9 +138,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if key in res:  # what the parent does alone bounds the speed-up (Amdahl)
             m = res[key]
             print(f"{key}: parent CPU {m['cpu_parent_ms_per_wb']:.1f} of {m['cpu_ms_per_wb']:.1f} ms/wb")
-    fixes = next((m["speedups"] for m in res.values() if m["speedups"]), [])
-    if fixes:
-        print(f"+fix rows: benchmarks.speedups installed {', '.join(fixes)}")
+    installed: list[str] = next((m["speedups"] for m in res.values() if m["speedups"]), [])
+    if installed:
+        print(f"+fix rows: benchmarks.speedups installed {', '.join(installed)}")
     print()
     print_ratios(res, "")
     if args.speedups:

@@ -164,7 +164,7 @@ def writer_version() -> str:
 
     h = hashlib.sha256()
     for pkg in (evaltool.template, evaltool.frameworks):
-        base = Path(pkg.__file__).parent
+        base = Path(str(pkg.__file__)).parent
         for f in sorted(base.rglob("*")):
             if f.suffix in (".py", ".yaml") and f.is_file():
                 h.update(f.relative_to(base).as_posix().encode() + b"\0" + f.read_bytes())

@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-import openpyxl
-from openpyxl.workbook.workbook import Workbook
+import openpyxl  # type: ignore[import-untyped]
+from openpyxl.workbook.workbook import Workbook  # type: ignore[import-untyped]
 
 from evaltool.io.filebook import parse_location, split_cell
 from evaltool.model import CellValue, Location, Result, TableInfo

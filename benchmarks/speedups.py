@@ -102,9 +102,9 @@ def apply() -> list[str]:
 
 
 def _patcher() -> list[str]:
-    sheet = importlib.import_module("evaltool.io.patch_sheet")
-    xml = importlib.import_module("evaltool.io.patch_xml")
-    types = importlib.import_module("evaltool.io.patch_types")
+    sheet: Any = importlib.import_module("evaltool.io.patch_sheet")
+    xml: Any = importlib.import_module("evaltool.io.patch_xml")
+    types: Any = importlib.import_module("evaltool.io.patch_types")
     if hasattr(types.parse_ref, "cache_info"):
         return []
     _rebind(types.parse_ref, functools.lru_cache(maxsize=65536)(types.parse_ref))

@@ -79,7 +79,8 @@ def test_generated_returns_are_filled_with_fuzzy_and_wrong_values(cache: Path) -
     # file 2: wrong actuals, and 资金总额 is 1000.00 more than its three parts
     assert any(i.actual in ("不详", "见附件") or i.actual == Decimal(-5) for i in wrong.indicator_rows)
     total, *parts = wrong.budget
-    assert total.initial - sum(p.initial for p in parts) == Decimal("1000.00")
+    assert total.initial is not None and all(p.initial is not None for p in parts)
+    assert total.initial - sum(p.initial or Decimal(0) for p in parts) == Decimal("1000.00")
 
 
 def test_naive_book_reads_what_filebook_reads(cache: Path) -> None:
