@@ -43,7 +43,7 @@ def press(path: Path, dst: Path) -> dict[str, float]:
     from evaltool.parse import parse_book
     from evaltool.rules.engine import check
     from evaltool.scoring import score
-    from evaltool.writeback import _patch_args, build_plan
+    from evaltool.writeback import build_plan
 
     t: dict[str, float] = {}
 
@@ -67,7 +67,8 @@ def press(path: Path, dst: Path) -> dict[str, float]:
     book.close()
     result = timed("evaluate", lambda: evaluate(ev))
     plan = timed("plan", lambda: build_plan(result))
-    timed("patch", lambda: patch_cells(path, dst, _patch_args(plan), fills=plan.fills,
+    # what writeback.write_result does with the plan (public API only)
+    timed("patch", lambda: patch_cells(path, dst, dict(plan.cells), fills=plan.fills, notes=plan.notes,
                                        table_refs=plan.table_refs))
     timed("rules", lambda: check(ev))
     timed("scoring", lambda: getattr(score, "__wrapped__", score)(ev))  # unmemoised

@@ -94,7 +94,7 @@ def apply() -> list[str]:
         _rebind(scoring.score, _memo_last(scoring.score))
         installed.append("score")
     live = importlib.import_module("evaltool.rules.live")
-    if not hasattr(live.formula_for, "cache_info"):
+    if hasattr(live, "formula_for") and not hasattr(live.formula_for, "cache_info"):
         _rebind(live.formula_for, _memo_formula_for(live.formula_for))
         installed.append("formula_for")
     installed += _patcher()
@@ -105,8 +105,10 @@ def _patcher() -> list[str]:
     sheet: Any = importlib.import_module("evaltool.io.patch_sheet")
     xml: Any = importlib.import_module("evaltool.io.patch_xml")
     types: Any = importlib.import_module("evaltool.io.patch_types")
-    if hasattr(types.parse_ref, "cache_info"):
-        return []
+    needed = (hasattr(types, "parse_ref") and hasattr(xml, "_attr_re") and hasattr(xml, "del_attr")
+              and hasattr(sheet, "_find_masters"))
+    if not needed or hasattr(types.parse_ref, "cache_info"):
+        return []  # already applied, or the patcher changed shape: nothing to install
     _rebind(types.parse_ref, functools.lru_cache(maxsize=65536)(types.parse_ref))
     xml._attr_re = functools.lru_cache(maxsize=256)(xml._attr_re)
     _rebind(xml.del_attr, _fast_del_attr)
