@@ -7,6 +7,7 @@ findings), and its text for writing back as a live formula.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from .evaluator import compile_node, finish
@@ -53,6 +54,11 @@ class Formula:
         return f"Formula({self.text!r})"
 
 
+@lru_cache(maxsize=8192)
 def compile_formula(text: str) -> Formula:
-    """Parse and compile ``text`` (leading ``=`` optional); raises FormulaSyntaxError."""
+    """Parse and compile ``text`` (leading ``=`` optional); raises FormulaSyntaxError.
+
+    Compiled formulas are immutable, so the same text is parsed once per process (rate and
+    method formulas recur in every workbook of a batch).
+    """
     return Formula(text, parse(text))

@@ -102,7 +102,9 @@ def load_params(overrides: dict[str, Any] | None = None) -> tuple[ParamSpec, ...
     return tuple(out)
 
 
+@cache
 def load_rates() -> tuple[RateSpec, ...]:
+    """The shared rate formulas (``rates.yaml``), read once per process."""
     rows = _read(HERE / "rates.yaml")["rates"]
     return tuple(RateSpec(str(r["name"]), str(r["label"]), int(r["row"]), str(r["formula"]).lstrip("="),
                           str(r.get("description", ""))) for r in rows)
