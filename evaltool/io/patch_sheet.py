@@ -26,8 +26,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from openpyxl.formula.translate import Translator
-
 from evaltool.io.patch_types import CellValue, format_ref, parse_ref, render_body
 from evaltool.io.patch_xml import del_attr, get_attr, root_prefix, set_attr
 
@@ -117,6 +115,8 @@ def _expand_shared(xml: str, p: str, si: str, master: str, text: str) -> str:
         ref = get_attr(xml[c_start : xml.index(">", c_start) + 1], "r") if c_start >= 0 else None
         if ref is None:
             raise SheetEditError(master, "shared formula dependent without a cell reference")
+        from openpyxl.formula.translate import Translator  # rare path: keep openpyxl off start-up
+
         try:
             moved = Translator(formula, origin=master).translate_formula(ref)
         except Exception as exc:  # openpyxl's tokenizer raises plain Exceptions
@@ -299,7 +299,7 @@ def patch_sheet_xml(xml: str, edits: dict[tuple[int, int], CellEdit], *, _expand
     if implicit and missing:
         raise SheetEditError(format_ref(missing[0], min(by_row[missing[0]])), "sheet has rows without r attributes")
 
-    if not _expanded:
+    if not _expanded and "shared" in xml:  # no shared formula in the part: nothing to expand
         masters = _find_masters(xml, p, spans, edits)
         if masters:
             body = xml[body_start:body_end]

@@ -8,6 +8,7 @@ writes ``<f>``, so untrusted text can never become a formula.
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import re
@@ -80,6 +81,7 @@ def format_ref(row: int, col: int) -> str:
     return cell_name(row, col)
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_ref(ref: str) -> tuple[int, int]:
     """``"B2"`` (``$`` allowed, any case) -> ``(row 2, col 2)``; ValueError if invalid."""
     m = _REF.match(ref.strip())

@@ -89,9 +89,16 @@ def set_attr(tag: str, name: str, value: str) -> str:
     return f'{tag[:end]} {name}="{value}"{tag[end:]}'
 
 
+@functools.lru_cache(maxsize=256)
+def _del_re(name: str) -> re.Pattern[str]:
+    return re.compile(r"\s" + re.escape(name) + r"""\s*=\s*(?:"[^"]*"|'[^']*')""")
+
+
 def del_attr(tag: str, name: str) -> str:
-    """Start tag ``tag`` without attribute ``name``."""
-    return re.sub(r"\s" + re.escape(name) + r"""\s*=\s*(?:"[^"]*"|'[^']*')""", "", tag, count=1)
+    """Start tag ``tag`` without attribute ``name`` (unchanged, cheaply, when it has none)."""
+    if name not in tag:
+        return tag
+    return _del_re(name).sub("", tag, count=1)
 
 
 def root_prefix(xml: str, local: str, namespaces: tuple[str, ...] = (NS_MAIN, NS_MAIN_STRICT)) -> str:
