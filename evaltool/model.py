@@ -16,7 +16,7 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -273,6 +273,11 @@ class Finding:
         }
 
 
+def count_open(findings: Iterable[Finding], severity: Severity) -> int:
+    """Findings of ``severity`` that still count (a 需说明 warning with an explanation does not)."""
+    return sum(1 for f in findings if f.severity == severity and not f.explained)
+
+
 @dataclass(frozen=True)
 class Score:
     """A computed cell: where it goes, its Python value, and the equivalent live formula."""
@@ -316,8 +321,8 @@ class Result:
 
     @property
     def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "error" and not f.explained)
+        return count_open(self.findings, "error")
 
     @property
     def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "warning" and not f.explained)
+        return count_open(self.findings, "warning")

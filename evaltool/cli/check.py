@@ -77,7 +77,7 @@ def collect(paths: list[Path]) -> list[Path]:
 def check_file(path: Path, lang: str) -> dict[str, Any]:
     """One file's JSON-ready report: path, status, findings, computed total/grade."""
     from evaltool.integrity import verify
-    from evaltool.model import Finding, TemplateError
+    from evaltool.model import Finding, TemplateError, count_open
     from evaltool.reader import load
     from evaltool.rules import check
 
@@ -90,9 +90,7 @@ def check_file(path: Path, lang: str) -> dict[str, Any]:
                 "grade": None, "self_grade": None}
     out = check(ev, lang=lang)
     findings = [*verify(ev, lang=lang), *out.findings]  # tampering first: it voids everything else
-    live = [f for f in findings if not f.explained]
-    errors = sum(1 for f in live if f.severity == "error")
-    warnings = sum(1 for f in live if f.severity == "warning")
+    errors, warnings = count_open(findings, "error"), count_open(findings, "warning")
     status = "errors" if errors else "warnings" if warnings else "ok"
     comp = out.computed
     return {

@@ -24,7 +24,7 @@ from evaltool.formula import Value, XLError
 from evaltool.formula.coerce import to_bool
 from evaltool.formula.nodes import CellRef, NameRef, StructRef
 from evaltool.formula.values import ErrorSignal
-from evaltool.model import CheckRow, Evaluation, Finding, TableInfo
+from evaltool.model import CheckRow, Evaluation, Finding, TableInfo, count_open
 from evaltool.rules.builtin import run_builtins
 from evaltool.rules.catalog import PASS, english_rule_message, msg
 from evaltool.rules.computed import Computed, recompute
@@ -49,11 +49,11 @@ class CheckOutcome:
 
     @property
     def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "error" and not f.explained)
+        return count_open(self.findings, "error")
 
     @property
     def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity == "warning" and not f.explained)
+        return count_open(self.findings, "warning")
 
 
 @dataclass(frozen=True)

@@ -47,15 +47,18 @@ def canonical_locked_content(
     formulas: Mapping[str, str],
 ) -> str:
     """The canonical text the fingerprint hashes (only locked indicator rows count)."""
+    def row(obj: Any, *fields: str) -> list[Any]:
+        return [canonical_value(getattr(obj, f)) for f in fields]
+
     doc = {
-        "indicators": [[canonical_value(i.level1), canonical_value(i.level2), canonical_value(i.level3), canonical_value(i.kind), canonical_value(i.method), canonical_value(i.weight),
-                        canonical_value(i.unit), canonical_value(i.direction)] for i in indicators if i.locked],
-        "methods": [[canonical_value(m.code), canonical_value(m.name), canonical_value(m.kind), canonical_value(m.params_text), canonical_value(m.description)] for m in methods],
-        "rules": [[canonical_value(r.id), canonical_value(r.scope), canonical_value(r.table), canonical_value(r.expression), canonical_value(r.severity), canonical_value(r.message),
-                   canonical_value(r.tolerance), bool(r.explain_required)] for r in rules],
-        "grades": [[canonical_value(g.name), canonical_value(g.lower), canonical_value(g.upper), bool(g.upper_inclusive), [canonical_value(a) for a in g.aliases]]
-                   for g in grades],
-        "params": [[canonical_value(p.name), canonical_value(p.value), canonical_value(p.label)] for p in params],
+        "indicators": [row(i, "level1", "level2", "level3", "kind", "method", "weight", "unit", "direction")
+                       for i in indicators if i.locked],
+        "methods": [row(m, "code", "name", "kind", "params_text", "description") for m in methods],
+        "rules": [[*row(r, "id", "scope", "table", "expression", "severity", "message", "tolerance"),
+                   bool(r.explain_required)] for r in rules],
+        "grades": [[*row(g, "name", "lower", "upper"), bool(g.upper_inclusive),
+                    [canonical_value(a) for a in g.aliases]] for g in grades],
+        "params": [row(p, "name", "value", "label") for p in params],
         "formulas": {k: canonical_value(str(v).lstrip("=")) for k, v in formulas.items()},
     }
     return json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
