@@ -6,7 +6,8 @@ rebinding module attributes in the child process, never by editing the owners' f
 report shows "as is" next to "with the fixes". Each fix keeps behaviour identical: it only
 caches pure functions of immutable inputs. Once an owner lands the fix, the patch is a no-op.
 
-The fixes (measured in benchmarks/README.md):
+The fixes (measured in benchmarks/README.md). Fixes 1, 2, 3 and 5 have since landed in the
+owners' modules and are no longer installed here; only fix 4 remains:
 
 1. ``frameworks.loader.load_rates``: ``rates.yaml`` is re-read with PyYAML's pure-Python
    loader on every call — twice per workbook (scoring, and the rules' recompute). Cache it.
@@ -29,14 +30,12 @@ The fixes (measured in benchmarks/README.md):
 Example::
 
     from benchmarks import speedups
-    installed = speedups.apply()      # ['load_rates', 'compile_formula', 'score', 'formula_for', 'patcher']
+    installed = speedups.apply()      # ['formula_for']
 """
 
 from __future__ import annotations
 
-import functools
 import importlib
-import re
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -57,80 +56,17 @@ def _rebind(original: Callable[..., Any], replacement: Callable[..., Any]) -> in
     return n
 
 
-def _memo_last(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Remember the result for the last (object identity, lang) seen: a pure function of them."""
-    last: dict[tuple[int, str], tuple[Any, Any]] = {}
-
-    @functools.wraps(fn)
-    def wrapper(ev: Any, *, lang: str = "zh") -> Any:
-        key = (id(ev), lang)
-        hit = last.get(key)
-        if hit is not None and hit[0] is ev:
-            return hit[1]
-        out = fn(ev, lang=lang)
-        last.clear()
-        last[key] = (ev, out)
-        return out
-
-    return wrapper
-
-
 def apply() -> list[str]:
     """Install the fixes that are still needed; returns the names of those installed."""
     for mod in ("evaltool.engine", "evaltool.rules.engine", "evaltool.rules.scores",
                 "evaltool.scoring.rates", "evaltool.rules.computed", "evaltool.rules.ruleset"):
         importlib.import_module(mod)
     installed: list[str] = []
-    loader = importlib.import_module("evaltool.frameworks.loader")
-    if not hasattr(loader.load_rates, "cache_info"):
-        _rebind(loader.load_rates, functools.cache(loader.load_rates))
-        installed.append("load_rates")
-    formula = importlib.import_module("evaltool.formula.formula")
-    if not hasattr(formula.compile_formula, "cache_info"):
-        _rebind(formula.compile_formula, functools.lru_cache(maxsize=4096)(formula.compile_formula))
-        installed.append("compile_formula")
-    scoring = importlib.import_module("evaltool.scoring")
-    if not hasattr(scoring.score, "__wrapped__"):
-        _rebind(scoring.score, _memo_last(scoring.score))
-        installed.append("score")
     live = importlib.import_module("evaltool.rules.live")
     if hasattr(live, "formula_for") and not hasattr(live.formula_for, "cache_info"):
         _rebind(live.formula_for, _memo_formula_for(live.formula_for))
         installed.append("formula_for")
-    installed += _patcher()
     return installed
-
-
-def _patcher() -> list[str]:
-    sheet: Any = importlib.import_module("evaltool.io.patch_sheet")
-    xml: Any = importlib.import_module("evaltool.io.patch_xml")
-    types: Any = importlib.import_module("evaltool.io.patch_types")
-    needed = (hasattr(types, "parse_ref") and hasattr(xml, "_attr_re") and hasattr(xml, "del_attr")
-              and hasattr(sheet, "_find_masters"))
-    if not needed or hasattr(types.parse_ref, "cache_info"):
-        return []  # already applied, or the patcher changed shape: nothing to install
-    _rebind(types.parse_ref, functools.lru_cache(maxsize=65536)(types.parse_ref))
-    xml._attr_re = functools.lru_cache(maxsize=256)(xml._attr_re)
-    _rebind(xml.del_attr, _fast_del_attr)
-    find_masters = sheet._find_masters
-
-    def _find_masters(text: str, *args: Any) -> Any:
-        return find_masters(text, *args) if "shared" in text else []
-
-    sheet._find_masters = _find_masters
-    return ["patcher"]
-
-
-@functools.lru_cache(maxsize=256)
-def _del_pattern(name: str) -> re.Pattern[str]:
-    return re.compile(r"\s" + re.escape(name) + r"""\s*=\s*(?:"[^"]*"|'[^']*')""")
-
-
-def _fast_del_attr(tag: str, name: str) -> str:
-    """``patch_xml.del_attr``: unchanged when ``name`` does not occur, else one compiled sub."""
-    if name not in tag:
-        return tag
-    return _del_pattern(name).sub("", tag, count=1)
 
 
 def _memo_formula_for(fn: Callable[..., str]) -> Callable[..., str]:
