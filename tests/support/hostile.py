@@ -27,9 +27,14 @@ CORPUS = Path("/work/shared/corpus/excel-made")
 
 
 def workbook_bytes(unit: str = "单位A", formula: str | None = None, rows: int = 5) -> bytes:
-    """A small, valid evaluation-like workbook made with xlsxwriter (has sharedStrings)."""
+    """A small, valid evaluation-like workbook made with xlsxwriter (has sharedStrings).
+
+    Deterministic (fixed created date), so two calls give identical bytes even across a
+    clock-second boundary — tests compare attachments against a fresh call.
+    """
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb.set_properties({"created": datetime(2026, 1, 1, tzinfo=timezone.utc)})
     ws = wb.add_worksheet("绩效指标")
     ws.write_row(0, 0, ["单位", "指标", "目标值", "完成值"])
     for r in range(1, rows + 1):
