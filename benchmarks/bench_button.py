@@ -40,10 +40,10 @@ def press(path: Path, dst: Path) -> dict[str, float]:
     from evaltool.engine import evaluate
     from evaltool.io import patch_cells
     from evaltool.io.filebook import FileBook
-    from evaltool.parse import parse_book
+    from evaltool.io.parse import parse_book
+    from evaltool.io.writeback import build_plan
     from evaltool.rules.engine import check
     from evaltool.scoring import score
-    from evaltool.writeback import build_plan
 
     t: dict[str, float] = {}
 
@@ -87,8 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     t0 = time.perf_counter()
     import evaltool.engine  # noqa: F401
     import evaltool.io.filebook  # noqa: F401
-    import evaltool.parse  # noqa: F401
-    import evaltool.writeback  # noqa: F401
+    import evaltool.io.parse  # noqa: F401
+    import evaltool.io.writeback  # noqa: F401
     import_s = time.perf_counter() - t0
     if args.speedups:
         from benchmarks.speedups import apply

@@ -30,7 +30,7 @@ if __package__ in (None, ""):
 from benchmarks._common import machine, median, ratio, run_child  # noqa: E402
 from benchmarks.corpus import ensure_corpus, is_stale  # noqa: E402
 
-CORPUS = Path(os.environ.get("EVALTOOL_CORPUS", "/work/shared/corpus/excel-made"))
+CORPUS = Path(os.environ.get("EVALTOOL_CORPUS") or Path(__file__).resolve().parents[1] / "tests/corpus/excel-made")
 
 
 Job = tuple[str, str, Sequence[Path], int, bool]  # key, pipeline, files, workers, speedups

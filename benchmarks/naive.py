@@ -3,7 +3,7 @@
 Why: "≥ 10× faster than the naive pipeline" only means something if the naive pipeline does the
 same work. Here only the I/O differs: :class:`OpenpyxlBook` is a
 :class:`~evaltool.io.book.BookSource` over a full ``openpyxl.load_workbook`` (every cell read),
-fed to the same :func:`evaltool.parse.parse_book` and :func:`evaltool.engine.evaluate`; the
+fed to the same :func:`evaltool.io.parse.parse_book` and :func:`evaltool.engine.evaluate`; the
 summary is written with openpyxl (one row per unit, one row per finding).
 
 Example::
@@ -65,7 +65,7 @@ class OpenpyxlBook:
 def naive_check(path: str | Path) -> Result:
     """openpyxl full load → parse_book → evaluate (what the obvious script would do)."""
     from evaltool.engine import evaluate
-    from evaltool.parse import parse_book
+    from evaltool.io.parse import parse_book
 
     return evaluate(parse_book(OpenpyxlBook(path)))
 

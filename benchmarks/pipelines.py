@@ -11,7 +11,7 @@ runs it over the files named in ``<list>`` and prints one JSON line: ``work_s`` 
 Pipelines:
 
 - ``floor``: :func:`benchmarks._common.floor_parse` (zip + stdlib ElementTree) per file;
-- ``check``: ``evaltool.reader.load`` → ``evaltool.engine.evaluate`` (no writing);
+- ``check``: ``evaltool.io.reader.load`` → ``evaltool.engine.evaluate`` (no writing);
 - ``collect``: ``evaltool.intake.collect.collect(inbox, outdir, workers=)`` (unpack/sniff/
   scan, evaluate, scored copies, receipts, summary, collect.json); before it landed: per file
   load → evaluate → ``write_result`` → digest in a fork pool, then ``write_summary``;
@@ -70,7 +70,7 @@ def _floor_one(path: str) -> Outcome:
 
 def _check_one(path: str) -> Outcome:
     from evaltool.engine import evaluate
-    from evaltool.reader import load
+    from evaltool.io.reader import load
 
     try:
         res = evaluate(load(path))
@@ -84,9 +84,9 @@ _OUTDIR = ""
 
 def _batch_one(path: str) -> Outcome:
     from evaltool.engine import evaluate
-    from evaltool.reader import load
+    from evaltool.io.reader import load
+    from evaltool.io.writeback import write_result
     from evaltool.summary import digest, entry_from_result, entry_rejected
-    from evaltool.writeback import write_result
 
     try:
         res = evaluate(load(path))
@@ -135,10 +135,10 @@ def _first_sheet(path: str) -> str:
 def _import_for(name: str) -> None:
     if name in ("check", "collect"):
         import evaltool.engine  # noqa: F401
-        import evaltool.reader  # noqa: F401
+        import evaltool.io.reader  # noqa: F401
     if name == "collect":
+        import evaltool.io.writeback  # noqa: F401
         import evaltool.summary  # noqa: F401
-        import evaltool.writeback  # noqa: F401
     if name == "naive":
         import benchmarks.naive  # noqa: F401
         import evaltool.engine  # noqa: F401

@@ -8,7 +8,7 @@ The analyst API::
     df = evaltool.summarize(["returns/"])     # one row per workbook
 
 Everything else lives in sub-modules: ``evaltool.engine.evaluate`` (pure engine),
-``evaltool.writeback`` (lossless write-back), ``evaltool.io.patch_cells`` (the patcher),
+``evaltool.io.writeback`` (lossless write-back), ``evaltool.io.patch_cells`` (the patcher),
 ``evaltool.template.write_template``, ``evaltool.summary.write_summary``,
 ``evaltool.intake.collect``. Imports are lazy so ``import evaltool`` stays cheap.
 """

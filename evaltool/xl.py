@@ -29,10 +29,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from evaltool.i18n import text
 from evaltool.io.book import CellKey, WritePlan
 from evaltool.io.patch_types import parse_ref
 from evaltool.io.xlbook import SheetProtected, XlBook
+from evaltool.messages import text
 from evaltool.model import Location, TableInfo, TemplateError
 
 __all__ = ["recalculate", "check", "Outcome", "PartialWrite", "explain", "checks_only", "LOG_NAME"]
@@ -168,8 +168,8 @@ def _run(book: Any, lang: str, mode: Mode) -> Outcome:
 
 def _evaluate_and_write(book: Any, lang: str, mode: Mode) -> Outcome:
     from evaltool.engine import evaluate
-    from evaltool.parse import parse_book
-    from evaltool.writeback import build_plan
+    from evaltool.io.parse import parse_book
+    from evaltool.io.writeback import build_plan
 
     xbook = XlBook(book, password=os.environ.get("EVALTOOL_SHEET_PASSWORD", ""))
     evaluation = parse_book(xbook)

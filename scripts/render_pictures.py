@@ -5,7 +5,7 @@ script makes the outputs with evaltool itself — the seed sample (filled), its 
 (``engine.evaluate`` + ``writeback.write_result``: its 绩效指标 and 封面) and a summary over the
 sample plus a few generated units with varied figures — converts the three workbooks to PDF
 in one LibreOffice call
-(:func:`evaltool.lo.convert`), finds the page of the wanted sheet with ``pdftotext``, crops
+(:func:`evaltool.io.lo.convert`), finds the page of the wanted sheet with ``pdftotext``, crops
 it to its content and writes small PNGs with ``pdftoppm`` (poppler-utils) into ``docs/img/``.
 Needs LibreOffice, poppler-utils and a CJK font (e.g. fonts-wqy-microhei or fonts-noto-cjk).
 
@@ -27,13 +27,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from evaltool import lo
+from evaltool.demo.samples import write_demo_units
 from evaltool.engine import evaluate
-from evaltool.reader import load
-from evaltool.samples import write_demo_units
+from evaltool.io import lo
+from evaltool.io.reader import load
+from evaltool.io.writeback import write_result
 from evaltool.summary.sources import expand_paths, iter_digests
 from evaltool.summary.writer import write_summary
-from evaltool.writeback import write_result
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "workbooks" / "sample-xicheng-2023.xlsx"

@@ -63,7 +63,7 @@ def test_bench_button_runs_and_prints_every_stage(cache: Path) -> None:
 
 
 def test_generated_returns_are_filled_with_fuzzy_and_wrong_values(cache: Path) -> None:
-    from evaltool.reader import load
+    from evaltool.io.reader import load
 
     paths = ensure_corpus(3, root=cache, workers=1)
     assert [p.name for p in paths] == ["r00000.xlsx", "r00001.xlsx", "r00002.xlsx"]
@@ -86,7 +86,7 @@ def test_generated_returns_are_filled_with_fuzzy_and_wrong_values(cache: Path) -
 def test_naive_book_reads_what_filebook_reads(cache: Path) -> None:
     from benchmarks.naive import OpenpyxlBook
     from evaltool.io.filebook import FileBook
-    from evaltool.parse import parse_book
+    from evaltool.io.parse import parse_book
 
     path = ensure_corpus(3, root=cache, workers=1)[1]
     fast, slow = parse_book(FileBook(path)), parse_book(OpenpyxlBook(path))
@@ -105,8 +105,8 @@ if sys.argv[1] == "fixed":
     assert speedups.apply(), "no speed fix was installed"
 import datetime, os, tempfile
 from evaltool.engine import evaluate
-from evaltool.reader import load
-from evaltool.writeback import write_result
+from evaltool.io.reader import load
+from evaltool.io.writeback import write_result
 out = os.path.join(tempfile.mkdtemp(), "scored.xlsx")
 for p in sys.argv[2:]:
     r = evaluate(load(p))

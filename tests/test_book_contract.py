@@ -21,17 +21,16 @@ import pytest
 from conftest import requires_lo
 from support.fake_xlwings import FakeBook
 
-import evaltool.samples
-from evaltool import lo
+import evaltool.demo.samples
 from evaltool.engine import evaluate
 from evaltool.io import Formula as PatchFormula
-from evaltool.io import patch_cells
+from evaltool.io import lo, patch_cells
 from evaltool.io.book import BookSink, BookSource, Formula
 from evaltool.io.filebook import FileBook
+from evaltool.io.parse import parse_book
+from evaltool.io.writeback import build_plan, write_result
 from evaltool.io.xlbook import XlBook, blocks
 from evaltool.model import Location
-from evaltool.parse import parse_book
-from evaltool.writeback import build_plan, write_result
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "workbooks" / "sample-xicheng-2023.xlsx"
@@ -43,7 +42,7 @@ CHECK_HEADERS = ("规则编号", "来源", "级别", "工作表", "单元格", "
 
 
 def _make_sample() -> ModuleType:
-    return evaltool.samples
+    return evaltool.demo.samples
 
 
 @functools.lru_cache(maxsize=1)

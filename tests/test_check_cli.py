@@ -78,7 +78,7 @@ def test_empty_folder_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_tampered_weight_is_an_error_naming_the_cell(folder: Path, tmp_path: Path) -> None:
     from evaltool.io import patch_cells
-    from evaltool.reader import load
+    from evaltool.io.reader import load
 
     src = folder / "a-good.xlsx"
     ev = load(src)

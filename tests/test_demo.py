@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from evaltool import lo
-from evaltool.reader import load
+from evaltool.io import lo
+from evaltool.io.reader import load
 
 
 def test_demo_runs_end_to_end(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from test_scoring_fixtures import SAMPLE
 
 from evaltool.engine import evaluate
-from evaltool.reader import load
+from evaltool.io.reader import load
 
 
 def test_evaluate_sample_is_pure_and_complete(tmp_path: Path) -> None:

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from conftest import requires_lo
 
-from evaltool import lo
 from evaltool.formula import MemoryResolver, MemoryTable, XLError, compile_formula
 from evaltool.formula.differences import DIFFERENCES
+from evaltool.io import lo
 
 pytestmark = [requires_lo, pytest.mark.libreoffice]
 

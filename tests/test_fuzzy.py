@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from evaltool.rules.fuzzy import compare, parse_quantity
+from evaltool.quantities.fuzzy import compare, parse_quantity
 
 INF = math.inf
 

@@ -100,7 +100,7 @@ def test_flags_capped_per_code() -> None:
 
 @requires_lo
 def test_clean_real_xls(tmp_path: Path) -> None:
-    from evaltool import lo
+    from evaltool.io import lo
 
     src = tmp_path / "a.xlsx"
     src.write_bytes(hostile.workbook_bytes())

@@ -78,7 +78,7 @@ def test_describe_other(files: dict[str, Path]) -> None:
 
 @requires_lo
 def test_real_xls_and_et(tmp_path: Path) -> None:
-    from evaltool import lo
+    from evaltool.io import lo
 
     src = tmp_path / "单位X.xlsx"
     src.write_bytes(hostile.workbook_bytes("单位X"))

@@ -171,7 +171,7 @@ def test_exclude_output_folder(tmp_path: Path) -> None:
 
 @requires_lo
 def test_real_xls_and_et_pass(tmp_path: Path) -> None:
-    from evaltool import lo
+    from evaltool.io import lo
 
     src = tmp_path / "单位X.xlsx"
     src.write_bytes(hostile.workbook_bytes("单位X"))

@@ -17,9 +17,9 @@ import pytest
 from conftest import requires_lo
 from support.inbox import TAMPER_CELL, shared_inbox, values_for
 
-from evaltool import keys
 from evaltool.engine import evaluate
-from evaltool.integrity import (
+from evaltool.integrity import keys
+from evaltool.integrity.locked import (
     CHUNK_CHARS,
     LOCKED_KEY,
     locked_cells_of_evaluation,
@@ -28,7 +28,7 @@ from evaltool.integrity import (
     verify,
 )
 from evaltool.io import patch_cells
-from evaltool.reader import load
+from evaltool.io.reader import load
 from evaltool.template import write_template
 from evaltool.template.writer import build_context
 

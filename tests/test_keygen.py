@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from evaltool import keys
 from evaltool.cli import app
-from evaltool.reader import load
+from evaltool.integrity import keys
+from evaltool.io.reader import load
 
 
 @pytest.fixture

@@ -27,10 +27,9 @@ import pytest
 from conftest import requires_lo
 from python_calamine import CalamineWorkbook
 
-from evaltool import lo
-from evaltool.io import Formula, PatchError, patch_cells
+from evaltool.io import Formula, PatchError, lo, patch_cells
 
-CORPUS = Path(os.environ.get("EVALTOOL_CORPUS") or Path(__file__).resolve().parents[2] / "shared/corpus/excel-made")
+CORPUS = Path(os.environ.get("EVALTOOL_CORPUS") or Path(__file__).resolve().parent / "corpus/excel-made")
 FILES = sorted(p for p in CORPUS.glob("*.xls[xm]")) if CORPUS.is_dir() else []
 NEEDS_CORPUS = pytest.mark.skipif(not FILES and not os.environ.get("CI"), reason=f"corpus not found at {CORPUS}")
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"

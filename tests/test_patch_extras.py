@@ -13,8 +13,7 @@ from conftest import requires_lo
 from python_calamine import CalamineWorkbook
 from test_patch_helpers import CORPUS, basic_book, member, names, raw_members, sha, sheet_cells
 
-from evaltool import lo
-from evaltool.io import Formula, PatchError, patch_cells
+from evaltool.io import Formula, PatchError, lo, patch_cells
 
 SHEET = "xl/worksheets/sheet1.xml"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import xlsxwriter
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared/corpus/excel-made"
+CORPUS = Path(__file__).resolve().parent / "corpus/excel-made"
 
 
 def sha(path: Path) -> str:

@@ -11,15 +11,15 @@ import openpyxl
 import pytest
 import xlsxwriter
 
+from evaltool import contract as C
+from evaltool.contract.fingerprint import fingerprint_of_evaluation
 from evaltool.frameworks import list_frameworks
 from evaltool.io.book import BookSource
 from evaltool.io.filebook import FileBook, parse_location
+from evaltool.io.parse import parse_book
+from evaltool.io.reader import load
 from evaltool.model import Location, TemplateError
-from evaltool.parse import parse_book
-from evaltool.reader import load
-from evaltool.template import contract as C
 from evaltool.template import template_fingerprint, write_template
-from evaltool.template.fingerprint import fingerprint_of_evaluation
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "workbooks" / "sample-xicheng-2023.xlsx"

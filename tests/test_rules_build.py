@@ -13,18 +13,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import evaltool.samples
+import evaltool.demo.samples
 from evaltool.frameworks import load_framework
 from evaltool.io import patch_cells
+from evaltool.io.reader import load
 from evaltool.model import Evaluation
-from evaltool.reader import load
 from evaltool.template import write_template
 
 ROOT = Path(__file__).resolve().parent.parent
 CREATED = "2024-06-30T00:00:00+00:00"
 
 
-MS = evaltool.samples
+MS = evaltool.demo.samples
 
 
 def sample_values() -> dict[str, Any]:

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from test_rules_build import bad_values, checks_row, good_values, patch, sample_values, write
 
+from evaltool.io.reader import load
 from evaltool.model import Evaluation
-from evaltool.reader import load
 from evaltool.rules import check, compile_ruleset
 from evaltool.rules.builtin import BUILTINS
 from evaltool.rules.messages import format_value

@@ -11,8 +11,8 @@ from test_rules_build import sample_values, write
 
 from evaltool.formula import compile_formula
 from evaltool.formula.nodes import Call, walk
+from evaltool.io.reader import load
 from evaltool.model import Rule, TableInfo
-from evaltool.reader import load
 from evaltool.rules import check, compile_ruleset
 from evaltool.rules.live import formula_for, template_checks
 from evaltool.rules.messages import format_value, message_formula, string_literal

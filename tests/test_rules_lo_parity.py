@@ -2,7 +2,7 @@
 
 Each bundled framework's rules are evaluated in Python on the seed sample, the crafted bad
 workbook and seeded random variations (budget figures, weights, actuals incl. blanks, text
-and fuzzy values); the engine's result is written back into the file (``evaltool.writeback``
+and fuzzy values); the engine's result is written back into the file (``evaltool.io.writeback``
 → ``evaltool.io.patch_cells``) as live ``=IF(<rule>,"通过",<message>)`` formulas with Python's
 result cached; LibreOffice recalculates all files in ONE batch and must show the same text —
 pass/fail and the formatted message — in every 结果 cell.
@@ -17,11 +17,11 @@ import openpyxl
 from conftest import requires_lo
 from test_rules_build import bad_values, patch, sample_values, variation, write
 
-from evaltool import lo
 from evaltool.engine import evaluate
 from evaltool.frameworks import list_frameworks, load_framework
-from evaltool.reader import load
-from evaltool.writeback import write_result
+from evaltool.io import lo
+from evaltool.io.reader import load
+from evaltool.io.writeback import write_result
 
 SEEDS = {"dept-overall": (1, 2, 3, 4), "dept-2013": (11, 12), "project-self": (21, 22)}
 

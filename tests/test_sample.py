@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from evaltool.reader import load
+from evaltool.io.reader import load
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "workbooks" / "sample-xicheng-2023.xlsx"

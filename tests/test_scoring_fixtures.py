@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from evaltool.io import patch_cells
+from evaltool.io.reader import load
 from evaltool.model import Evaluation, Indicator, Result
-from evaltool.reader import load
 from evaltool.scoring import score
 from evaltool.template import write_template
 from evaltool.template.writer import build_context

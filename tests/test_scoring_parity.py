@@ -18,13 +18,12 @@ from test_scoring_fixtures import SAMPLE, make_book, random_values, scored
 from test_scoring_rows import edge_book
 from typer.testing import CliRunner
 
-from evaltool import lo
 from evaltool.cli import app
 from evaltool.engine import evaluate
-from evaltool.io import patch_cells
+from evaltool.io import lo, patch_cells
 from evaltool.io.book import Formula
-from evaltool.reader import load
-from evaltool.writeback import build_plan, write_result
+from evaltool.io.reader import load
+from evaltool.io.writeback import build_plan, write_result
 
 
 def _variants(tmp: Path) -> list[Path]:

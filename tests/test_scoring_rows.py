@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from test_scoring_fixtures import SAMPLE, make_book, row, scored, value
 
-from evaltool.reader import load
+from evaltool.io.reader import load
 from evaltool.scoring import score
 
 

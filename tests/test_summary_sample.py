@@ -23,11 +23,11 @@ from conftest import requires_lo
 from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
-from evaltool import lo
 from evaltool.cli import app
+from evaltool.demo.samples import sample_values
 from evaltool.engine import evaluate
-from evaltool.reader import load
-from evaltool.samples import sample_values
+from evaltool.io import lo
+from evaltool.io.reader import load
 from evaltool.template import write_template
 
 ROOT = Path(__file__).resolve().parents[1]

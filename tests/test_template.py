@@ -8,9 +8,9 @@ import zipfile
 import openpyxl
 import pytest
 
+from evaltool import contract as C
 from evaltool.frameworks import list_frameworks, load_framework
 from evaltool.io.filebook import FileBook
-from evaltool.template import contract as C
 from evaltool.template import write_template
 from evaltool.template.context import Ctx
 from evaltool.template.layout import table_layout

@@ -9,8 +9,8 @@ import openpyxl
 import pytest
 from conftest import requires_lo
 
-from evaltool import lo
 from evaltool.frameworks import list_frameworks
+from evaltool.io import lo
 from evaltool.template import write_template
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -23,8 +23,8 @@ from test_scoring_fixtures import SAMPLE, make_book, random_values, scored
 
 import evaltool.template.writer as template_writer
 from evaltool.io import patch_cells
+from evaltool.io.writeback import WorkbookLocked, build_plan, write_in_place, write_result
 from evaltool.model import CheckRow, Finding, Result
-from evaltool.writeback import WorkbookLocked, build_plan, write_in_place, write_result
 
 
 def _png() -> bytes:

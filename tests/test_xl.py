@@ -93,7 +93,7 @@ SAMPLE = Path(__file__).resolve().parents[1] / "workbooks" / "sample-xicheng-202
 def _file_result() -> Any:
     from evaltool.engine import evaluate
     from evaltool.io.filebook import FileBook
-    from evaltool.parse import parse_book
+    from evaltool.io.parse import parse_book
 
     return evaluate(parse_book(FileBook(SAMPLE)))
 

@@ -1,6 +1,6 @@
 """Make the shipped workbooks: the blank dept-overall template and the 西城区妇联 2023 sample.
 
-The figures and how they were entered are documented in :mod:`evaltool.samples` (the same
+The figures and how they were entered are documented in :mod:`evaltool.demo.samples` (the same
 code ``evaltool demo`` uses); output is deterministic, so re-running gives byte-identical
 files.
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from evaltool.samples import write_blank, write_sample
+from evaltool.demo.samples import write_blank, write_sample
 
 HERE = Path(__file__).resolve().parent
 

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from pathlib import Path, PureWindowsPath
 
 from evaltool.addin.build import ADDIN_FILE, ADDIN_NAME, PROJECT_NAME, build_addin, module_source
-from evaltool.i18n import text
+from evaltool.messages import text
 
 MSG: dict[str, tuple[str, str]] = {
     "linux": (

@@ -27,7 +27,7 @@ from rich.console import Console
 from rich.table import Table
 
 from evaltool.cli import app
-from evaltool.i18n import text
+from evaltool.messages import text
 
 MSG = {
     "title": ("校验结果：{name}", "Checks: {name}"),
@@ -77,8 +77,8 @@ def collect(paths: list[Path]) -> list[Path]:
 def check_file(path: Path, lang: str) -> dict[str, Any]:
     """One file's JSON-ready report: path, status, findings, computed total/grade."""
     from evaltool.integrity import verify
+    from evaltool.io.reader import load
     from evaltool.model import Finding, TemplateError, count_open
-    from evaltool.reader import load
     from evaltool.rules import check
 
     try:

@@ -24,7 +24,7 @@ from typing import Annotated
 import typer
 
 from evaltool.cli import app
-from evaltool.i18n import text
+from evaltool.messages import text
 
 MSG = {
     "same": ("输出文件夹不能是收件文件夹本身：{path}", "the output folder must not be the INBOX itself: {path}"),

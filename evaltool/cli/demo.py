@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from evaltool.cli import app
-from evaltool.i18n import text
+from evaltool.messages import text
 
 MSG = {
     "start": ("evaltool 演示：输出目录 {folder}", "evaltool demo: output folder {folder}"),

@@ -1,7 +1,7 @@
 """``evaltool keygen``: create the bureau key that signs template fingerprints.
 
 Why: with a key, ``evaltool template`` signs each template and ``collect``/``check`` report a
-return whose signature is missing or wrong (:mod:`evaltool.keys`, :mod:`evaltool.integrity`).
+return whose signature is missing or wrong (:mod:`evaltool.integrity.keys`, :mod:`evaltool.integrity`).
 The key is written once into the user's config folder with 0600 permissions; its id (first 8
 hex digits of its SHA-256) is printed and stored in every signed template. Replacing the key
 (``--force``) makes templates signed with the old key show "密钥不同".
@@ -20,7 +20,7 @@ from typing import Annotated
 import typer
 
 from evaltool.cli import app
-from evaltool.i18n import text
+from evaltool.messages import text
 
 MSG = {
     "written": ("已生成密钥 {path}，密钥编号 {kid}（请妥善保管，不要随模板发出）",
@@ -36,7 +36,7 @@ def keygen(
     lang: Annotated[str, typer.Option("--lang", help="zh | en")] = "zh",
 ) -> None:
     """生成财政局签名密钥 / Create the bureau signing key."""
-    from evaltool.keys import KeyExists, generate_key, key_id, key_path, load_key
+    from evaltool.integrity.keys import KeyExists, generate_key, key_id, key_path, load_key
 
     try:
         path, kid = generate_key(force=force)

@@ -26,7 +26,7 @@ from rich.console import Console
 from rich.table import Table
 
 from evaltool.cli import app
-from evaltool.i18n import text
+from evaltool.messages import text
 from evaltool.model import Result
 
 MSG = {
@@ -81,7 +81,7 @@ def score(
     """校验并评分，把结果以活公式写回工作簿 / Validate, score and write results back."""
     from evaltool.engine import evaluate
     from evaltool.io.atomic import is_locked
-    from evaltool.writeback import WorkbookLocked, write_in_place, write_result
+    from evaltool.io.writeback import WorkbookLocked, write_in_place, write_result
 
     console = Console()
     err = Console(stderr=True)
@@ -92,7 +92,7 @@ def score(
         err.print(text(MSG, "missing", lang, path=path))
         raise typer.Exit(1)
     try:
-        from evaltool.reader import load
+        from evaltool.io.reader import load
 
         result = evaluate(load(str(path)), lang=lang)
     except Exception as exc:  # any reason the file cannot be read as a template

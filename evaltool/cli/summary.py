@@ -27,7 +27,7 @@ import typer
 from rich.console import Console
 
 from evaltool.cli import app
-from evaltool.i18n import text
+from evaltool.messages import text
 
 MSG = {
     "none": ("没有找到工作簿：{paths}", "No workbook found in: {paths}"),

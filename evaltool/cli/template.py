@@ -33,7 +33,7 @@ def template(
     password: Annotated[str | None, typer.Option("--password", help="工作表保护密码 / protection password")] = None,
 ) -> None:
     """生成评价模板工作簿 / Write a template workbook."""
-    from evaltool import keys
+    from evaltool.integrity import keys
     from evaltool.template import write_template
 
     if lang not in ("zh", "en"):

@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from evaltool.a1 import cell_name, column_letters
+from evaltool.contract.a1 import cell_name, column_letters
 
 from .values import Range, Value, normalize
 

@@ -4,7 +4,7 @@ Why: the bureau saves what departments send back (``.eml``/``.msg`` mails, zips,
 ``.xlsm``, old ``.xls``/WPS ``.et``) into one folder and runs one command. Everything in it
 is untrusted. Per payload (:func:`evaltool.intake.unpack`: limits → sniff → decrypt with the
 known passwords → structural scan) the bytes are copied into a private work folder under
-OUTDIR (never touching INBOX), read (:func:`evaltool.reader.load`), evaluated
+OUTDIR (never touching INBOX), read (:func:`evaltool.io.reader.load`), evaluated
 (:func:`evaltool.engine.evaluate`: rules, scoring, :mod:`evaltool.integrity`) and reduced
 to a small :class:`~evaltool.intake.manifest.Outcome` — in worker processes or on a Dask
 cluster (:mod:`evaltool.intake.executor`), so memory stays flat. Then per unit/year/framework
@@ -41,7 +41,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from evaltool.i18n import text
 from evaltool.intake.executor import default_workers, stream_map
 from evaltool.intake.limits import DEFAULT_LIMITS, Limits
 from evaltool.intake.manifest import (
@@ -58,6 +57,7 @@ from evaltool.intake.receipts import place_outputs, summary_digest
 from evaltool.intake.sniff import Kind
 from evaltool.intake.unpack import Submission, unpack
 from evaltool.intake.versions import Candidate, core_modified, supersede, unit_key
+from evaltool.messages import text
 from evaltool.model import TemplateError
 
 __all__ = ["collect", "process_one", "CollectReport", "MSG"]
@@ -119,10 +119,10 @@ def process_one(task: Task) -> dict[str, Any]:
 
 def _process(task: Task) -> dict[str, Any]:
     from evaltool.engine import evaluate
-    from evaltool.reader import load
+    from evaltool.io.reader import load
+    from evaltool.io.writeback import write_result
     from evaltool.summary.digest import digest
     from evaltool.summary.entries import ERRORS, PASSED, Status, SummaryEntry
-    from evaltool.writeback import write_result
 
     lang = task.lang
     try:

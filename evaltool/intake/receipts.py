@@ -31,11 +31,11 @@ from pathlib import Path
 
 from xlsxwriter.workbook import Workbook
 
-from evaltool.i18n import text
 from evaltool.intake.draft import reply_draft
 from evaltool.intake.manifest import ACCEPTED, DUPLICATE, REJECTED, SUPERSEDED, Outcome, flag_findings
 from evaltool.intake.names import safe_filename, unique_path
 from evaltool.intake.sniff import Kind
+from evaltool.messages import text
 from evaltool.summary.digest import Digest, OtherRow, digest
 from evaltool.summary.entries import REJECTED as S_REJECTED
 from evaltool.summary.entries import SUPERSEDED as S_SUPERSEDED

@@ -11,7 +11,7 @@ batch (package files). Both kinds of book implement :class:`BookSource` (read) a
 Example::
 
     src = FileBook("returned.xlsx")
-    ev = parse_book(src)              # evaltool.parse -> Evaluation
+    ev = parse_book(src)              # evaltool.io.parse -> Evaluation
     result = engine.evaluate(ev)
     src.apply(build_plan(result), dst="scored.xlsx")
 """

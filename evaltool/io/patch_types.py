@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from evaltool.a1 import cell_name
+from evaltool.contract.a1 import cell_name
 from evaltool.io.patch_xml import escape_text, ooxml_escape
 
 __all__ = [

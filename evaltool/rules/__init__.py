@@ -26,7 +26,7 @@ __all__ = ["check", "CheckOutcome", "compile_ruleset", "RuleSet", "parse_quantit
 
 def __getattr__(name: str) -> Any:  # lazy: fuzzy parsing must not pull in the formula engine
     if name in ("parse_quantity", "compare", "Interval"):
-        from evaltool.rules import fuzzy
+        from evaltool.quantities import fuzzy
 
         return getattr(fuzzy, name)
     if name in ("check", "CheckOutcome"):

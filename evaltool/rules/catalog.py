@@ -1,6 +1,6 @@
 """Message catalogue (中文, English) of the validation engine, and English rule-set texts.
 
-Why: every user-facing sentence is data, Chinese first; ``evaltool.i18n.text`` picks the
+Why: every user-facing sentence is data, Chinese first; ``evaltool.messages.text`` picks the
 language. Bundled rule sets (``evaltool/frameworks/rules/*.yaml``) may give a ``message_en``
 next to the Chinese ``message``; a workbook rule with the same id and Chinese text then gets
 the English text with ``--lang en`` (a bureau's own rules stay as written).
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from evaltool.i18n import text
+from evaltool.messages import text
 
 __all__ = ["MSG", "msg", "english_rule_message", "PASS"]
 

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from evaltool.a1 import column_letters
+from evaltool.contract.a1 import column_letters
 from evaltool.formula import xl_round
 from evaltool.model import Evaluation, Finding, Severity
 from evaltool.scoring.messages import MSG, text

@@ -12,7 +12,7 @@ Example::
 
 from __future__ import annotations
 
-from evaltool.a1 import column_letters
+from evaltool.contract.a1 import column_letters
 from evaltool.model import Grade
 from evaltool.scoring.context import Context
 from evaltool.scoring.xl import cell_ref, ge, le, lt

@@ -1,7 +1,7 @@
 """The scoring messages, ``code -> (中文, English)``, for findings and ``Score.note``.
 
 Why: one catalogue keeps the user-facing wording in one place and in both languages
-(``evaltool.i18n.text``); codes are stable and appear as ``Finding.rule`` (``SCORE-…``).
+(``evaltool.messages.text``); codes are stable and appear as ``Finding.rule`` (``SCORE-…``).
 
 Example::
 
@@ -10,7 +10,7 @@ Example::
 
 from __future__ import annotations
 
-from evaltool.i18n import text
+from evaltool.messages import text
 
 __all__ = ["MSG", "text"]
 

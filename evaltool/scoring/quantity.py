@@ -4,7 +4,7 @@ Why: cells hold numbers, numeric text ("800", "95%"), ranges ("80~120") or appro
 Chinese wording ("近800名", "三十余场次"). Each form needs a Python value *and* a formula
 expression that computes the same number in Excel: a number is referenced directly, numeric
 text through ``VALUE()``, an ASCII range through ``LEFT/MID``. Approximate wording cannot be
-parsed by Excel, so its conservative bound (``evaltool.rules.fuzzy``: the low end for ≥, the
+parsed by Excel, so its conservative bound (``evaltool.quantities.fuzzy``: the low end for ≥, the
 high end for ≤) is written as a literal and the score says so in its note.
 
 Example::
@@ -26,7 +26,7 @@ from evaltool.scoring.completion import Target, norm_direction
 from evaltool.scoring.xl import lit
 
 try:  # the single import point of the fuzzy-numeral parser (validation engineer's module)
-    from evaltool.rules.fuzzy import parse_quantity
+    from evaltool.quantities.fuzzy import parse_quantity
 except ImportError:  # pragma: no cover - only while evaltool.rules is absent
     parse_quantity = None
 

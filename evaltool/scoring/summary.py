@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from evaltool.a1 import column_letters
+from evaltool.contract.a1 import column_letters
 from evaltool.model import Indicator, Location, Score
 from evaltool.scoring.context import Context
 

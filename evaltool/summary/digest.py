@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from evaltool.a1 import column_letters
+from evaltool.contract.a1 import column_letters
 from evaltool.model import CellValue, Evaluation, Result
 from evaltool.summary.entries import REJECTED, SUPERSEDED, SummaryEntry
 

@@ -82,7 +82,7 @@ class LoadedWorkbook:
 
     @classmethod
     def read(cls, path: str | os.PathLike[str], *, lang: str = "zh") -> LoadedWorkbook:
-        from evaltool.reader import load
+        from evaltool.io.reader import load
 
         return cls(load(Path(path)), lang=lang)
 

@@ -2,7 +2,7 @@
 
 Why: the summary is read by the bureau's evaluator in Chinese; ``--lang en`` gives the same
 workbook in English. Sheet names, table headers, status and severity words all live here as
-one ``code -> (中文, English)`` catalogue used through :func:`evaltool.i18n.text`.
+one ``code -> (中文, English)`` catalogue used through :func:`evaltool.messages.text`.
 
 Example::
 
@@ -12,7 +12,7 @@ Example::
 
 from __future__ import annotations
 
-from evaltool.i18n import text
+from evaltool.messages import text
 
 __all__ = ["LABELS", "label", "status_label", "severity_label", "level1_headers", "STATUSES", "SEVERITY_ORDER"]
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from evaltool.a1 import column_letters
+from evaltool.contract.a1 import column_letters
 from evaltool.io.book import Formula
 from evaltool.summary.digest import UnitRow
 from evaltool.summary.labels import label, level1_headers, status_label

@@ -1,7 +1,7 @@
 """From paths to summary rows: expand folders, read, score and digest each file.
 
 Why: ``evaltool summary`` and :func:`evaltool.api.summarize` take files and folders. Each
-workbook is read (:func:`evaltool.reader.load`), evaluated (:func:`evaltool.engine.evaluate`)
+workbook is read (:func:`evaltool.io.reader.load`), evaluated (:func:`evaltool.engine.evaluate`)
 and reduced at once to a small :class:`~evaltool.summary.digest.Digest`, optionally in worker
 processes (``workers > 1``) that return only the digest, so memory stays flat however many
 files there are. A file that is not a readable template becomes a 未通过 entry with the
@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from evaltool.i18n import text
+from evaltool.messages import text
 from evaltool.model import TemplateError
 from evaltool.summary.digest import Digest, digest
 from evaltool.summary.entries import SummaryEntry, entry_from_result, entry_rejected
@@ -67,7 +67,7 @@ def _reason(message: str, lang: str) -> str:
 def summarize_file(path: str | os.PathLike[str], *, lang: str = "zh") -> SummaryEntry:
     """Read and evaluate one workbook; a 未通过 entry (with the reason) if that fails."""
     from evaltool.engine import evaluate
-    from evaltool.reader import load
+    from evaltool.io.reader import load
 
     try:
         ev = load(Path(path))

@@ -12,8 +12,8 @@ Example::
 
 from __future__ import annotations
 
+from evaltool import contract as C
 from evaltool.model import CheckRow, Rule
-from evaltool.template import contract as C
 from evaltool.template.context import Ctx
 from evaltool.template.layout import table_layout
 from evaltool.template.sheetutil import finish_sheet

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from evaltool import contract as C
 from evaltool.model import Indicator
-from evaltool.template import contract as C
 from evaltool.template.context import Ctx
 from evaltool.template.formulas import RATE_COL, SCORE_COL, RowContext, expand_row_refs, formula_for
 from evaltool.template.sheetutil import finish_sheet, fit_widths

@@ -12,9 +12,9 @@ Example::
 
 from __future__ import annotations
 
-from evaltool.a1 import column_letters
+from evaltool import contract as C
+from evaltool.contract.a1 import column_letters
 from evaltool.model import TableInfo
-from evaltool.template import contract as C
 from evaltool.template.context import Ctx
 from evaltool.template.rulesheets import params_header_row
 from evaltool.template.summary import summary_rows

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from evaltool.template import contract as C
+from evaltool import contract as C
 from evaltool.template.context import Ctx
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
 
-from evaltool.template import contract as C
+from evaltool import contract as C
 from evaltool.template.context import Ctx
 from evaltool.template.sheetutil import finish_sheet, fit_widths
 from evaltool.template.texts import sheet_head

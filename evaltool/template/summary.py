@@ -10,7 +10,7 @@ Example::
 
 from __future__ import annotations
 
-from evaltool.template import contract as C
+from evaltool import contract as C
 from evaltool.template.context import Ctx
 from evaltool.template.formulas import expand_row_refs
 from evaltool.template.sheetutil import finish_sheet

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from xlsxwriter.worksheet import Worksheet
 
-from evaltool.i18n import text
+from evaltool.messages import text
 from evaltool.template.context import Ctx
 
 TITLES: dict[str, tuple[str, str]] = {

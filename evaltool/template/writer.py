@@ -22,6 +22,8 @@ from typing import Any
 
 from xlsxwriter.workbook import Workbook
 
+from evaltool import contract as C
+from evaltool.contract.fingerprint import fingerprint_of
 from evaltool.frameworks import load_framework
 from evaltool.frameworks.as_model import (
     grades_of,
@@ -32,12 +34,10 @@ from evaltool.frameworks.as_model import (
     rules_of,
 )
 from evaltool.io.atomic import atomic_write_bytes
-from evaltool.template import contract as C
 from evaltool.template.budget import write_budget
 from evaltool.template.checks import write_checks
 from evaltool.template.context import Ctx
 from evaltool.template.cover import write_cover
-from evaltool.template.fingerprint import fingerprint_of
 from evaltool.template.indicators import write_indicators
 from evaltool.template.meta import write_meta
 from evaltool.template.projects import write_projects

@@ -23,7 +23,7 @@ import xlsxwriter
 from msoffcrypto.format.ooxml import OOXMLFile
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CORPUS = Path("/work/shared/corpus/excel-made")
+CORPUS = Path(__file__).resolve().parents[1] / "corpus/excel-made"
 
 
 def workbook_bytes(unit: str = "单位A", formula: str | None = None, rows: int = 5) -> bytes:

@@ -61,8 +61,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
 
 
 def sample_values() -> dict[str, Any]:
-    """The filled values of the shipped sample (:mod:`evaltool.samples`)."""
-    from evaltool.samples import sample_values as values
+    """The filled values of the shipped sample (:mod:`evaltool.demo.samples`)."""
+    from evaltool.demo.samples import sample_values as values
 
     return dict(values())
 
@@ -157,7 +157,7 @@ def make_inbox(d: Path, *, lo: bool = False, hostile_cases: bool = True,
 
     ``lo`` adds the LibreOffice cases (one re-saved .xlsx, one .xls and its .et copy: two
     soffice calls); ``hostile_cases`` adds :func:`tests.support.hostile.make_all` under
-    ``d/hostile``; ``signer`` signs the templates (``evaltool.keys.signer(key)``).
+    ``d/hostile``; ``signer`` signs the templates (``evaltool.integrity.keys.signer(key)``).
     """
     d.mkdir(parents=True, exist_ok=True)
     tmp = d.parent / f".{d.name}-build"
@@ -210,7 +210,7 @@ def make_inbox(d: Path, *, lo: bool = False, hostile_cases: bool = True,
 
 
 def _lo_cases(d: Path, tmp: Path, ret: Callable[..., bytes], out: dict[str, Path]) -> None:
-    from evaltool import lo
+    from evaltool.io import lo
 
     j, k, m = (tmp / "癸单位_绩效评价表.xlsx", tmp / "子单位_绩效评价表.xlsx", tmp / "丑单位_绩效评价表.xlsx")
     j.write_bytes(ret("北京市癸单位", "J010"))

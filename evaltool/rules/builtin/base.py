@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from evaltool.i18n import text
+from evaltool.messages import text
 from evaltool.model import CellValue, Evaluation, Finding, Severity
 from evaltool.rules.computed import Computed
 from evaltool.rules.resolver import EvalResolver

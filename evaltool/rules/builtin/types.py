@@ -15,9 +15,9 @@ from collections.abc import Iterator
 
 from evaltool.formula.memory import cell_name
 from evaltool.model import Finding, Indicator
+from evaltool.quantities.fuzzy import Interval, compare, fmt_number, parse_quantity
 from evaltool.rules.builtin.base import Ctx, builtin, is_number
 from evaltool.rules.fields import COUNT_NAMES, MONEY_COLUMNS, MONEY_NAMES, SHARE_NAMES
-from evaltool.rules.fuzzy import Interval, compare, fmt_number, parse_quantity
 
 _VERDICT = {
     "met": ("可判定为已达成", "met for certain"),

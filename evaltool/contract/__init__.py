@@ -1,0 +1,122 @@
+"""The template contract v1 (docs/template.md) as constants: sheets, names, rows, headers.
+
+Why: the writer (:mod:`evaltool.template`) and the reader (:mod:`evaltool.io.parse`) must agree
+cell for cell; both import these constants instead of repeating literals. Pure data — no
+Excel library is imported here.
+
+Example::
+
+    from evaltool import contract as C
+    C.TABLE_HEADERS["Indicators"][10]     # '完成率/偏差率'
+    C.COVER_NAMES["total_score"]          # (11, '总分')
+"""
+
+from __future__ import annotations
+
+TEMPLATE_VERSION = "1.0"
+TEMPLATE_ID_PREFIX = "evaltool/"
+
+COVER = "封面"
+BUDGET = "预算执行"
+INDICATORS = "绩效指标"
+PROJECTS = "项目清单"
+RULES = "校验规则"
+METHODS = "评分方法"
+GRADES = "等级标准"
+CHECKS = "校验结果"
+SUMMARY = "得分汇总"
+META = "_meta"
+SHEETS = (COVER, BUDGET, INDICATORS, PROJECTS, RULES, METHODS, GRADES, CHECKS, SUMMARY, META)
+
+#: 封面: name -> (row, label); value in column B, label in column A.
+COVER_NAMES: dict[str, tuple[int, str]] = {
+    "unit_name": (3, "单位名称"),
+    "unit_code": (4, "单位编码"),
+    "eval_year": (5, "评价年度"),
+    "framework_name": (6, "评价框架"),
+    "preparer": (7, "填报人"),
+    "contact": (8, "联系电话"),
+    "fill_date": (9, "填报日期"),
+    "self_grade": (10, "自评等级"),
+    "total_score": (11, "总分"),
+    "grade": (12, "评价等级"),
+    "calc_status": (13, "计算状态"),
+    "template_id": (16, "模板编号"),
+    "template_version": (17, "模板版本"),
+}
+COVER_INPUTS = ("unit_name", "unit_code", "eval_year", "preparer", "contact", "fill_date", "self_grade")
+
+#: 预算执行 Budget table rows (data rows 5–8) and the three scalar names on row 5.
+BUDGET_HEADER_ROW = 4
+BUDGET_LINES = ("资金总额", "其中：财政拨款", "上年结转", "其他资金")
+BUDGET_ROW5_NAMES = {"budget_initial": "B", "budget_adjusted": "C", "final_expenditure": "D"}
+BUDGET_ROW5_LABELS = {
+    "budget_initial": "年初预算数（元）",
+    "budget_adjusted": "全年预算数（元）",
+    "final_expenditure": "全年执行数（决算数）（元）",
+}
+
+#: 预算执行 key/value block, rows 11–21: name -> (row, label, number format kind).
+KV_NAMES: dict[str, tuple[int, str, str]] = {
+    "budget_adjustment": (11, "预算调整数（元）", "money"),
+    "carryover_total": (12, "结转结余总额（元）", "money"),
+    "three_public_current": (13, "本年度“三公经费”（元）", "money"),
+    "three_public_prior": (14, "上年度“三公经费”（元）", "money"),
+    "staff_actual": (15, "在职人员数（人）", "int"),
+    "staff_authorized": (16, "编制数（人）", "int"),
+    "key_project_spend": (17, "重点项目支出（元）", "money"),
+    "project_spend_total": (18, "项目总支出（元）", "money"),
+    "projects_evaluated_count": (19, "评价项目数（个）", "int"),
+    "projects_evaluated_share": (20, "评价项目占项目总数比例", "rate"),
+    "projects_evaluated_amount": (21, "评价项目涉及金额（元）", "money"),
+}
+KV_HEADER_ROW = 10
+RATE_HEADER_ROW = 23
+#: Rates, rows 24–30 (value in B, formula text in C — the text is fingerprinted).
+RATE_NAMES = (
+    "variance_rate", "execution_rate", "adjustment_rate", "carryover_rate",
+    "three_public_change_rate", "staff_control_rate", "key_spend_rate",
+)
+RATE_FORMULA_COL = 3  # column C (1-based)
+
+MONEY_NAMES = frozenset(
+    {"budget_initial", "budget_adjusted", "final_expenditure"}
+    | {k for k, v in KV_NAMES.items() if v[2] == "money"}
+)
+#: Names whose cell holds a formula or engine output: never read as truth.
+COMPUTED_NAMES = frozenset(set(RATE_NAMES) | {"total_score", "grade", "calc_status"})
+
+TABLE_SHEETS = {
+    "Indicators": INDICATORS, "Projects": PROJECTS, "Budget": BUDGET, "Rules": RULES,
+    "Methods": METHODS, "Params": METHODS, "Grades": GRADES, "Checks": CHECKS, "ScoreSummary": SUMMARY,
+}
+TABLE_HEADERS: dict[str, tuple[str, ...]] = {
+    "Indicators": ("一级指标", "二级指标", "三级指标", "指标类型", "评分方法", "分值", "计量单位", "指标方向",
+                   "年度目标值", "实际完成值", "完成率/偏差率", "得分", "偏差原因", "备注"),
+    "Projects": ("序号", "项目名称", "项目类型", "年初预算数", "全年预算数", "全年执行数", "执行率", "是否评价",
+                 "自评得分", "自评等级", "备注"),
+    "Budget": ("项目", "年初预算数", "全年预算数", "全年执行数", "执行率", "说明"),
+    "Rules": ("规则编号", "范围", "对象表", "表达式", "级别", "提示信息", "容差", "需说明"),
+    "Methods": ("方法编号", "方法名称", "类型", "参数", "说明"),
+    "Params": ("参数名", "参数值", "说明"),
+    "Grades": ("等级", "下限", "上限", "含上限", "别名"),
+    "Checks": ("规则编号", "来源", "级别", "工作表", "单元格", "结果", "提示信息", "出错说明"),
+    "ScoreSummary": ("一级指标", "二级指标", "分值", "得分", "得分率"),
+}
+TABLE_HEADER_ROWS = {
+    "Indicators": 4, "Projects": 4, "Budget": 4, "Rules": 3, "Methods": 3, "Grades": 3, "Checks": 4,
+    "ScoreSummary": 3,
+}  # Params: after Methods + 2 blank rows
+REQUIRED_TABLES = tuple(TABLE_HEADERS)
+REQUIRED_NAMES = tuple(COVER_NAMES) + tuple(BUDGET_ROW5_NAMES) + tuple(KV_NAMES) + RATE_NAMES
+
+#: Spare (unlocked) rows below the framework's indicators, and blank project rows.
+SPARE_INDICATOR_ROWS = 10
+PROJECT_ROWS = 30
+
+META_KEYS = (
+    "template_id", "template_version", "framework_id", "framework_version", "created_at",
+    "unit_name", "fingerprint", "signature", "key_id", "locked_indicator_rows",
+)
+
+STATUS_NOT_CALCULATED = "未计算"

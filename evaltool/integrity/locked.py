@@ -1,0 +1,301 @@
+"""Tamper evidence: did a filler change bureau-owned content, and exactly which cell?
+
+Why: a department fills inputs; weights, scoring methods, rules, grade bands, parameters and
+the rate formulas belong to the bureau. The template stores a fingerprint of that locked
+content in ``_meta`` (optionally HMAC-signed with the bureau key, :mod:`evaltool.integrity.keys`) and
+— written by :func:`meta_entries` at template time — the locked cells themselves as JSON
+(``locked_content``, chunked over rows ``locked_content``, ``locked_content.2``, … below
+32,000 characters each). :func:`verify` recomputes the fingerprint from the parsed workbook;
+on a mismatch it diffs the stored cells against the workbook and names every changed cell
+(``绩效指标!F7 分值 2 → 5``). Values are compared in the fingerprint's canonical form
+(numbers normalised, blanks as blank), so an honest re-save by Excel, WPS or LibreOffice
+that rewrites the XML but keeps the values raises nothing. Pure: model objects in, findings
+out; no Excel library.
+
+Rules: ``INT-1`` locked cell changed (error), ``INT-2`` locked content changed but the cell
+cannot be named, or the stored check data was edited (error), ``INT-3`` bad or missing
+signature (error), ``INT-4`` signed with another key (warning), ``INT-5`` no fingerprint
+(warning).
+
+Example::
+
+    from evaltool.integrity import verify
+    for f in verify(evaltool.load("returned.xlsx"), key=keys.load_key()):
+        print(f.sheet, f.cell, f.message)      # 绩效指标 F7 锁定内容被修改：绩效指标!F7 分值 2 → 5
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from evaltool import contract as C
+from evaltool.contract.a1 import column_letters
+from evaltool.contract.fingerprint import (
+    canonical_value,
+    fingerprint_of_evaluation,
+    rate_formulas_of_evaluation,
+)
+from evaltool.messages import text
+from evaltool.model import Evaluation, Finding, Grade, Indicator, Method, Param, Rule, Severity
+
+__all__ = ["LOCKED_KEY", "LockedCell", "Change", "locked_cells", "locked_cells_of_evaluation",
+           "meta_entries", "stored_locked_cells", "diff_locked", "verify", "MAX_CELL_FINDINGS"]
+
+LOCKED_KEY = "locked_content"
+CHUNK_CHARS = 32_000
+MAX_CELL_FINDINGS = 30
+SHOW_CHARS = 60  # long rule expressions are cut in the message (full text in Finding.value)
+SOURCE = "integrity"
+
+MSG = {
+    "changed": ("锁定内容被修改：{where} {label} {old} → {new}（评分口径由财政局统一设定，请使用下发的模板）",
+                "Locked content changed: {where} {label} {old} → {new} (set by the bureau; use the issued template)"),
+    "more": ("另有 {n} 处锁定内容被修改", "{n} more locked cells changed"),
+    "unknown": ("锁定内容（权重、评分方法、校验规则、等级或计算公式）已被修改，无法定位具体单元格",
+                "Locked content (weights, methods, rules, grades or rate formulas) was changed; "
+                "the cell cannot be named"),
+    "meta-edited": ("模板的校验信息（_meta 表）被改动，无法确认锁定内容未被修改",
+                    "The template's check data (_meta sheet) was edited; locked content cannot be trusted"),
+    "no-signature": ("模板没有财政局签名，无法确认是下发的模板", "The template carries no bureau signature"),
+    "bad-signature": ("签名不符：模板的校验信息被改动或不是本局下发的模板",
+                      "Signature mismatch: the check data was altered or the template was not issued here"),
+    "other-key": ("无法验证签名：密钥不同（签名密钥 {theirs}，本机密钥 {ours}）",
+                  "Cannot verify the signature: different key (signed with {theirs}, this machine has {ours})"),
+    "no-fingerprint": ("模板缺少指纹，无法校验锁定内容", "The template has no fingerprint; locked content not checked"),
+    "blank": ("（空）", "(blank)"),
+    "formula": ("计算公式", "formula"),
+}
+
+_SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+@dataclass(frozen=True)
+class LockedCell:
+    sheet: str
+    cell: str
+    label: str  # the column header (分值, 表达式, ...) or 计算公式
+    value: str | None  # canonical text (fingerprint form); None = blank
+
+
+@dataclass(frozen=True)
+class Change:
+    sheet: str
+    cell: str
+    label: str
+    old: str | None
+    new: str | None
+
+
+Layout = Mapping[str, tuple[str, int, Sequence[str]]]  # table -> (sheet, first column, headers)
+
+
+def contract_layout() -> dict[str, tuple[str, int, Sequence[str]]]:
+    """Table positions as the template writer lays them out (column A onwards)."""
+    return {t: (C.TABLE_SHEETS[t], 1, C.TABLE_HEADERS[t]) for t in C.TABLE_HEADERS}
+
+
+def _canon(v: Any) -> str | None:
+    out = canonical_value(v)
+    return None if out is None else str(out)
+
+
+def _row_cells(layout: Layout, table: str, row: int, values: Mapping[str, Any]) -> Iterable[LockedCell]:
+    sheet, first, headers = layout[table]
+    for header, value in values.items():
+        if header in headers:
+            yield LockedCell(sheet, f"{column_letters(first + list(headers).index(header))}{row}", header, _canon(value))
+
+
+def locked_cells(
+    indicators: Iterable[Indicator],
+    methods: Iterable[Method],
+    rules: Iterable[Rule],
+    grades: Iterable[Grade],
+    params: Iterable[Param],
+    rate_formulas: Mapping[str, tuple[int, str]],
+    layout: Layout | None = None,
+) -> list[LockedCell]:
+    """Every locked cell with its canonical value: exactly the fields the fingerprint covers.
+
+    ``rate_formulas`` maps a rate name to ``(sheet row, formula text)`` on 预算执行.
+    """
+    lay = layout or contract_layout()
+    out: list[LockedCell] = []
+    for i in indicators:
+        if i.locked:
+            out += _row_cells(lay, "Indicators", i.row, {
+                "一级指标": i.level1, "二级指标": i.level2, "三级指标": i.level3, "指标类型": i.kind,
+                "评分方法": i.method, "分值": i.weight, "计量单位": i.unit, "指标方向": i.direction})
+    for m in methods:
+        out += _row_cells(lay, "Methods", m.row, {"方法编号": m.code, "方法名称": m.name, "类型": m.kind,
+                                                  "参数": m.params_text, "说明": m.description})
+    for r in rules:
+        out += _row_cells(lay, "Rules", r.row, {
+            "规则编号": r.id, "范围": r.scope, "对象表": r.table, "表达式": r.expression.lstrip("="),
+            "级别": _SEVERITY_LABEL.get(r.severity, r.severity), "提示信息": r.message, "容差": r.tolerance,
+            "需说明": "是" if r.explain_required else "否"})
+    for g in grades:
+        out += _row_cells(lay, "Grades", g.row, {"等级": g.name, "下限": g.lower, "上限": g.upper,
+                                                 "含上限": "是" if g.upper_inclusive else "否",
+                                                 "别名": "、".join(g.aliases)})
+    for p in params:
+        out += _row_cells(lay, "Params", p.row, {"参数名": p.name, "参数值": p.value, "说明": p.label})
+    for name, (row, formula) in rate_formulas.items():
+        out.append(LockedCell(C.BUDGET, f"{column_letters(C.RATE_FORMULA_COL)}{row}", name,
+                              _canon(str(formula).lstrip("="))))
+    return out
+
+
+def _row_of(ref: str) -> int:
+    digits = "".join(ch for ch in ref.split(":")[0] if ch.isdigit())
+    return int(digits) if digits else 0
+
+
+def locked_cells_of_evaluation(ev: Evaluation) -> list[LockedCell]:
+    """The locked cells as they are in a parsed workbook (positions from its own tables)."""
+    layout: dict[str, tuple[str, int, Sequence[str]]] = contract_layout()
+    for name, info in ev.tables.items():
+        layout[name] = (info.sheet, info.first_col, info.headers)
+    formulas = rate_formulas_of_evaluation(ev)
+    rows = {n: _row_of(ev.names[n].ref) for n in formulas if n in ev.names}
+    return locked_cells(ev.indicator_rows, ev.methods, ev.rules, ev.grades, ev.params,
+                        {n: (rows[n], f) for n, f in formulas.items() if n in rows}, layout)
+
+
+def _template_rate_rows(formulas: Mapping[str, str]) -> dict[str, tuple[int, str]]:
+    return {n: (C.RATE_HEADER_ROW + 1 + C.RATE_NAMES.index(n), f) for n, f in formulas.items()
+            if n in C.RATE_NAMES}
+
+
+def meta_entries(ctx: Any, meta: Mapping[str, str]) -> list[tuple[str, str]]:
+    """Extra ``_meta`` rows for a template being written: the locked cells as chunked JSON.
+
+    ``ctx`` is the template writer's context (indicators, methods, rules, grades, params at
+    their sheet rows, and the framework ``fw``); ``meta`` the identity rows (for the
+    fingerprint the stored cells belong to).
+    """
+    from evaltool.frameworks.as_model import rate_formulas_of
+
+    cells = locked_cells(ctx.indicators, ctx.methods, ctx.rules, ctx.grades, ctx.params,
+                         _template_rate_rows(rate_formulas_of(ctx.fw)))
+    doc = json.dumps({"v": 1, "fingerprint": str(meta.get("fingerprint", "")),
+                      "cells": [[c.sheet, c.cell, c.label, c.value] for c in cells]},
+                     ensure_ascii=False, separators=(",", ":"))
+    chunks = [doc[i:i + CHUNK_CHARS] for i in range(0, len(doc), CHUNK_CHARS)] or [""]
+    return [(LOCKED_KEY if i == 0 else f"{LOCKED_KEY}.{i + 1}", chunk) for i, chunk in enumerate(chunks)]
+
+
+def stored_locked_cells(meta: Mapping[str, str]) -> tuple[list[LockedCell], str] | None:
+    """``(cells, fingerprint they belong to)`` from ``_meta``; None when absent or unreadable."""
+    if not meta.get(LOCKED_KEY):
+        return None
+    parts = [meta[LOCKED_KEY]]
+    n = 2
+    while f"{LOCKED_KEY}.{n}" in meta:
+        parts.append(meta[f"{LOCKED_KEY}.{n}"])
+        n += 1
+    try:
+        doc = json.loads("".join(parts))
+        cells = [LockedCell(str(s), str(c), str(label), None if v is None else str(v))
+                 for s, c, label, v in doc["cells"]]
+        return cells, str(doc.get("fingerprint", ""))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def diff_locked(stored: Iterable[LockedCell], current: Iterable[LockedCell]) -> list[Change]:
+    """Cells whose canonical value differs, in the stored order, then cells only in ``current``."""
+    now = {(c.sheet, c.cell): c for c in current}
+    seen: set[tuple[str, str]] = set()
+    out: list[Change] = []
+    for c in stored:
+        key = (c.sheet, c.cell)
+        seen.add(key)
+        new = now.get(key)
+        new_value = new.value if new is not None else None
+        if new_value != c.value:
+            out.append(Change(c.sheet, c.cell, c.label, c.value, new_value))
+    for key, c in now.items():
+        if key not in seen and c.value is not None:
+            out.append(Change(c.sheet, c.cell, c.label, None, c.value))
+    return out
+
+
+def _finding(rule: str, severity: Severity, message: str, sheet: str = C.META, cell: str = "",
+             value: Any = None) -> Finding:
+    return Finding(rule=rule, severity=severity, sheet=sheet, cell=cell, message=message, value=value,
+                   source=SOURCE)
+
+
+def _meta_cell(key: str) -> str:
+    return f"B{C.META_KEYS.index(key) + 1}"
+
+
+def _show(value: str | None, lang: str) -> str:
+    if value in (None, ""):
+        return text(MSG, "blank", lang)
+    v = str(value)
+    return v if len(v) <= SHOW_CHARS else v[:SHOW_CHARS - 1] + "…"
+
+
+def _content_findings(ev: Evaluation, stored_fp: str, lang: str) -> list[Finding]:
+    if fingerprint_of_evaluation(ev) == stored_fp:
+        return []
+    stored = stored_locked_cells(ev.meta)
+    if stored is None:
+        return [_finding("INT-2", "error", text(MSG, "unknown", lang))]
+    cells, fp = stored
+    if fp != stored_fp:
+        return [_finding("INT-2", "error", text(MSG, "meta-edited", lang))]
+    changes = diff_locked(cells, locked_cells_of_evaluation(ev))
+    if not changes:
+        return [_finding("INT-2", "error", text(MSG, "unknown", lang))]
+    out = []
+    for ch in changes[:MAX_CELL_FINDINGS]:
+        label = text(MSG, "formula", lang) + f"（{ch.label}）" if ch.label in C.RATE_NAMES else ch.label
+        msg = text(MSG, "changed", lang, where=f"{ch.sheet}!{ch.cell}", label=label,
+                   old=_show(ch.old, lang), new=_show(ch.new, lang))
+        out.append(_finding("INT-1", "error", msg, ch.sheet, ch.cell, {"old": ch.old, "new": ch.new}))
+    if len(changes) > MAX_CELL_FINDINGS:
+        out.append(_finding("INT-1", "error", text(MSG, "more", lang, n=len(changes) - MAX_CELL_FINDINGS)))
+    return out
+
+
+def _signature_findings(meta: Mapping[str, str], key: bytes, lang: str) -> list[Finding]:
+    from evaltool.integrity.keys import key_id, sign
+
+    ours, theirs = key_id(key), meta.get("key_id", "")
+    signature = meta.get("signature", "")
+    if not signature:
+        return [_finding("INT-3", "error", text(MSG, "no-signature", lang), cell=_meta_cell("signature"))]
+    if theirs and theirs != ours:
+        return [_finding("INT-4", "warning", text(MSG, "other-key", lang, theirs=theirs, ours=ours),
+                         cell=_meta_cell("key_id"))]
+    if not hmac.compare_digest(signature, sign(meta.get("fingerprint", ""), key)):
+        return [_finding("INT-3", "error", text(MSG, "bad-signature", lang), cell=_meta_cell("signature"))]
+    return []
+
+
+def verify(ev: Evaluation, *, key: bytes | None = None, lang: str = "zh") -> list[Finding]:
+    """Integrity findings for a parsed workbook (empty when it is the template as issued).
+
+    ``key``: the bureau key; None means "the key in the config folder, if any"
+    (:func:`evaltool.integrity.keys.load_key`); ``b""`` means "check without a key". Without a key the
+    fingerprint still catches changed content; with one, a missing or wrong signature is an
+    error and a signature made with another key a warning.
+    """
+    if key is None:
+        from evaltool.integrity.keys import load_key
+
+        key = load_key()
+    stored_fp = ev.meta.get("fingerprint", "")
+    if not stored_fp:
+        return [_finding("INT-5", "warning", text(MSG, "no-fingerprint", lang), cell=_meta_cell("fingerprint"))]
+    findings = _content_findings(ev, stored_fp, lang)
+    if key:
+        findings += _signature_findings(ev.meta, key, lang)
+    return findings

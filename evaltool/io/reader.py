@@ -1,0 +1,59 @@
+"""``load(path) -> Evaluation``: open a returned workbook file and parse it.
+
+Why: the one call the CLI, the batch and tests use. It turns every way a file can be wrong
+— missing, empty, not a zip (a PNG renamed .xlsx), an encrypted or legacy OLE file, a zip
+that is not a workbook, another template version — into a :class:`TemplateError` naming the
+file, in Chinese with English.
+
+Example::
+
+    from evaltool.io.reader import load
+    ev = load("workbooks/sample-xicheng-2023.xlsx")
+    ev.scalar("final_expenditure")     # Decimal('17088957.48')
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from evaltool.io.filebook import FileBook
+from evaltool.io.parse import parse_book
+from evaltool.model import Evaluation, TemplateError
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def open_book(path: str | Path) -> FileBook:
+    """A FileBook for ``path`` after sniffing the bytes; TemplateError when it is no workbook."""
+    p = Path(path)
+    label = str(path)
+    if not p.is_file():
+        raise TemplateError(label, "文件不存在 / file not found")
+    with p.open("rb") as fh:
+        head = fh.read(8)
+    if not head:
+        raise TemplateError(label, "文件为空 / empty file")
+    if head == OLE_MAGIC:
+        raise TemplateError(label, "文件已加密或为旧版 .xls 格式，请另存为未加密的 .xlsx / encrypted or legacy .xls file")
+    if not head.startswith(ZIP_MAGIC):
+        raise TemplateError(label, "不是 Excel .xlsx 文件（文件内容不是 xlsx 格式） / not an .xlsx file")
+    try:
+        book = FileBook(p)
+        book.sheet_names()
+        book.defined_names()
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise TemplateError(label, f"无法读取工作簿（文件已损坏或不是 xlsx） / unreadable workbook: {exc}") from exc
+    except Exception as exc:  # calamine raises its own error types
+        raise TemplateError(label, f"无法读取工作簿 / unreadable workbook: {exc}") from exc
+    return book
+
+
+def load(path: str | Path) -> Evaluation:
+    """Parse the evaltool template workbook at ``path``."""
+    book = open_book(path)
+    try:
+        return parse_book(book)
+    finally:
+        book.close()

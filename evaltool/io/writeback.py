@@ -1,0 +1,216 @@
+"""Write a Result back into its workbook: live formulas with cached values, Checks, marks.
+
+Why: a department keeps working in the file it sent in; the scored workbook must show the
+numbers without recalculation (cached values, for calamine/pandas and previewers), keep
+recomputing when the filler edits (live formulas), and leave everything evaltool does not
+own byte-identical (charts, images, comments, their own sheets). The plan is plain data
+(:class:`~evaltool.io.book.WritePlan`); the lossless zip patcher (``evaltool.io.patch_cells``)
+applies it; in-place writes are atomic with a timestamped backup and refused while the file
+is open in Excel/WPS/LibreOffice.
+
+What is written (template contract, "Write-back"): every :class:`~evaltool.model.Score` cell
+as ``Formula(text, cached=value)``; the ``Checks`` table rows (结果 live or static, 出错说明
+kept) resized through ``table_refs`` with leftover rows cleared; ``calc_status``; fills
+(错误 ``FFC7CE``, 警告 ``FFEB9C``) and notes on the cells findings point at.
+
+Example::
+
+    result = evaluate(load("returned.xlsx"))
+    write_result(result, "returned.xlsx", "returned.scored.xlsx")
+    backup = write_in_place(result, "returned.xlsx")   # returned.bak-20261127-101500.xlsx
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import stat
+from collections.abc import Iterator
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from evaltool.contract.a1 import column_letters
+from evaltool.io import patch_cells
+from evaltool.io.atomic import is_locked, replace_with_backup, temp_path_for
+from evaltool.io.book import CellKey, Formula, WritePlan
+from evaltool.messages import text
+from evaltool.model import CheckRow, Evaluation, Finding, Result
+
+__all__ = ["build_plan", "write_result", "write_in_place", "WorkbookLocked", "FILL",
+           "CHECK_COLUMNS"]
+
+FILL = {"error": "FFC7CE", "warning": "FFEB9C"}
+SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "提示"}
+CHECK_SHEET = "校验结果"
+CHECK_COLUMNS = ("规则编号", "来源", "级别", "工作表", "单元格", "结果", "提示信息", "出错说明")
+MAX_MARKED_CELLS = 200  # a finding on a larger range marks its first cells only
+
+MSG = {
+    "status": ("已计算 {when}，错误 {errors} 项，警告 {warnings} 项",
+               "calculated {when}, {errors} errors, {warnings} warnings"),
+    "locked": ("{path} 正在被 Excel/WPS 或 LibreOffice 打开，请先关闭后再写回",
+               "{path} is open in Excel/WPS or LibreOffice; close it first"),
+}
+
+
+class WorkbookLocked(RuntimeError):
+    """The workbook is open elsewhere (an owner/lock file sits beside it)."""
+
+    def __init__(self, path: Path, lang: str = "zh") -> None:
+        super().__init__(text(MSG, "locked", lang, path=path))
+        self.path = path
+
+
+def _cells_of(ref: str) -> Iterator[str]:
+    """``"B5"`` → B5; ``"A5:C6"`` → A5 B5 C5 A6 …; anything else → nothing."""
+    parts = ref.replace("$", "").upper().split(":")
+    m = [re.fullmatch(r"([A-Z]{1,3})([1-9]\d*)", p) for p in parts]
+    if not all(m) or len(m) > 2:
+        return
+
+    def num(letters: str) -> int:
+        n = 0
+        for ch in letters:
+            n = n * 26 + ord(ch) - 64
+        return n
+
+    (c1, r1), (c2, r2) = [(num(x.group(1)), int(x.group(2))) for x in (m[0], m[-1])]  # type: ignore[union-attr]
+    count = 0
+    for r in range(min(r1, r2), max(r1, r2) + 1):
+        for c in range(min(c1, c2), max(c1, c2) + 1):
+            if count >= MAX_MARKED_CELLS:
+                return
+            count += 1
+            yield f"{column_letters(c)}{r}"
+
+
+def _cached(v: object) -> float | int | str | bool | None:
+    if v is None:
+        return ""
+    if isinstance(v, Decimal):
+        return float(v)
+    if isinstance(v, (bool, int, float, str)):
+        return v
+    return str(v)
+
+
+def _where(ev: Evaluation, name: str, default: CellKey) -> CellKey:
+    loc = ev.names.get(name)
+    if loc is None:
+        return default
+    return loc.sheet, loc.ref.replace("$", "").split(":")[0]
+
+
+def _check_rows(ev: Evaluation, checks: tuple[CheckRow, ...],
+                cells: dict[CellKey, object]) -> dict[str, str]:
+    """Write the Checks rows into ``cells``; returns ``table_refs`` when the size changes."""
+    info = ev.tables.get("Checks")
+    sheet = info.sheet if info else CHECK_SHEET
+    header_row = info.header_row if info else 4
+    first = info.first_col if info else 1
+    headers = info.headers if info else CHECK_COLUMNS
+    idx = {h: first + i for i, h in enumerate(headers)}
+    for i, h in enumerate(CHECK_COLUMNS):
+        idx.setdefault(h, first + i)
+    width = len(headers)
+    old_rows = info.n_rows if info else 0
+    for n, row in enumerate(checks):
+        r = header_row + 1 + n
+        explanation = ev.explanations.get((row.rule, row.sheet, row.cell), row.explanation)
+        result: object = Formula(row.formula, cached=row.result) if row.formula else row.result
+        values = {"规则编号": row.rule, "来源": row.source, "级别": SEVERITY_TEXT[row.severity],
+                  "工作表": row.sheet, "单元格": row.cell, "结果": result,
+                  "提示信息": row.message, "出错说明": explanation or None}
+        for h, v in values.items():
+            cells[(sheet, f"{column_letters(idx[h])}{r}")] = v
+    new_rows = max(len(checks), 1)
+    for r in range(header_row + 1 + len(checks), header_row + 1 + max(old_rows, new_rows)):
+        for c in range(first, first + width):
+            cells[(sheet, f"{column_letters(c)}{r}")] = None
+    if info is None or new_rows == old_rows:
+        return {}
+    return {"Checks": f"{column_letters(first)}{header_row}:{column_letters(first + width - 1)}{header_row + new_rows}"}
+
+
+def _marks(ev: Evaluation, findings: tuple[Finding, ...]
+           ) -> tuple[dict[CellKey, str | None], dict[CellKey, str | None]]:
+    """Fills (worst severity wins) and notes (messages joined) on the cells findings name."""
+    rank = {"error": 2, "warning": 1}
+    worst: dict[CellKey, str] = {}
+    notes: dict[CellKey, list[str]] = {}
+    for f in findings:
+        if f.explained or f.severity not in rank or f.sheet not in ev.grids or not f.cell:
+            continue
+        for cell in _cells_of(f.cell):
+            key = (f.sheet, cell)
+            if rank[f.severity] > rank.get(worst.get(key, ""), 0):
+                worst[key] = f.severity
+            if f.message not in notes.setdefault(key, []):
+                notes[key].append(f.message)
+    fills: dict[CellKey, str | None] = {k: FILL[v] for k, v in worst.items()}
+    return fills, {k: "\n".join(v) for k, v in notes.items()}
+
+
+def build_plan(result: Result, *, now: datetime | None = None, lang: str = "zh") -> WritePlan:
+    """Everything evaltool writes for ``result``, as one bulk plan."""
+    ev = result.evaluation
+    cells: dict[CellKey, object] = {}
+    for s in result.scores:
+        key = (s.sheet, s.cell)
+        cells[key] = Formula(s.formula, cached=_cached(s.value)) if s.formula else None
+    table_refs = _check_rows(ev, result.checks, cells)
+    when = (now or datetime.now()).strftime("%Y-%m-%d %H:%M")
+    cells[_where(ev, "calc_status", ("封面", "B13"))] = text(
+        MSG, "status", lang, when=when, errors=result.errors, warnings=result.warnings)
+    fills, notes = _marks(ev, result.findings)
+    return WritePlan(cells=cells, fills=fills, notes=dict(notes), table_refs=table_refs)
+
+
+def write_result(result: Result, src: str | Path, dst: str | Path, *,
+                 now: datetime | None = None, lang: str = "zh") -> WritePlan:
+    """Write ``result`` into a copy of ``src`` at ``dst`` (atomic; ``src`` is only read)."""
+    plan = build_plan(result, now=now, lang=lang)
+    dst = Path(dst)
+    mode = _mode_for(dst)
+    patch_cells(src, dst, plan.cells, fills=plan.fills, notes=plan.notes,
+                table_refs=plan.table_refs)
+    with contextlib.suppress(OSError):
+        os.chmod(dst, mode)
+    return plan
+
+
+def _mode_for(dst: Path) -> int:
+    """The permission bits ``dst`` should end with: its own if it exists, else umask's default.
+
+    The atomic writer's temp files are created 0600 (``mkstemp``); a scored copy in a shared
+    folder must stay readable by the colleagues who could read the original.
+    """
+    try:
+        return stat.S_IMODE(dst.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def write_in_place(result: Result, path: str | Path, *, now: datetime | None = None,
+                   lang: str = "zh") -> Path:
+    """Replace ``path`` by its scored version, keeping a timestamped backup; returns it.
+
+    Raises :class:`WorkbookLocked` while the workbook is open elsewhere. If anything fails
+    before the final rename the original is untouched and no temp file is left behind.
+    """
+    p = Path(path)
+    if is_locked(p):
+        raise WorkbookLocked(p, lang)
+    tmp = temp_path_for(p)
+    try:
+        write_result(result, p, tmp, now=now, lang=lang)
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, stat.S_IMODE(p.stat().st_mode))
+        return replace_with_backup(tmp, p)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
