@@ -16,6 +16,7 @@ Example::
 
 from __future__ import annotations
 
+import os
 import warnings
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -24,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from evaltool.frameworks.locate import BUNDLED, find_framework, find_rule_set, list_framework_files
 from evaltool.frameworks.schema import (
     COMMON_PARAMS,
     DIRECTIONS,
@@ -44,21 +46,44 @@ from evaltool.frameworks.schema import (
     parse_map,
 )
 
-HERE = Path(__file__).resolve().parent
-SHARED = {"grades", "params", "rates"}
+HERE = BUNDLED
 FRAMEWORK_KEYS = {
     "id", "name", "version", "description", "source", "notes", "levels", "methods",
     "rule_sets", "params", "grades",
 }
 
 
+class _Mapping(dict[str, Any]):
+    """A YAML mapping that remembers the line it starts on (for messages naming the line)."""
+
+    line: int = 0
+
+
+class _LineLoader(yaml.SafeLoader):
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:  # type: ignore[override]
+        out = _Mapping(super().construct_mapping(node, deep=deep))
+        out.line = node.start_mark.line + 1
+        return out
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping)
+
+
+def _at(item: Any) -> str:
+    """`` 第N行`` for a mapping read from a file, else empty."""
+    line = getattr(item, "line", 0)
+    return f" 第{line}行" if line else ""
+
+
 def _read(path: Path) -> Any:
     if not path.is_file():
-        raise FrameworkError(f"找不到框架数据文件 {path.name} / missing framework file {path}")
+        raise FrameworkError(f"找不到框架数据文件 {path} / missing framework file {path}")
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
-        raise FrameworkError(f"{path.name}: YAML 格式错误 / invalid YAML: {exc}") from exc
+        raise FrameworkError(f"{path}: YAML 格式错误 / invalid YAML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise FrameworkError(f"{path}: 文件须为 UTF-8 编码 / the file must be UTF-8: {exc}") from exc
 
 
 def _dec(value: Any, where: str) -> Decimal:
@@ -69,8 +94,8 @@ def _dec(value: Any, where: str) -> Decimal:
 
 
 def list_frameworks() -> list[str]:
-    """Ids of the framework files shipped (every ``*.yaml`` that is not a shared file)."""
-    return sorted(p.stem for p in HERE.glob("*.yaml") if p.stem not in SHARED)
+    """Ids of the frameworks found: the bureau's folders and the bundled ones (see ``locate``)."""
+    return list(list_framework_files())
 
 
 def load_grades(data: Any = None) -> tuple[GradeSpec, ...]:
@@ -110,14 +135,18 @@ def load_rates() -> tuple[RateSpec, ...]:
                           str(r.get("description", ""))) for r in rows)
 
 
-def load_rule_set(name: str) -> tuple[RuleSpec, ...]:
-    """Rules of ``rules/<name>.yaml`` (a list, or a mapping with a ``rules`` list)."""
-    path = HERE / "rules" / f"{name}.yaml"
+def load_rule_set(name: str, beside: Path | None = None) -> tuple[RuleSpec, ...]:
+    """Rules of ``rules/<name>.yaml`` (a list, or a mapping with a ``rules`` list).
+
+    Looked up beside the framework file (``beside``), then in the bureau's folders, then in
+    the package (:func:`evaltool.frameworks.locate.find_rule_set`).
+    """
+    path = find_rule_set(name, beside) or HERE / "rules" / f"{name}.yaml"
     data = _read(path)
     rows = data.get("rules", []) if isinstance(data, dict) else (data or [])
     out = []
     for i, r in enumerate(rows, 1):
-        where = f"rules/{name}.yaml 第{i}条"
+        where = f"{path} 第{i}条{_at(r)}"
         for key in ("id", "scope", "expression", "severity", "message"):
             if key not in r:
                 raise FrameworkError(f"{where}: 缺少 {key} / rule is missing {key!r}")
@@ -140,7 +169,7 @@ def _methods(rows: list[dict[str, Any]], fid: str, names: set[str]) -> tuple[Met
     out: list[MethodSpec] = []
     for m in rows:
         code, kind = str(m["code"]), str(m["kind"])
-        where = f"{fid}.yaml 方法 {code}"
+        where = f"{fid}.yaml 方法 {code}{_at(m)}"
         if kind not in KINDS:
             raise FrameworkError(f"{where}: 未知计分类型 {kind!r}，可用：{', '.join(KINDS)} / unknown kind")
         spec = MethodSpec(code, str(m["name"]), kind, str(m.get("params", "")), str(m.get("description", "")))
@@ -172,7 +201,7 @@ def _levels(data: dict[str, Any], fid: str, methods: tuple[MethodSpec, ...]
             l2 = str(grp["name"])
             groups.append(l2)
             for ind in grp["indicators"]:
-                where = f"{fid}.yaml {l1}/{l2}/{ind.get('name')}"
+                where = f"{fid}.yaml {l1}/{l2}/{ind.get('name')}{_at(ind)}"
                 kind = str(ind.get("kind", "定量"))
                 direction = str(ind.get("direction", "≥" if kind == "定量" else "="))
                 method = str(ind["method"])
@@ -192,22 +221,44 @@ def _levels(data: dict[str, Any], fid: str, methods: tuple[MethodSpec, ...]
     return tuple(levels), tuple(inds)
 
 
-@cache
-def load_framework(framework_id: str, *, strict: bool = False) -> Framework:
-    """Load and validate ``<framework_id>.yaml``.
+def load_framework(ref: str | os.PathLike[str], *, strict: bool = False) -> Framework:
+    """Load and validate a framework: a bundled or bureau id, or a path to a ``.yaml`` file.
 
     Rule sets that are listed but missing are recorded in ``missing_rule_sets`` with a
     warning (``strict=True`` raises instead). Unknown ids raise :class:`FrameworkError`
-    listing the known ones.
+    listing the known ones; a file that breaks a load check is refused with a message naming
+    the file (and the line where one is known).
     """
-    known = list_frameworks()
-    if framework_id not in known:
-        raise FrameworkError(f"未知评价框架 {framework_id!r}，可用：{', '.join(known)} / unknown framework")
-    return framework_from_data(_read(HERE / f"{framework_id}.yaml"), framework_id, strict=strict)
+    path = find_framework(ref)
+    if path is None:
+        known = list_frameworks()
+        raise FrameworkError(f"未知评价框架 {os.fspath(ref)!r}，可用：{', '.join(known)}（或给出 .yaml 文件路径）"
+                             f" / unknown framework (give an id or a path to a .yaml file)")
+    resolved = path.resolve()
+    return _load_file(resolved, resolved.stat().st_mtime_ns if resolved.is_file() else 0, strict)
 
 
-def framework_from_data(data: Any, framework_id: str, *, strict: bool = False) -> Framework:
-    """Validate an already-parsed framework document (the YAML as Python data)."""
+@cache
+def _load_file(path: Path, mtime_ns: int, strict: bool) -> Framework:
+    """One load per file version (the mtime is part of the key, so an edited file is re-read)."""
+    data = _read(path)
+    fid = path.stem
+    beside = None if path.parent == HERE else path.parent
+    try:
+        return framework_from_data(data, fid, strict=strict, beside=beside)
+    except FrameworkError as exc:
+        if beside is None or str(path) in str(exc):
+            raise
+        raise FrameworkError(f"{path}: {exc}") from exc
+
+
+def framework_from_data(data: Any, framework_id: str, *, strict: bool = False,
+                        beside: Path | None = None) -> Framework:
+    """Validate an already-parsed framework document (the YAML as Python data).
+
+    ``beside`` is the folder of the framework file when it is not bundled; its ``rules/``
+    sub-folder is searched first for the rule sets it lists.
+    """
     if not isinstance(data, dict):
         raise FrameworkError(f"{framework_id}.yaml: 内容须为映射 / the document must be a mapping")
     extra = set(data) - FRAMEWORK_KEYS
@@ -217,7 +268,8 @@ def framework_from_data(data: Any, framework_id: str, *, strict: bool = False) -
         if key not in data:
             raise FrameworkError(f"{framework_id}.yaml: 缺少字段 {key} / missing key {key!r}")
     if data.get("id") != framework_id:
-        raise FrameworkError(f"{framework_id}.yaml: id 与文件名不符 / id does not match the file name")
+        raise FrameworkError(f"{framework_id}.yaml: id {data.get('id')!r} 与文件名不符（文件名须为 <id>.yaml）"
+                             f" / id does not match the file name")
     rates = load_rates()
     names = {r.name for r in rates} | {
         "budget_initial", "budget_adjusted", "final_expenditure", "budget_adjustment", "carryover_total",
@@ -242,13 +294,13 @@ def framework_from_data(data: Any, framework_id: str, *, strict: bool = False) -
     rules: list[RuleSpec] = []
     missing: list[str] = []
     for rs in rule_sets:
-        if not (HERE / "rules" / f"{rs}.yaml").is_file():
+        if find_rule_set(rs, beside) is None:
             missing.append(rs)
             continue
-        rules.extend(load_rule_set(rs))
+        rules.extend(load_rule_set(rs, beside))
     if missing:
-        msg = (f"{framework_id}: 缺少规则集 {', '.join(missing)}（应在 evaltool/frameworks/rules/<名称>.yaml） "
-               f"/ missing rule sets")
+        msg = (f"{framework_id}: 缺少规则集 {', '.join(missing)}（应在框架文件旁的 rules/<名称>.yaml、"
+               f"$EVALTOOL_HOME/frameworks/rules/ 或配置文件夹的 frameworks/rules/） / missing rule sets")
         if strict:
             raise FrameworkError(msg)
         warnings.warn(msg, stacklevel=2)

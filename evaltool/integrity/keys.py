@@ -25,9 +25,10 @@ import hashlib
 import hmac
 import os
 import secrets
-import sys
 from collections.abc import Callable
 from pathlib import Path
+
+from evaltool.frameworks.locate import config_dir
 
 __all__ = [
     "KEY_FILE",
@@ -47,19 +48,6 @@ KEY_BYTES = 32
 
 class KeyExists(FileExistsError):
     """A key already exists and ``force`` was not given (replacing it orphans old signatures)."""
-
-
-def config_dir() -> Path:
-    """The evaltool config folder for this user (not created here)."""
-    explicit = os.environ.get("EVALTOOL_CONFIG_DIR")
-    if explicit:
-        return Path(explicit)
-    if sys.platform == "win32" and os.environ.get("APPDATA"):
-        return Path(os.environ["APPDATA"]) / "evaltool"
-    xdg = os.environ.get("XDG_CONFIG_HOME")
-    if xdg:
-        return Path(xdg) / "evaltool"
-    return Path.home() / ".config" / "evaltool"
 
 
 def key_path() -> Path:
