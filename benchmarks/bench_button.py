@@ -70,7 +70,8 @@ def press(path: Path, dst: Path) -> dict[str, float]:
     # what writeback.write_result does with the plan (public API only)
     timed("patch", lambda: patch_cells(path, dst, dict(plan.cells), fills=plan.fills, notes=plan.notes,
                                        table_refs=plan.table_refs))
-    timed("rules", lambda: check(ev))
+    computed = score(ev).computed
+    timed("rules", lambda: check(ev, computed))
     timed("scoring", lambda: getattr(score, "__wrapped__", score)(ev))  # unmemoised
     return t
 

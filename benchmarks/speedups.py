@@ -10,11 +10,11 @@ The fixes (measured in benchmarks/README.md). Fixes 1, 2, 3 and 5 have since lan
 owners' modules and are no longer installed here; only fix 4 remains:
 
 1. ``frameworks.loader.load_rates``: ``rates.yaml`` is re-read with PyYAML's pure-Python
-   loader on every call — twice per workbook (scoring, and the rules' recompute). Cache it.
+   loader on every call. Cache it. (Since then rates are computed once, by scoring.)
 2. ``formula.compile_formula``: rate and method formulas are parsed per workbook. ``Formula``
    is immutable (``__slots__``, never mutated), so memoise by text.
-3. ``scoring.score``: runs twice per workbook (``engine.evaluate`` and
-   ``rules.scores.scores_for``). Memoise the last result per (Evaluation, lang).
+3. ``scoring.score``: ran twice per workbook. (Since then the rule pass receives the one
+   scoring result; nothing to memoise.)
 4. ``rules.live.formula_for``: the live ``=IF(<rule>,"通过",<message>)`` text of every rule
    instance is re-rendered from the AST for every workbook (60% of ``check`` on the seed
    sample, 299 instances). It depends only on the compiled rule (cached per rule set), the
@@ -58,8 +58,7 @@ def _rebind(original: Callable[..., Any], replacement: Callable[..., Any]) -> in
 
 def apply() -> list[str]:
     """Install the fixes that are still needed; returns the names of those installed."""
-    for mod in ("evaltool.engine", "evaltool.rules.engine", "evaltool.rules.scores",
-                "evaltool.scoring.rates", "evaltool.rules.computed", "evaltool.rules.ruleset"):
+    for mod in ("evaltool.engine", "evaltool.rules.engine", "evaltool.scoring.rates", "evaltool.rules.ruleset"):
         importlib.import_module(mod)
     installed: list[str] = []
     live = importlib.import_module("evaltool.rules.live")

@@ -292,6 +292,39 @@ class Score:
 
 
 @dataclass(frozen=True)
+class RateResult:
+    """One computed rate of 预算执行: its definition (from the framework) and its value.
+
+    ``error`` is the spreadsheet error code (``#VALUE!``…) when the live formula errors
+    (an input is text); ``value`` is then None, as it is when the formula gives ``""``.
+    """
+
+    name: str  # defined name, e.g. "variance_rate"
+    label: str  # 预决算差异率
+    description: str  # (年初预算数-决算数)/年初预算数
+    formula: str  # Excel formula text without the leading "="
+    value: float | None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Computed:
+    """What the one scoring pass computed that the rule pass needs (it never recomputes it).
+
+    ``columns`` maps (table, column) to the computed values of that column aligned with the
+    table's data rows (``Indicators[得分]``, ``Indicators[完成率/偏差率]``).
+    """
+
+    rates: tuple[RateResult, ...] = ()
+    total: float | None = None
+    grade: str | None = None
+    columns: Mapping[tuple[str, str], tuple[float | str | None, ...]] = field(default_factory=dict)
+
+    def rate(self, name: str) -> RateResult | None:
+        return next((r for r in self.rates if r.name == name), None)
+
+
+@dataclass(frozen=True)
 class CheckRow:
     """One row of the 校验结果 (Checks) table."""
 

@@ -8,16 +8,24 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_rules_build import bad_values, checks_row, good_values, patch, sample_values, write
 
 from evaltool.io.reader import load
 from evaltool.model import Evaluation
-from evaltool.rules import check, compile_ruleset
+from evaltool.rules import CheckOutcome, compile_ruleset
+from evaltool.rules import check as rules_check
 from evaltool.rules.builtin import BUILTINS
 from evaltool.rules.messages import format_value
 from evaltool.rules.ruleset import PARSE_COUNTER
+from evaltool.scoring import score
+
+
+def check(ev: Evaluation, **kw: Any) -> CheckOutcome:
+    """The rule pass as the engine runs it: on the result of the one scoring pass."""
+    return rules_check(ev, score(ev).computed, **kw)
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +72,9 @@ def test_sample_findings_are_what_an_evaluator_would_note(sample: Evaluation) ->
 def test_report_variance_rate_reproduces(sample: Evaluation) -> None:
     out = check(sample)
     assert out.computed is not None
-    v = out.computed.names["variance_rate"]
+    rate = out.computed.rate("variance_rate")
+    assert rate is not None
+    v = rate.value
     # (18,902,744.60 − 17,088,957.48) / 18,902,744.60 = 1,813,787.12 / 18,902,744.60
     assert v == pytest.approx(1813787.12 / 18902744.60, rel=1e-12)
     assert format_value(v, "rate") == "9.60%"

@@ -4,6 +4,7 @@ agreement between the template's embedded formulas and the engine's write-back r
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -12,10 +13,12 @@ from test_rules_build import sample_values, write
 from evaltool.formula import compile_formula
 from evaltool.formula.nodes import Call, walk
 from evaltool.io.reader import load
-from evaltool.model import Rule, TableInfo
-from evaltool.rules import check, compile_ruleset
+from evaltool.model import Evaluation, Rule, TableInfo
+from evaltool.rules import CheckOutcome, compile_ruleset
+from evaltool.rules import check as rules_check
 from evaltool.rules.live import formula_for, template_checks
 from evaltool.rules.messages import format_value, message_formula, string_literal
+from evaltool.scoring import score
 
 TABLES = {
     "Indicators": TableInfo("Indicators", "绩效指标", "A4:N10", ("一级指标", "二级指标", "三级指标", "指标类型",
@@ -24,6 +27,11 @@ TABLES = {
     "Rules": TableInfo("Rules", "校验规则", "A3:H9", ("规则编号", "范围", "对象表", "表达式", "级别", "提示信息",
                        "容差", "需说明"), 3, 1, 6),
 }
+
+
+def check(ev: Evaluation, **kw: Any) -> CheckOutcome:
+    """The rule pass as the engine runs it: on the result of the one scoring pass."""
+    return rules_check(ev, score(ev).computed, **kw)
 
 
 def _rule(expr: str, message: str, scope: str = "逐行", table: str = "Indicators", row: int = 7) -> Rule:

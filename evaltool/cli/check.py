@@ -80,6 +80,7 @@ def check_file(path: Path, lang: str) -> dict[str, Any]:
     from evaltool.io.reader import load
     from evaltool.model import Finding, TemplateError, count_open
     from evaltool.rules import check
+    from evaltool.scoring import score
 
     try:
         ev = load(path)
@@ -88,7 +89,7 @@ def check_file(path: Path, lang: str) -> dict[str, Any]:
                     str(path), "intake")
         return {"path": str(path), "status": "unreadable", "findings": [f.as_dict()], "total": None,
                 "grade": None, "self_grade": None}
-    out = check(ev, lang=lang)
+    out = check(ev, score(ev, lang=lang).computed, lang=lang)
     findings = [*verify(ev, lang=lang), *out.findings]  # tampering first: it voids everything else
     errors, warnings = count_open(findings, "error"), count_open(findings, "warning")
     status = "errors" if errors else "warnings" if warnings else "ok"

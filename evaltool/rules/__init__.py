@@ -8,13 +8,18 @@ library.
 Example::
 
     from evaltool.rules import check
-    outcome = check(evaltool.load("returned.xlsx"), lang="zh")
+    ev = evaltool.load("returned.xlsx")
+    outcome = check(ev, evaltool.scoring.score(ev).computed, lang="zh")
     for f in outcome.findings:
         print(f.severity, f.sheet, f.cell, f.message)
 
-Submodules: ``fuzzy`` (近800 → interval), ``numerals`` (一百二十 → 120), ``ruleset``
-(compile rule sheets once), ``resolver`` (names/tables/cells of an Evaluation),
-``engine`` (``check``), ``builtin`` (catalogue of built-in checks), ``live`` (Checks rows).
+The rule pass receives what the one scoring pass computed (``evaltool.model.Computed``:
+rates, total, grade, the computed Indicators columns) and never recomputes it; rules and
+scoring do not import each other. Fuzzy numerals live in ``evaltool.quantities``.
+
+Submodules: ``ruleset`` (compile rule sheets once), ``resolver`` (names/tables/cells of an
+Evaluation), ``engine`` (``check``), ``builtin`` (catalogue of built-in checks), ``live``
+(Checks rows).
 """
 
 from __future__ import annotations

@@ -18,23 +18,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import TYPE_CHECKING
 
 from evaltool.formula import Value, XLError
 from evaltool.formula.coerce import to_bool
 from evaltool.formula.nodes import CellRef, NameRef, StructRef
 from evaltool.formula.values import ErrorSignal
-from evaltool.model import CheckRow, Evaluation, Finding, TableInfo, count_open
+from evaltool.model import CheckRow, Computed, Evaluation, Finding, TableInfo, count_open
 from evaltool.rules.builtin import run_builtins
 from evaltool.rules.catalog import PASS, english_rule_message, msg
-from evaltool.rules.computed import Computed, recompute
 from evaltool.rules.live import RULES_SHEET, formula_for, instance_cell, placeholder_ref
 from evaltool.rules.messages import render_text
 from evaltool.rules.resolver import EvalResolver
 from evaltool.rules.ruleset import CompiledRule, Placeholder, RuleSet, compile_ruleset, placeholders_of
-
-if TYPE_CHECKING:  # pragma: no cover
-    from evaltool.scoring import Scoring
 
 __all__ = ["check", "CheckOutcome", "Instance", "evaluate_rules"]
 
@@ -195,16 +190,27 @@ def _value(inst: Instance, r: EvalResolver) -> object:
     return None
 
 
-def check(ev: Evaluation, *, lang: str = "zh", ruleset: RuleSet | None = None,
-          scoring: Scoring | None = None) -> CheckOutcome:
+def overrides(comp: Computed) -> dict[str, Value]:
+    """The recomputed values of evaltool's own defined names (rates, ``total_score``, ``grade``)."""
+    names: dict[str, Value] = {}
+    for rate in comp.rates:
+        names[rate.name] = XLError(rate.error) if rate.error else rate.value
+    names["total_score"] = comp.total
+    names["grade"] = comp.grade
+    return names
+
+
+def check(ev: Evaluation, computed: Computed, *, lang: str = "zh", ruleset: RuleSet | None = None,
+          ) -> CheckOutcome:
     """Validate ``ev`` against its rule sheet (or ``ruleset``) and the built-in checks.
 
-    ``scoring``: the caller's ``evaltool.scoring.score(ev)`` when it has one, so the rules see
-    the recomputed total, grade and 得分 without a second scoring pass.
+    ``computed``: what the scoring pass computed for ``ev`` (``evaltool.scoring.score(ev).computed``)
+    — rates, total, grade and the computed Indicators columns. A returned workbook's cached
+    values of those cells are never trusted; the rules see these instead.
     """
     rs = ruleset if ruleset is not None else compile_ruleset(ev.rules)
-    comp = recompute(ev, scoring)
-    r = EvalResolver(ev, comp.names, comp.columns)
+    comp = computed
+    r = EvalResolver(ev, overrides(comp), comp.columns)
     instances, problems = evaluate_rules(ev, rs, r)
     findings: list[Finding] = []
     checks: list[CheckRow] = []

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from evaltool.model import Evaluation, Finding, Score
+from evaltool.model import Computed, Evaluation, Finding, Score
 from evaltool.scoring.context import Context
 from evaltool.scoring.grades import grade_formula, grade_value
 from evaltool.scoring.indicators import SCORE_COL, is_blank_row, score_indicator
@@ -34,21 +34,43 @@ from evaltool.scoring.summary import level1_subtotals, summary_scores, total_sco
 
 __all__ = ["score", "Scoring", "KINDS", "Kind", "ParamError", "parse_params", "Context"]
 
+#: The Indicators columns evaltool computes, handed to the rule pass aligned with data rows.
+COMPUTED_INDICATOR_COLUMNS = ("得分", "完成率/偏差率")
+
 
 @dataclass(frozen=True)
 class Scoring:
+    """The one computing pass: every Score, its findings, and what the rule pass receives."""
+
     scores: tuple[Score, ...]
     findings: tuple[Finding, ...]
     total: float | None
     grade: str | None
     subtotals: dict[str, float]
     rates: dict[str, float | None]
+    computed: Computed
+
+
+def _columns(ev: Evaluation, scores: list[Score]) -> dict[tuple[str, str], tuple[float | str | None, ...]]:
+    t = ev.tables.get("Indicators")
+    if t is None:
+        return {}
+    by_key = {s.key: s.value for s in scores}
+    out: dict[tuple[str, str], tuple[float | str | None, ...]] = {}
+    for col in COMPUTED_INDICATOR_COLUMNS:
+        values: list[float | str | None] = []
+        for i in range(t.n_rows):
+            v = by_key.get(f"indicator:{t.first_data_row + i}:{col}")
+            values.append(None if v in ("", None) else v if isinstance(v, (str, float)) else float(v))
+        out[("Indicators", col)] = tuple(values)
+    return out
 
 
 def score(ev: Evaluation, *, lang: str = "zh") -> Scoring:
     """Rates, every indicator row, ScoreSummary, total and grade of ``ev``."""
     ctx = Context.of(ev, lang=lang)
-    rate_scores, rates, findings = compute_rates(ctx)
+    rate_scores, rate_results, findings = compute_rates(ctx)
+    rates = {r.name: r.value for r in rate_results}
     for name, v in ev.scalars.items():
         if isinstance(v, (int, float, Decimal)) and not isinstance(v, bool):
             ctx.sources[name] = float(v)
@@ -80,5 +102,6 @@ def score(ev: Evaluation, *, lang: str = "zh") -> Scoring:
     if g is None and total_value is not None and ev.grades:
         findings.append(ctx.finding("SCORE-GRADE", "warning", g_sheet, g_cell, "grade_none",
                                     total=total_value))
+    computed = Computed(rate_results, total_value, g, _columns(ev, scores))
     return Scoring(tuple(scores), tuple(findings), total_value, g,
-                   level1_subtotals(ctx, row_scores), rates)
+                   level1_subtotals(ctx, row_scores), rates, computed)

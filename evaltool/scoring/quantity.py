@@ -22,13 +22,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from evaltool.model import CellValue
+from evaltool.quantities.fuzzy import parse_quantity
 from evaltool.scoring.completion import Target, norm_direction
 from evaltool.scoring.xl import lit
-
-try:  # the single import point of the fuzzy-numeral parser (validation engineer's module)
-    from evaltool.quantities.fuzzy import parse_quantity
-except ImportError:  # pragma: no cover - only while evaltool.rules is absent
-    parse_quantity = None
 
 __all__ = ["Actual", "read_actual", "read_target", "plain_number", "TargetRead"]
 
@@ -80,8 +76,6 @@ def read_actual(value: CellValue, direction: str, ref: str, *, text_x: bool = Fa
     p = plain_number(value)
     if p is not None:
         return Actual("number", p, f"VALUE({ref})", ref)
-    if parse_quantity is None:
-        return Actual("bad", None, ref, ref)
     iv = parse_quantity(value, epsilon=epsilon)
     if iv is None:
         return Actual("bad", None, ref, ref)
@@ -121,8 +115,7 @@ def read_target(value: CellValue, ref: str) -> TargetRead:
             lo = f'VALUE(LEFT({ref},FIND("~",{ref})-1))'
             hi = f'VALUE(MID({ref},FIND("~",{ref})+1,99))'
             return TargetRead(Target(a, b), (lo, hi))
-    if parse_quantity is not None:
-        iv = parse_quantity(value)
-        if iv is not None and iv.is_point and not iv.blur:
-            return TargetRead(Target(iv.low, iv.low), (lit(iv.low), lit(iv.low)), live=False)
+    iv = parse_quantity(value)
+    if iv is not None and iv.is_point and not iv.blur:
+        return TargetRead(Target(iv.low, iv.low), (lit(iv.low), lit(iv.low)), live=False)
     return TargetRead(None, (ref, ref))

@@ -1,88 +1,105 @@
-"""The computed rates of 预算执行 (预决算差异率, 预算执行率, the 2013 rates) from data.
+"""The computed rates of 预算执行 (预决算差异率, 预算执行率, the 2013 rates) from data — the one rate pipeline.
 
-Why: the rate formulas are data (``evaltool/frameworks/rates.yaml``, Excel syntax over the
-defined names); evaltool evaluates the *same text* with its own formula engine over the
-workbook's scalars and writes it back as the live formula, so Python and Excel cannot
-disagree about which denominator or sign convention was used. A blank or zero denominator
-gives ``""`` in Excel and None here.
+Why: the rate formulas are data (the framework's ``rates``, Excel syntax over defined names);
+evaltool evaluates the *same text* with its own formula engine over the cells those names
+point at — the raw cells, exactly as the live formula sees them (text stays text, so a text
+input is ``#VALUE!`` here as in Excel) — and writes it back as the live formula, so Python
+and Excel cannot disagree about which denominator or sign convention was used. A blank or
+zero denominator gives ``""`` in Excel and None here. The scores use these values and the
+rule pass receives them (:class:`evaltool.model.RateResult`); nothing computes a rate twice.
 
 Example::
 
-    scores, rates, findings = compute_rates(ctx)
-    rates["variance_rate"]    # 0.09595363839386588 for the Xicheng seed (9.60%)
+    scores, results, findings = compute_rates(ctx)
+    results[0].name, results[0].value   # ('variance_rate', 0.09595363839386588) for the seed (9.60%)
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 
-from evaltool.formula import Formula, FormulaSyntaxError, XLError, compile_formula
-from evaltool.model import Evaluation, Finding, Score
+from evaltool.formula import Formula, FormulaSyntaxError, Range, Value, XLError, compile_formula, parse_a1
+from evaltool.frameworks.loader import load_rates
+from evaltool.frameworks.schema import RateSpec
+from evaltool.model import Evaluation, Finding, RateResult, Score
 from evaltool.scoring.context import Context
 
-__all__ = ["RateDef", "rate_defs", "compute_rates", "ScalarResolver"]
+__all__ = ["compute_rates", "NameResolver", "BUDGET_SHEET"]
 
 BUDGET_SHEET = "预算执行"
+_EPOCH = datetime(1899, 12, 30)
 
 
-class RateDef:
-    """One rate: defined name, label, default row on 预算执行, Excel formula text."""
+def _value(v: object) -> Value:
+    """A grid value as the formula engine sees it: numbers as float, "" as blank."""
+    if v is None or isinstance(v, (bool, float)):
+        return v  # type: ignore[return-value]
+    if isinstance(v, (int, Decimal)):
+        return float(v)
+    if isinstance(v, str):
+        return v if v != "" else None
+    if isinstance(v, (datetime, date)):
+        d = v if isinstance(v, datetime) else datetime(v.year, v.month, v.day)
+        delta = d - _EPOCH
+        return delta.days + delta.seconds / 86400
+    return str(v)
 
-    def __init__(self, name: str, label: str, row: int, formula: str) -> None:
-        self.name, self.label, self.row, self.formula = name, label, row, formula.lstrip("=")
 
+class NameResolver:
+    """A formula resolver over the workbook's defined names (their raw cells) and earlier rates."""
 
-def rate_defs() -> tuple[RateDef, ...]:
-    """The rates of ``evaltool/frameworks/rates.yaml``."""
-    from evaltool.frameworks.loader import load_rates
+    def __init__(self, ev: Evaluation) -> None:
+        self._ev = ev
+        self._names = {k.lower(): loc for k, loc in ev.names.items()}
+        self._grids = {k.lower(): g for k, g in ev.grids.items()}
+        self._set: dict[str, Value] = {}
 
-    return tuple(RateDef(r.name, r.label, r.row, r.formula) for r in load_rates())
-
-
-class ScalarResolver:
-    """A formula resolver over the workbook's scalars (defined names) and computed values."""
-
-    def __init__(self, ev: Evaluation, extra: dict[str, float | None] | None = None) -> None:
-        self._names = {k.lower(): v for k, v in ev.scalars.items()}
-        for k, v in (extra or {}).items():
-            self._names[k.lower()] = v
-
-    def set(self, name: str, value: float | None) -> None:
+    def set(self, name: str, value: Value) -> None:
         """Make a computed value (an earlier rate) visible to later formulas."""
-        self._names[name.lower()] = value
+        self._set[name.lower()] = value
 
-    def name(self, name: str) -> object:
-        v = self._names[name.lower()]  # KeyError → #NAME?
-        if isinstance(v, Decimal):
-            return float(v)
-        return "" if v is None else v
+    def name(self, name: str) -> Value:
+        n = name.lower()
+        if n in self._set:
+            v = self._set[n]
+            return "" if v is None else v
+        loc = self._names[n]  # KeyError → #NAME?
+        grid = self._grids.get(loc.sheet.lower())
+        ref = loc.ref.replace("$", "")
+        if grid is None or ":" in ref:
+            raise KeyError(name)
+        row, col, _, _ = parse_a1(ref)
+        if row - 1 < len(grid) and col - 1 < len(grid[row - 1]):
+            return _value(grid[row - 1][col - 1])
+        return None
 
-    def cell(self, sheet: str | None, ref: str) -> object:
+    def cell(self, sheet: str | None, ref: str) -> Value:
         raise KeyError(ref)
 
-    def table(self, table: str | None, column: str | None, item: str | None) -> object:
+    def table(self, table: str | None, column: str | None, item: str | None) -> Range:
         raise KeyError(table)
 
-    def this_row(self, table: str | None, column: str) -> object:
+    def this_row(self, table: str | None, column: str) -> Value:
         raise KeyError(column)
 
 
-def _where(ev: Evaluation, rd: RateDef) -> tuple[str, str]:
+def _where(ev: Evaluation, rd: RateSpec) -> tuple[str, str]:
     loc = ev.names.get(rd.name)
     if loc is not None:
         return loc.sheet, loc.ref.replace("$", "").split(":")[0]
     return BUDGET_SHEET, f"B{rd.row}"
 
 
-def compute_rates(ctx: Context, defs: tuple[RateDef, ...] | None = None,
-                  ) -> tuple[list[Score], dict[str, float | None], list[Finding]]:
-    """Evaluate every rate over the scalars; returns its Scores, values and findings."""
+def compute_rates(ctx: Context, defs: tuple[RateSpec, ...] | None = None,
+                  ) -> tuple[list[Score], tuple[RateResult, ...], list[Finding]]:
+    """Evaluate every rate over the named cells; returns its Scores, results and findings."""
     ev = ctx.ev
-    resolver = ScalarResolver(ev)
+    resolver = NameResolver(ev)
     scores: list[Score] = []
-    values: dict[str, float | None] = {}
+    results: list[RateResult] = []
     findings: list[Finding] = []
-    for rd in rate_defs() if defs is None else defs:
+    for rd in load_rates() if defs is None else defs:
         sheet, cell = _where(ev, rd)
         try:
             f: Formula = compile_formula(rd.formula)
@@ -91,18 +108,18 @@ def compute_rates(ctx: Context, defs: tuple[RateDef, ...] | None = None,
         except FormulaSyntaxError as exc:
             findings.append(ctx.finding("SCORE-RATE", "error", sheet, cell, "rate_error",
                                         name=rd.name, error=str(exc)))
-            values[rd.name] = None
+            results.append(RateResult(rd.name, rd.label, rd.description, rd.formula, None, "#NAME?"))
             continue
-        value: float | None
-        if isinstance(result, bool) or not isinstance(result, (int, float)):
-            value = None
-            if isinstance(result, XLError):
-                findings.append(ctx.finding("SCORE-RATE", "warning", sheet, cell, "rate_error",
-                                            name=rd.name, error=result.code))
-        else:
+        value: float | None = None
+        error: str | None = None
+        if isinstance(result, XLError):
+            error = result.code
+            findings.append(ctx.finding("SCORE-RATE", "warning", sheet, cell, "rate_error",
+                                        name=rd.name, error=result.code))
+        elif isinstance(result, (int, float)) and not isinstance(result, bool):
             value = float(result)
-        values[rd.name] = value
-        resolver.set(rd.name, value)
+        results.append(RateResult(rd.name, rd.label, rd.description, rd.formula, value, error))
+        resolver.set(rd.name, result if isinstance(result, XLError) else value)
         text = text if text.startswith("=") else "=" + text
         scores.append(Score(f"rate:{rd.name}", sheet, cell, value, text, rd.label))
-    return scores, values, findings
+    return scores, tuple(results), findings

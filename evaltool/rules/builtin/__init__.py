@@ -17,11 +17,10 @@ Example::
 
 from __future__ import annotations
 
-from evaltool.model import CheckRow, Evaluation, Finding
+from evaltool.model import CheckRow, Computed, Evaluation, Finding
 from evaltool.rules.builtin import consistency, types, units  # noqa: F401 - registers checks
 from evaltool.rules.builtin.base import BUILTINS, BuiltinSpec, Ctx
 from evaltool.rules.catalog import PASS
-from evaltool.rules.computed import Computed
 from evaltool.rules.resolver import EvalResolver
 
 __all__ = ["run_builtins", "BUILTINS", "BuiltinSpec"]

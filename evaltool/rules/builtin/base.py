@@ -20,8 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from evaltool.messages import text
-from evaltool.model import CellValue, Evaluation, Finding, Severity
-from evaltool.rules.computed import Computed
+from evaltool.model import CellValue, Computed, Evaluation, Finding, Severity
 from evaltool.rules.resolver import EvalResolver
 
 __all__ = ["Ctx", "BuiltinSpec", "BUILTINS", "builtin", "is_number", "num"]

@@ -4,7 +4,7 @@ Why: a returned workbook's cached rate cells may have been overtyped (a filler "
 差异率 by hand); the self-reported 自评等级 may not match the band of the computed total; the
 sign convention of the variance rate must be stated (frameworks.md §4.1 #6); figures marked
 as illustrative (示例/示意) are not evidence. The recomputation itself is
-:mod:`evaltool.rules.computed` / :mod:`evaltool.rules.scores`.
+the scoring pass (:mod:`evaltool.scoring.rates`); these checks receive its result.
 
 Example::
 
@@ -43,7 +43,7 @@ def rate_cells(ctx: Ctx) -> Iterator[Finding]:
         sheet, cell = ctx.where(rf.name)
         if not cell:
             continue
-        computed = ctx.comp.names.get(rf.name)
+        computed = XLError(rf.error) if rf.error else rf.value
         cached = ctx.scalar(rf.name)
         label = rf.label
         if isinstance(computed, XLError):
@@ -85,9 +85,9 @@ def variance_sign(ctx: Ctx) -> Iterator[Finding]:
     if kind is None:
         yield ctx.finding("unknown", sheet or "评分方法", cell, p.value, value=p.value, known=" / ".join(VARIANCE_SIGNS))
         return
-    rf = next((r for r in ctx.comp.rates if r.name == "variance_rate"), None)
+    rf = ctx.comp.rate("variance_rate")
     if rf is not None:
-        text = rf.formula.text.replace(" ", "")
+        text = rf.formula.replace(" ", "")
         formula_kind = "budget_minus_final" if "(budget_initial-final_expenditure)" in text else (
             "final_minus_budget" if "(final_expenditure-budget_initial)" in text else None)
         if formula_kind is not None and formula_kind != kind:
