@@ -173,6 +173,30 @@ class UnitInfo:
 
 
 @dataclass(frozen=True)
+class Narrative:
+    """The department's report text from the 报告内容 sheet (empty on returns without it).
+
+    ``progress`` holds one ``(一级, 二级, text)`` per 完成情况说明 row (二级 ``""`` = the
+    一级's overview); paragraphs inside a text are separated by newlines.
+    """
+
+    org: str = ""
+    duties: str = ""
+    goals: str = ""
+    problems: str = ""
+    measures: str = ""
+    progress: tuple[tuple[str, str, str], ...] = ()
+
+    def progress_text(self, level1: str, level2: str = "") -> str:
+        return next((t for a, b, t in self.progress if a == level1 and b == level2), "")
+
+    @property
+    def empty(self) -> bool:
+        return not any((self.org, self.duties, self.goals, self.problems, self.measures)) and not any(
+            t for _, _, t in self.progress)
+
+
+@dataclass(frozen=True)
 class Evaluation:
     """A parsed template workbook: everything the engine needs, nothing it must trust.
 
@@ -199,6 +223,7 @@ class Evaluation:
     params: tuple[Param, ...]
     explanations: Mapping[tuple[str, str, str], str]  # (rule id, sheet, cell) -> 出错说明
     grids: Mapping[str, tuple[tuple[CellValue, ...], ...]] = field(repr=False)
+    narrative: Narrative = field(default_factory=Narrative, repr=False)
 
     def scalar(self, name: str) -> CellValue:
         return self.scalars.get(name)

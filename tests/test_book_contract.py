@@ -35,7 +35,7 @@ from evaltool.model import Location
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "workbooks" / "sample-xicheng-2023.xlsx"
 NOW = datetime(2026, 11, 27, 10, 0)
-SHEETS = ["封面", "预算执行", "绩效指标", "项目清单", "校验规则", "评分方法", "等级标准", "校验结果", "得分汇总", "_meta"]
+SHEETS = ["封面", "预算执行", "绩效指标", "项目清单", "报告内容", "校验规则", "评分方法", "等级标准", "校验结果", "得分汇总", "_meta"]
 INDICATOR_HEADERS = ("一级指标", "二级指标", "三级指标", "指标类型", "评分方法", "分值", "计量单位", "指标方向",
                      "年度目标值", "实际完成值", "完成率/偏差率", "得分", "偏差原因", "备注")  # fmt: skip
 CHECK_HEADERS = ("规则编号", "来源", "级别", "工作表", "单元格", "结果", "提示信息", "出错说明")
@@ -85,7 +85,7 @@ def test_defined_names(book: BookSource) -> None:
 
 def test_tables(book: BookSource) -> None:
     tables = book.tables()
-    assert set(tables) == {"Indicators", "Projects", "Budget", "Rules", "Methods", "Params", "Grades", "Checks",
+    assert set(tables) == {"Indicators", "Projects", "Budget", "Rules", "Methods", "Params", "Grades", "Checks", "Narrative",
                            "ScoreSummary"}  # fmt: skip
     ind = tables["Indicators"]
     assert (ind.sheet, ind.header_row, ind.first_col, ind.headers) == ("绩效指标", 4, 1, INDICATOR_HEADERS)

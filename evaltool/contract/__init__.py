@@ -20,13 +20,14 @@ COVER = "封面"
 BUDGET = "预算执行"
 INDICATORS = "绩效指标"
 PROJECTS = "项目清单"
+NARRATIVE = "报告内容"  # see evaltool.contract.narrative
 RULES = "校验规则"
 METHODS = "评分方法"
 GRADES = "等级标准"
 CHECKS = "校验结果"
 SUMMARY = "得分汇总"
 META = "_meta"
-SHEETS = (COVER, BUDGET, INDICATORS, PROJECTS, RULES, METHODS, GRADES, CHECKS, SUMMARY, META)
+SHEETS = (COVER, BUDGET, INDICATORS, PROJECTS, NARRATIVE, RULES, METHODS, GRADES, CHECKS, SUMMARY, META)
 
 #: 封面: name -> (row, label); value in column B, label in column A.
 COVER_NAMES: dict[str, tuple[int, str]] = {

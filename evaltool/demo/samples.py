@@ -24,6 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from evaltool.demo.seed_text import NARRATIVE
 from evaltool.template import write_template
 
 CREATED_AT = "2024-06-30T00:00:00+00:00"
@@ -98,6 +99,7 @@ def sample_values() -> dict[str, Any]:
         "projects_evaluated_share__note": "报告：占部门项目总数的100%",
         "indicators": indicators,
         "cover_notes": COVER_NOTES,
+        "narrative": dict(NARRATIVE),
     }
 
 
@@ -135,7 +137,7 @@ def demo_unit_values(unit: str, initial: str, final: str, factor: float, tier: s
             row["实际完成值"] = tier
         indicators[name] = row
     return dict(base, unit_name=unit, budget_initial=Decimal(initial), final_expenditure=Decimal(final),
-                indicators=indicators, cover_notes=[])
+                indicators=indicators, cover_notes=[], narrative={})
 
 
 def write_demo_units(folder: str | Path) -> list[Path]:

@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from evaltool import contract as C
+from evaltool.contract import narrative as N
 from evaltool.contract.a1 import column_letters
 from evaltool.frameworks.schema import FrameworkError, parse_params
 from evaltool.io.book import BookSource
@@ -32,6 +33,7 @@ from evaltool.model import (
     Grade,
     Indicator,
     Method,
+    Narrative,
     Param,
     Project,
     Rule,
@@ -225,6 +227,29 @@ def _bound(source: BookSource, info: TableInfo, row: int, column: str, v: Any) -
                 f"grade band {column} must be a number: {cell} is {v!r}")
 
 
+def _paragraphs(v: Any) -> str:
+    """Cell text with line breaks normalised and blank lines dropped (paragraphs joined by \\n)."""
+    lines = (ln.strip() for ln in text(v).replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    return "\n".join(ln for ln in lines if ln)
+
+
+def narrative_of(grids: dict[str, Grid], tables: dict[str, TableInfo]) -> Narrative:
+    """The 报告内容 sheet's ``Narrative`` table (empty when the workbook has none, e.g. v1)."""
+    info = tables.get(N.TABLE)
+    if info is None or tuple(info.headers[:4]) != N.HEADERS[:4]:
+        return Narrative()
+    fields: dict[str, str] = {}
+    progress: list[tuple[str, str, str]] = []
+    for _, r in records(grids.get(info.sheet, ()), info):
+        key = N.key_of(text(r["栏目"]))
+        body = _paragraphs(r["内容"])
+        if key == "progress":
+            progress.append((text(r["一级指标"]), text(r["二级指标"]), body))
+        elif key is not None and body:
+            fields[key] = fields[key] + "\n" + body if key in fields else body
+    return Narrative(progress=tuple(progress), **fields)
+
+
 def parse_book(source: BookSource) -> Evaluation:
     """The Evaluation of a template workbook; raises TemplateError when it is not one."""
     sheets = source.sheet_names()
@@ -271,4 +296,4 @@ def parse_book(source: BookSource) -> Evaluation:
         unit=unit, scalars=scalars, names=names, tables=tables, budget=budget,
         indicator_rows=_indicators(g["Indicators"], tables["Indicators"], n_locked),
         projects=_projects(g["Projects"], tables["Projects"]), rules=rules, methods=methods, grades=grades,
-        params=params, explanations=explanations, grids=grids)
+        params=params, explanations=explanations, grids=grids, narrative=narrative_of(grids, tables))

@@ -40,6 +40,7 @@ from evaltool.template.context import Ctx
 from evaltool.template.cover import write_cover
 from evaltool.template.indicators import write_indicators
 from evaltool.template.meta import write_meta
+from evaltool.template.narrative import write_narrative
 from evaltool.template.projects import write_projects
 from evaltool.template.rulesheets import params_header_row, write_grades, write_methods, write_rules
 from evaltool.template.styles import Styles
@@ -121,6 +122,7 @@ def write_template(
     write_budget(ctx)
     write_indicators(ctx)
     write_projects(ctx)
+    write_narrative(ctx)
     write_rules(ctx)
     write_methods(ctx)
     write_grades(ctx)
