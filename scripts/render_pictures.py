@@ -1,9 +1,10 @@
-"""Render the README pictures from real outputs: filled template, scored workbook, summary 总览.
+"""Render the README pictures from real outputs: filled template, scored workbook, summary 总览, report.
 
 Why: pictures in the README must show what evaltool really produces, not mock-ups. This
 script makes the outputs with evaltool itself — the seed sample (filled), its scored copy
 (``engine.evaluate`` + ``writeback.write_result``: its 绩效指标 and 封面) and a summary over the
-sample plus a few generated units with varied figures — converts the three workbooks to PDF
+sample plus a few generated units with varied figures — and the sample's 绩效评价报告
+(``evaltool report``), converts the workbooks and the report to PDF
 in one LibreOffice call
 (:func:`evaltool.io.lo.convert`), finds the page of the wanted sheet with ``pdftotext``, crops
 it to its content and writes small PNGs with ``pdftoppm`` (poppler-utils) into ``docs/img/``.
@@ -32,6 +33,7 @@ from evaltool.engine import evaluate
 from evaltool.io import lo
 from evaltool.io.reader import load
 from evaltool.io.writeback import write_result
+from evaltool.report import write_report
 from evaltool.summary.sources import expand_paths, iter_digests
 from evaltool.summary.writer import write_summary
 
@@ -47,6 +49,7 @@ class Picture:
     needle: str  # sheet whose first page is wanted ("" = the first page)
     part: tuple[float, float] = (0.0, 1.0)  # vertical slice of the content box to keep
     dpi_scale: float = 1.0  # wide sheets print small: render them sharper
+    text: bool = False  # needle is text anywhere on the page (documents), not the sheet's page header
 
 
 def make_demo_returns(folder: Path) -> Path:
@@ -58,8 +61,9 @@ def make_demo_returns(folder: Path) -> Path:
     return folder
 
 
-def _page_of(pdf: Path, needle: str) -> int:
-    """First page of sheet ``needle`` (its name is the page header), or 1 for ``""``."""
+def _page_of(pdf: Path, needle: str, anywhere: bool = False) -> int:
+    """First page of sheet ``needle`` (its name is the page header), or 1 for ``""``; with
+    ``anywhere``, the first page whose text contains ``needle``."""
     if not needle:
         return 1
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
@@ -68,6 +72,8 @@ def _page_of(pdf: Path, needle: str) -> int:
         txt = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
                              capture_output=True, text=True, check=True).stdout
         lines = [line.strip() for line in txt.splitlines() if line.strip()]
+        if anywhere and needle in "".join(lines):
+            return page
         if lines and lines[0] == needle:  # LibreOffice's default page header is the sheet name
             return page
     raise RuntimeError(f"no page of sheet {needle!r} in {pdf}")
@@ -91,7 +97,7 @@ def _content_box(pdf: Path, page: int, dpi: int) -> tuple[int, int, int, int]:
 
 
 def render(out: Path, dpi: int = 70) -> list[Path]:
-    """Make the three pictures into ``out``; returns the PNG paths."""
+    """Make the pictures into ``out``; returns the PNG paths."""
     for tool in ("pdftoppm", "pdftotext", "pdfinfo"):
         if shutil.which(tool) is None:
             raise SystemExit(f"{tool} not found: apt-get install -y poppler-utils")
@@ -110,18 +116,20 @@ def render(out: Path, dpi: int = 70) -> list[Path]:
             write_summary(iter_digests(expand_paths([returns.name])), summary, created=datetime(2024, 7, 1, 9, 0))
         finally:
             os.chdir(here)
+        report, _ = write_report(SAMPLE, tmp / "report.docx", today=datetime(2024, 6, 30).date())
         pictures = [
             Picture("template-filled", filled, "绩效指标", (0.0, 0.42), 1.3),
             Picture("scored", scored, "绩效指标", (0.0, 0.42), 1.3),
             Picture("scored-cover", scored, "封面", (0.0, 0.6), 1.2),
             Picture("summary-overview", summary, ""),
+            Picture("report-result", report, "（一）评价结果", text=True),
         ]
         books = list(dict.fromkeys(p.xlsx for p in pictures))
         pdf_of = dict(zip(books, lo.convert(books, tmp / "pdf", "pdf"), strict=True))
         written = []
         for pic in pictures:
             pdf = pdf_of[pic.xlsx]
-            page = _page_of(pdf, pic.needle)
+            page = _page_of(pdf, pic.needle, pic.text)
             r = round(dpi * pic.dpi_scale)
             x, y, w, h = _content_box(pdf, page, r)
             y, h = y + round(h * pic.part[0]), round(h * (pic.part[1] - pic.part[0]))
