@@ -51,6 +51,7 @@ def lint_report_cmd(
     from evaltool.io.lo import LibreOfficeError
     from evaltool.model import TemplateError
     from evaltool.report.lint import lint_report
+    from evaltool.report.render import error_text
 
     err = Console(stderr=True)
     for p in (report, workbook):
@@ -60,7 +61,7 @@ def lint_report_cmd(
     try:
         findings = lint_report(report, workbook)
     except (TemplateError, LibreOfficeError, ValueError, OSError, KeyError) as exc:
-        err.print(text(MSG, "unreadable", lang, error=exc))
+        err.print(text(MSG, "unreadable", lang, error=error_text(exc, lang)))
         raise typer.Exit(1) from None
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = sum(1 for f in findings if f.severity == "warning")

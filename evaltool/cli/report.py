@@ -50,6 +50,7 @@ def report(
     from evaltool.io.lo import LibreOfficeError
     from evaltool.model import TemplateError
     from evaltool.report import ReportTemplateError, write_report, write_summary_report
+    from evaltool.report.render import error_text
 
     err = Console(stderr=True)
     sources = list(summary or []) or ([workbook] if workbook else [])
@@ -66,7 +67,7 @@ def report(
         else:
             docx, made_pdf = write_report(sources[0], output, template=template, pdf=pdf)
     except (ReportTemplateError, TemplateError, LibreOfficeError, ValueError, OSError) as exc:
-        err.print(text(MSG, "failed", lang, error=exc))
+        err.print(text(MSG, "failed", lang, error=error_text(exc, lang)))
         raise typer.Exit(1) from None
     out = Console()
     out.print(text(MSG, "done", lang, path=docx))

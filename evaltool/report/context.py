@@ -81,10 +81,15 @@ def _open(findings: Iterable[Finding]) -> list[Finding]:
     return [f for f in findings if f.severity in ("error", "warning") and not f.explained]
 
 
-def finding_text(f: Finding) -> str:
-    """A finding as one line for the draft: message and where."""
+def finding_text(f: Finding, lang: str = "zh") -> str:
+    """A finding as one line for the draft: its sentence (from the message catalogue when the
+    finding carries a code) and where."""
+    from evaltool import messages
+
+    render = getattr(messages, "render", None)
+    msg = str(render(f, lang)) if render is not None else str(getattr(f, "message", ""))
     where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else f.sheet
-    return f"{f.message}（{where}）" if where else f.message
+    return f"{msg}（{where}）" if where else msg
 
 
 def _indicator_rows(ev: Evaluation, scores: dict[int, dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:

@@ -47,6 +47,14 @@ def _xml_texts(path: Path) -> Iterator[str]:
                 yield "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", para))
 
 
+def error_text(exc: BaseException, lang: str = "zh") -> str:
+    """An exception's text for the user: rendered from the message catalogue when it has one."""
+    from evaltool import messages
+
+    fn = getattr(messages, "error_text", None)
+    return str(fn(exc, lang)) if fn is not None and not isinstance(exc, ReportTemplateError) else str(exc)
+
+
 def check_tags(path: Path) -> None:
     """Raise ReportTemplateError for an unbalanced or malformed Jinja tag in ``path``."""
     stack: list[tuple[str, str]] = []
