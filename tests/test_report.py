@@ -110,6 +110,30 @@ def test_pdf_text_pages_fonts_and_png(rendered: tuple[Path, Path], tmp_path: Pat
     assert img.size[0] < img.size[1] and dark > 2000  # portrait, and text on it
 
 
+@requires_lo
+def test_the_report_lints_clean_but_for_the_seed_text_it_carries(rendered: tuple[Path, Path], sample: Path) -> None:
+    """Figures written from the cells agree with the cells, in the .docx and in its PDF; what remains
+    is the department's own text (市妇联, 北京市财政局, kept verbatim) and the 604.91 the cell holds."""
+    from evaltool.report.lint import lint_report
+
+    for path in rendered:
+        found = lint_report(path, sample)
+        assert sorted((f.code, f.text_value.replace(" ", "")) for f in found) == [
+            ("LINT-MAG", "604.91元"), ("LINT-NAME", "北京市财政局"), ("LINT-NAME", "市妇联")], (path, found)
+
+
+def test_a_workbook_without_report_text(tmp_path: Path) -> None:
+    from evaltool.demo.samples import write_demo_units
+
+    unit = write_demo_units(tmp_path / "r")[0]
+    out, _ = write_report(unit, tmp_path / "u.docx")
+    doc = Document(str(out))
+    paras = [p.text for p in doc.paragraphs]
+    assert paras[paras.index("1.机构设置") + 1] == "（未填写）"
+    assert [p.text for p in doc.paragraphs if p.style.name == "Heading 1"] == [h for h in HEADINGS if "、" in h[:2]]
+    assert any(p.startswith("东城区妇女联合会2023年年初预算15,200,000.00元") for p in paras)
+
+
 def _custom_template(path: Path, body: list[str]) -> Path:
     doc = Document()
     for line in body:

@@ -182,6 +182,7 @@ def build_report_template(path: Path = REPORT_TEMPLATE) -> Path:
     """The department report (seed structure, consecutive numbering) with Jinja tags."""
     doc = Document()
     _setup(doc)
+    doc.sections[0].different_first_page_header_footer = True  # no page number on the cover
     _cover(doc)
     _p(doc, "{{ unit }}", "Title")
     _p(doc, "{{ title }}", "Title")
