@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import requires_lo
 from docx import Document
 from typer.testing import CliRunner
 
@@ -17,7 +18,6 @@ from evaltool.cli import app
 from evaltool.demo.samples import write_sample
 from evaltool.report.lint import lint_report
 from evaltool.template import write_template
-from tests.conftest import requires_lo
 
 SEED = Path(__file__).parent / "data" / "seed-report-xicheng-2023.txt"  # copy of shared/seed/000_b3192371d542cdeb.txt
 BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")

@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import requires_lo
 from docx import Document
 from PIL import Image
 from typer.testing import CliRunner
@@ -18,7 +19,6 @@ from evaltool.demo.samples import write_sample
 from evaltool.demo.seed_text import NARRATIVE
 from evaltool.report import ReportTemplateError, write_report
 from evaltool.report.builder import REPORT_TEMPLATE, build_report_template
-from tests.conftest import requires_lo
 
 BUDGET = "年初预算18,902,744.60元，年度决算17,088,957.48元，预决算差异率为9.60%"
 HEADINGS = [

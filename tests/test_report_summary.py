@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import requires_lo
 from docx import Document
 from typer.testing import CliRunner
 
@@ -16,7 +17,6 @@ from evaltool.cli import app
 from evaltool.demo import run
 from evaltool.report import write_summary_report
 from evaltool.report.summary import from_returns, from_workbook
-from tests.conftest import requires_lo
 
 
 @pytest.fixture(scope="module")
