@@ -1,45 +1,82 @@
-"""The engine glue: one Evaluation in, one Result out (validation, scoring, integrity).
+"""The engine door: one Evaluation in, one Result out — and one per-file pipeline around it.
 
-Why: the CLI, the batch and the Excel button all need the same three passes over a parsed
-workbook — the rule sheets and built-in checks (``evaltool.rules.check``), scoring
-(``evaltool.scoring.score``) and the integrity check against tampering
-(``evaltool.integrity.verify``) — combined into one immutable :class:`Result`. Pure: no
-file I/O, so it runs the same on a file, a live book or a test's hand-built model. Scoring
-is the one pass that computes (rates, indicator columns, total, grade); the rule pass receives
-its result and never recomputes.
+Why: ``check``, ``score``, ``summary``, ``collect`` and the Excel button must report the same
+findings in the same order, so they all go through the same two functions here:
+
+- :func:`evaluate` (pure: no file I/O, so it runs the same on a file, a live book or a
+  test's hand-built model): scoring (``evaltool.scoring.score``, the one pass that
+  computes rates, indicator columns, total and grade), the rule sheets and built-in checks
+  (``evaltool.rules.check``, which receive that result and never recompute) and the integrity check against tampering (``evaltool.integrity.verify``), merged by
+  :func:`merge_findings` — **integrity first** (a tampered workbook's other findings matter
+  less), then validation, then scoring notes.
+- :func:`evaluate_file` (the edge): reads a workbook file **once** (one ``open``; the zip,
+  calamine, the save time and later write-back all work on those bytes), parses it and
+  evaluates it into an :class:`Outcome` — a plain, picklable value. A file that is not a
+  readable template gives an Outcome with one ``FILE-1`` error finding instead of raising.
+  :func:`evaluate_files` runs it over many paths (in worker processes when asked), and
+  :func:`workbook_paths` is the one folder filter every batch command uses.
 
 Example::
 
-    from evaltool.engine import evaluate
-    result = evaluate(evaltool.load("returned.xlsx"))
-    result.total, result.grade, result.errors     # 98.8, '优', 0
+    from evaltool.engine import evaluate, evaluate_file
+    outcome = evaluate_file("returned.xlsx")
+    outcome.status, outcome.result.total       # 'warnings', 98.8
+    outcome.write("returned.scored.xlsx")      # write-back from the bytes already read
+    result = evaluate(evaltool.load("returned.xlsx"))   # the pure core alone
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
 from evaltool.integrity import verify
-from evaltool.model import Evaluation, Result
+from evaltool.messages import text
+from evaltool.model import Evaluation, Finding, Result, TemplateError, count_open
 from evaltool.rules import check
 from evaltool.scoring import score
 
-__all__ = ["evaluate"]
+__all__ = ["evaluate", "merge_findings", "Outcome", "evaluate_file", "evaluate_files", "workbook_paths",
+           "WORKBOOK_SUFFIXES"]
 
 #: Scoring findings about a filler's cell that the rule pass reports in its own words (NUM-1
 #: for fuzzy text, TGT-… for targets and actuals, RATE-1 for a rate whose input is text); kept only
 #: when no rule finding names the cell.
 _SHADOWED = frozenset({"SCORE-FUZZY", "SCORE-ACTUAL", "SCORE-TARGET", "SCORE-RATE"})
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+MSG = {
+    "unreadable": ("无法作为评价模板读取：{error}", "cannot be read as an evaltool template: {error}"),
+}
+Status = Literal["ok", "warnings", "errors", "unreadable"]
+T = TypeVar("T")
+
+
+def merge_findings(integrity: Iterable[Finding], validation: Iterable[Finding],
+                   scoring: Iterable[Finding]) -> tuple[Finding, ...]:
+    """The one order every door reports: integrity, then validation, then scoring notes.
+
+    A scoring note about a cell the validation already names in its own words (fuzzy text,
+    a target or actual that is not a number) is dropped, so the filler reads it once.
+    """
+    validation = tuple(validation)
+    named = {(f.sheet, f.cell) for f in validation}
+    notes = tuple(f for f in scoring if f.rule not in _SHADOWED or (f.sheet, f.cell) not in named)
+    return (*integrity, *validation, *notes)
 
 
 def evaluate(ev: Evaluation, *, lang: str = "zh") -> Result:
-    """Validate, score and verify ``ev``; findings are ordered validation, scoring, integrity."""
+    """Score, validate and verify ``ev``; findings in :func:`merge_findings` order."""
     scoring = score(ev, lang=lang)
     outcome = check(ev, scoring.computed, lang=lang)
-    findings = tuple(outcome.findings)
-    named = {(f.sheet, f.cell) for f in findings}
-    own = tuple(f for f in scoring.findings if f.rule not in _SHADOWED or (f.sheet, f.cell) not in named)
     return Result(
         evaluation=ev,
-        findings=findings + own + tuple(verify(ev, lang=lang)),
+        findings=merge_findings(verify(ev, lang=lang), outcome.findings, scoring.findings),
         scores=scoring.scores,
         checks=tuple(outcome.checks),
         total=scoring.total,
@@ -47,3 +84,158 @@ def evaluate(ev: Evaluation, *, lang: str = "zh") -> Result:
         subtotals=scoring.subtotals,
         rates=scoring.rates,
     )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One workbook file through the pipeline: what was read, what the engine found.
+
+    ``result`` is None when the file is not a readable template (``error`` says why, in the
+    reader's words, and ``findings`` holds one ``FILE-1`` error naming the file).
+    ``modified`` is the package's own save time (``docProps/core.xml``, UTC) and ``sha256``
+    the content hash of the bytes read. ``data`` keeps those bytes for write-back, so the
+    file is never opened a second time; it is left out of comparisons and ``repr``.
+    """
+
+    path: str
+    findings: tuple[Finding, ...]
+    result: Result | None = None
+    error: str = ""
+    modified: datetime | None = None
+    sha256: str = ""
+    data: bytes = field(default=b"", repr=False, compare=False)
+
+    @property
+    def errors(self) -> int:
+        return count_open(self.findings, "error")
+
+    @property
+    def warnings(self) -> int:
+        return count_open(self.findings, "warning")
+
+    @property
+    def status(self) -> Status:
+        if self.result is None:
+            return "unreadable"
+        return "errors" if self.errors else "warnings" if self.warnings else "ok"
+
+    @property
+    def tampered(self) -> bool:
+        """An integrity error: locked content (weights, methods, rules, grade bands) was changed."""
+        return any(f.source == "integrity" and f.severity == "error" for f in self.findings)
+
+    def write(self, dst: str | os.PathLike[str], *, now: datetime | None = None, lang: str = "zh") -> Path:
+        """Write the scored copy to ``dst`` from the bytes already read (atomic)."""
+        from evaltool.io.writeback import write_result
+
+        if self.result is None:
+            raise TemplateError(self.path, self.error)
+        out = Path(dst)
+        write_result(self.result, self.data, out, now=now, lang=lang)
+        return out
+
+    def without_data(self) -> Outcome:
+        """The same outcome without the file's bytes (to send between processes or keep)."""
+        return Outcome(self.path, self.findings, self.result, self.error, self.modified, self.sha256)
+
+
+def _read_once(path: Path) -> bytes:
+    with open(path, "rb") as fh:  # the one open of this file
+        return fh.read()
+
+
+def evaluate_file(path: str | os.PathLike[str], *, lang: str = "zh", label: str | None = None) -> Outcome:
+    """Read ``path`` once, parse and evaluate it (see the module docstring); never raises
+    for a file that is merely not a template. ``label`` names the file in findings."""
+    from evaltool.io.parse import parse_book
+    from evaltool.io.reader import book_from_bytes
+
+    p = Path(path)
+    name = label or str(path)
+    try:
+        if not p.is_file():
+            raise TemplateError(name, "文件不存在 / file not found")
+        try:
+            data = _read_once(p)
+        except OSError as exc:
+            raise TemplateError(name, f"无法读取文件 / cannot read the file: {exc.strerror}") from exc
+        book = book_from_bytes(data, name)
+        try:
+            ev = parse_book(book)
+            modified = book.modified()
+        finally:
+            book.close()
+    except TemplateError as exc:
+        finding = Finding("FILE-1", "error", "", "", text(MSG, "unreadable", lang, error=_pick(exc.message, lang)),
+                          None, name, "intake")
+        return Outcome(name, (finding,), error=exc.message)
+    result = evaluate(ev, lang=lang)
+    return Outcome(name, result.findings, result, modified=modified, sha256=hashlib.sha256(data).hexdigest(),
+                   data=data)
+
+
+def _pick(message: str, lang: str) -> str:
+    """One language out of a bilingual reader message ``中文 / English``."""
+    if " / " in message:
+        zh, en = message.split(" / ", 1)
+        return en if lang == "en" else zh
+    return message
+
+
+def is_workbook_name(p: Path) -> bool:
+    """A workbook a batch command should read from a folder: ``.xlsx``/``.xlsm``, not an
+    Office owner file (``~$…``), a hidden or evaltool temp file, or evaltool's own scored copy."""
+    return (p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith(("~$", "."))
+            and ".scored." not in p.name)
+
+
+def workbook_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Files as given (any suffix), folders searched recursively (:func:`is_workbook_name`);
+    sorted and unique — the one folder filter of ``check``, ``summary`` and the API."""
+    out: dict[str, Path] = {}
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if f.is_file() and is_workbook_name(f):
+                    out.setdefault(str(f), f)
+        else:
+            out.setdefault(str(p), p)
+    return [out[k] for k in sorted(out)]
+
+
+def _keep(outcome: Outcome) -> Outcome:
+    return outcome.without_data()
+
+
+_Job = tuple[str, str, Callable[[Outcome], Any], Callable[[str, Exception], Any] | None]
+
+
+def _one(job: _Job) -> Any:
+    path, lang, reduce, on_error = job
+    if on_error is None:
+        return reduce(evaluate_file(path, lang=lang))
+    try:
+        return reduce(evaluate_file(path, lang=lang))
+    except Exception as exc:  # the batch's per-file guard: the caller turns it into a finding
+        return on_error(path, exc)
+
+
+def evaluate_files(paths: Sequence[str | os.PathLike[str]], *, lang: str = "zh", workers: int = 1,
+                   reduce: Callable[[Outcome], T] = _keep,  # type: ignore[assignment]
+                   on_error: Callable[[str, Exception], T] | None = None) -> Iterator[T]:
+    """``reduce(evaluate_file(p))`` for every path, in input order — the one batch loop.
+
+    With ``workers > 1`` the files are read and evaluated in that many processes and only
+    what ``reduce`` returns (a picklable callable: a digest, a JSON report) travels back, so
+    memory stays flat however many files there are. ``on_error(path, exc)`` turns an
+    unexpected failure of one file into a value, so one broken file does not stop the batch;
+    without it the exception propagates.
+    """
+    jobs: list[_Job] = [(str(p), lang, reduce, on_error) for p in paths]
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield _one(job)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_one, jobs, chunksize=1)

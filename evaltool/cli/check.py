@@ -3,7 +3,10 @@
 Why: before scoring (or before accepting a submission) a finance officer wants the list of
 problems: figures that do not add up, text where numbers belong, fuzzy actuals, 万元 typed
 into a 元 template. Nothing is written. PATH may be files or folders (searched for
-``.xlsx``/``.xlsm``). Output is a readable table per file, or JSON for machines.
+``.xlsx``/``.xlsm``, :func:`evaltool.engine.workbook_paths`). Each file goes through the one
+per-file pipeline (:func:`evaltool.engine.evaluate_file`), so the findings are those
+``evaltool score``, ``summary``, ``collect`` and the button report, in the same order
+(integrity, validation, scoring notes). Output is a readable table per file, or JSON.
 
 Exit codes: 0 no error-level finding in any file; 1 at least one (an unreadable or
 non-template file counts as an error naming the file); 2 usage errors (bad option,
@@ -20,7 +23,7 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -28,6 +31,9 @@ from rich.table import Table
 
 from evaltool.cli import app
 from evaltool.messages import text
+
+if TYPE_CHECKING:  # pragma: no cover
+    from evaltool.engine import Outcome
 
 MSG = {
     "title": ("校验结果：{name}", "Checks: {name}"),
@@ -44,12 +50,10 @@ MSG = {
               "computed total {total}, grade {grade}; self-reported {self_grade}"),
     "missing": ("路径不存在：{path}", "path does not exist: {path}"),
     "none": ("没有找到要校验的工作簿（.xlsx/.xlsm）：{path}", "no workbooks (.xlsx/.xlsm) to check in: {path}"),
-    "unreadable": ("无法作为评价模板读取：{error}", "cannot be read as an evaltool template: {error}"),
     "all": ("共 {files} 个文件：{bad} 个有错误", "{files} files: {bad} with errors"),
 }
 SEVERITY = {"error": ("错误", "error"), "warning": ("警告", "warning"), "info": ("提示", "info")}
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-SUFFIXES = (".xlsx", ".xlsm")
 
 
 class Format(str, Enum):
@@ -62,46 +66,24 @@ class Lang(str, Enum):
     en = "en"
 
 
-def collect(paths: list[Path]) -> list[Path]:
-    """Files as given, plus workbooks found under folders (sorted, no Office lock files)."""
-    out: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
-                              and not f.name.startswith(("~$", "."))))
-        else:
-            out.append(p)
-    return out
+def report(outcome: Outcome) -> dict[str, Any]:
+    """One file's JSON-ready report: path, status, findings (the pipeline's order), total/grade."""
+    result = outcome.result
+    return {
+        "path": outcome.path,
+        "status": outcome.status,
+        "findings": [f.as_dict() for f in outcome.findings],
+        "total": result.total if result else None,
+        "grade": result.grade if result else None,
+        "self_grade": (result.evaluation.unit.self_grade or None) if result else None,
+    }
 
 
 def check_file(path: Path, lang: str) -> dict[str, Any]:
-    """One file's JSON-ready report: path, status, findings, computed total/grade."""
-    from evaltool.integrity import verify
-    from evaltool.io.reader import load
-    from evaltool.model import Finding, TemplateError, count_open
-    from evaltool.rules import check
-    from evaltool.scoring import score
+    """:func:`report` of one file through :func:`evaltool.engine.evaluate_file`."""
+    from evaltool.engine import evaluate_file
 
-    try:
-        ev = load(path)
-    except TemplateError as exc:
-        f = Finding("FILE-1", "error", "", "", text(MSG, "unreadable", lang, error=exc.message), None,
-                    str(path), "intake")
-        return {"path": str(path), "status": "unreadable", "findings": [f.as_dict()], "total": None,
-                "grade": None, "self_grade": None}
-    out = check(ev, score(ev, lang=lang).computed, lang=lang)
-    findings = [*verify(ev, lang=lang), *out.findings]  # tampering first: it voids everything else
-    errors, warnings = count_open(findings, "error"), count_open(findings, "warning")
-    status = "errors" if errors else "warnings" if warnings else "ok"
-    comp = out.computed
-    return {
-        "path": str(path),
-        "status": status,
-        "findings": [f.as_dict() for f in findings],
-        "total": comp.total if comp else None,
-        "grade": comp.grade if comp else None,
-        "self_grade": ev.unit.self_grade or None,
-    }
+    return report(evaluate_file(path, lang=lang))
 
 
 def _print(console: Console, report: dict[str, Any], lang: str) -> None:
@@ -139,17 +121,19 @@ def check(
     lang: Annotated[Lang, typer.Option("--lang", help="zh | en")] = Lang.zh,
 ) -> None:
     """校验工作簿（规则表与内置检查），不修改文件 / Validate workbooks; nothing is written."""
+    from evaltool.engine import evaluate_files, workbook_paths
+
     lg = lang.value
     err = Console(stderr=True)
     for p in paths:
         if not p.exists():
             err.print(text(MSG, "missing", lg, path=p))
             raise typer.Exit(2)
-    files = collect(paths)
+    files = workbook_paths(paths)
     if not files:
         err.print(text(MSG, "none", lg, path=", ".join(map(str, paths))))
         raise typer.Exit(2)
-    reports = [check_file(f, lg) for f in files]
+    reports = list(evaluate_files(files, lang=lg, reduce=report))
     bad = sum(1 for r in reports if any(f["severity"] == "error" and not f["explained"] for f in r["findings"]))
     if fmt is Format.json:
         typer.echo(json.dumps({"files": reports, "errors": bad}, ensure_ascii=False, indent=2, default=str))

@@ -4,7 +4,9 @@ Why: the everyday command of a finance officer. By default the input is never to
 scored copy goes to ``-o OUT`` or ``<name>.scored.xlsx`` beside the input. ``--in-place``
 replaces the file atomically and keeps a timestamped backup beside it, and is refused while
 the workbook is open in Excel/WPS/LibreOffice. A table of scores per 一级指标, the total and
-the grade is printed.
+the grade is printed, or (``--format json``) the same report ``evaltool check --format json``
+gives for the file plus where it was written. The file is read once
+(:func:`evaltool.engine.evaluate_file`) and written back from those bytes.
 
 Exit codes: 0 scored and written; 1 the workbook could not be scored or written (the message
 names the file); 2 usage errors (typer's own).
@@ -13,10 +15,12 @@ Example::
 
     evaltool score 西城妇联.xlsx -o 西城妇联.scored.xlsx
     evaltool score 西城妇联.xlsx --in-place --lang en
+    evaltool score 西城妇联.xlsx -o out.xlsx --format json   # findings as ``evaltool check --format json``
 """
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
@@ -26,6 +30,7 @@ from rich.console import Console
 from rich.table import Table
 
 from evaltool.cli import app
+from evaltool.cli.check import Format
 from evaltool.messages import text
 from evaltool.model import Result
 
@@ -76,10 +81,12 @@ def score(
         "-o", "--output", help="输出文件（默认 <名称>.scored.xlsx）/ output file")] = None,
     in_place: Annotated[bool, typer.Option(
         "--in-place", help="原地写回并保留带时间戳的备份 / write back in place, keep a backup")] = False,
+    fmt: Annotated[Format, typer.Option("--format", help="text | json")] = Format.text,
     lang: Annotated[str, typer.Option("--lang", help="zh | en")] = "zh",
 ) -> None:
     """校验并评分，把结果以活公式写回工作簿 / Validate, score and write results back."""
-    from evaltool.engine import evaluate
+    from evaltool.cli.check import report
+    from evaltool.engine import evaluate_file
     from evaltool.io.atomic import is_locked
     from evaltool.io.writeback import WorkbookLocked, write_in_place, write_result
 
@@ -92,21 +99,23 @@ def score(
         err.print(text(MSG, "missing", lang, path=path))
         raise typer.Exit(1)
     try:
-        from evaltool.io.reader import load
-
-        result = evaluate(load(str(path)), lang=lang)
-    except Exception as exc:  # any reason the file cannot be read as a template
+        outcome = evaluate_file(path, lang=lang)  # the same pipeline as check, summary, collect
+    except Exception as exc:  # an unexpected failure while evaluating
         err.print(text(MSG, "unreadable", lang, path=path, error=exc))
         raise typer.Exit(1) from None
+    result = outcome.result
+    if result is None:
+        err.print(text(MSG, "unreadable", lang, path=path, error=f"{path}: {outcome.error}"))
+        raise typer.Exit(1)
     try:
         if in_place:
-            backup = write_in_place(result, path, lang=lang)
+            backup = write_in_place(result, path, lang=lang, data=outcome.data)
             written = path
         else:
             written = output or default_output(path)
             if is_locked(written):  # an earlier output still open in Excel/WPS
                 raise WorkbookLocked(written, lang)
-            write_result(result, path, written, lang=lang)
+            write_result(result, outcome.data, written, lang=lang)
             backup = None
     except WorkbookLocked as exc:
         err.print(str(exc))
@@ -114,6 +123,11 @@ def score(
     except Exception as exc:
         err.print(text(MSG, "write_failed", lang, path=path, error=exc))
         raise typer.Exit(1) from None
+    if fmt is Format.json:
+        doc = {**report(outcome), "output": str(written), "backup": str(backup) if backup else None,
+               "subtotals": dict(result.subtotals)}
+        typer.echo(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
+        return
     console.print(text(MSG, "title", lang, name=path.name))
     console.print(_table(result, lang))
     console.print(text(MSG, "findings", lang, errors=result.errors, warnings=result.warnings))

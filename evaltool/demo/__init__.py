@@ -38,9 +38,8 @@ class DemoOutputs:
 def run(folder: Path, *, lang: str = "zh") -> DemoOutputs:
     """Write the template, the sample, its scored copy and a summary into ``folder``."""
     from evaltool.demo.samples import CREATED_AT, write_blank, write_demo_units, write_sample
-    from evaltool.engine import evaluate
-    from evaltool.io.reader import load
-    from evaltool.io.writeback import write_result
+    from evaltool.engine import evaluate_file
+    from evaltool.model import TemplateError
     from evaltool.summary import write_summary
     from evaltool.summary.sources import expand_paths, iter_digests
 
@@ -52,9 +51,11 @@ def run(folder: Path, *, lang: str = "zh") -> DemoOutputs:
     sample = write_sample(returns / "sample-xicheng-2023.xlsx")
     units = tuple(write_demo_units(returns))
 
-    result = evaluate(load(sample), lang=lang)
-    scored = folder / "sample-xicheng-2023.scored.xlsx"
-    write_result(result, sample, scored, lang=lang)
+    outcome = evaluate_file(sample, lang=lang)
+    if outcome.result is None:  # our own sample: cannot happen unless the install is broken
+        raise TemplateError(str(sample), outcome.error)
+    result = outcome.result
+    scored = outcome.write(folder / "sample-xicheng-2023.scored.xlsx", lang=lang)
 
     created = datetime.fromisoformat(CREATED_AT).astimezone(timezone.utc)
     summary = folder / ("汇总.xlsx" if lang != "en" else "summary.xlsx")

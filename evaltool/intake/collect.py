@@ -4,8 +4,9 @@ Why: the bureau saves what departments send back (``.eml``/``.msg`` mails, zips,
 ``.xlsm``, old ``.xls``/WPS ``.et``) into one folder and runs one command. Everything in it
 is untrusted. Per payload (:func:`evaltool.intake.unpack`: limits → sniff → decrypt with the
 known passwords → structural scan) the bytes are copied into a private work folder under
-OUTDIR (never touching INBOX), read (:func:`evaltool.io.reader.load`), evaluated
-(:func:`evaltool.engine.evaluate`: rules, scoring, :mod:`evaltool.integrity`) and reduced
+OUTDIR (never touching INBOX), then read once and evaluated by the one per-file pipeline
+(:func:`evaltool.engine.evaluate_file`: integrity, rules, scoring — the findings ``check``
+and ``score`` report, in their order), written back from the same bytes, and reduced
 to a small :class:`~evaltool.intake.manifest.Outcome` — in worker processes or on a Dask
 cluster (:mod:`evaltool.intake.executor`), so memory stays flat. Then per unit/year/framework
 the latest return wins (:mod:`evaltool.intake.versions`), and OUTDIR gets::
@@ -56,9 +57,8 @@ from evaltool.intake.manifest import (
 from evaltool.intake.receipts import place_outputs, summary_digest
 from evaltool.intake.sniff import Kind
 from evaltool.intake.unpack import Submission, unpack
-from evaltool.intake.versions import Candidate, core_modified, supersede, unit_key
+from evaltool.intake.versions import Candidate, supersede, unit_key
 from evaltool.messages import text
-from evaltool.model import TemplateError
 
 __all__ = ["collect", "process_one", "CollectReport", "MSG"]
 
@@ -118,33 +118,31 @@ def process_one(task: Task) -> dict[str, Any]:
 
 
 def _process(task: Task) -> dict[str, Any]:
-    from evaltool.engine import evaluate
-    from evaltool.io.reader import load
-    from evaltool.io.writeback import write_result
+    from evaltool.engine import evaluate_file
     from evaltool.summary.digest import digest
     from evaltool.summary.entries import ERRORS, PASSED, Status, SummaryEntry
 
     lang = task.lang
-    try:
-        ev = load(task.work_path)
-    except TemplateError as exc:
+    outcome = evaluate_file(task.work_path, lang=lang)  # the one per-file pipeline; one read
+    result = outcome.result
+    if result is None:
         return {"seq": task.seq, "status": REJECTED, "summary_status": STATUS_REJECTED,
                 "reason_code": "not-template",
-                "reason": text(MSG, "not-template", lang, detail=_pick(exc.message, lang))}
-    result = evaluate(ev, lang=lang)
+                "reason": text(MSG, "not-template", lang, detail=_pick(outcome.error, lang))}
+    ev = result.evaluation
     intake = flag_findings(task.flags, lang)
     errors = result.errors + sum(1 for f in intake if f.severity == "error")
     warnings = result.warnings + sum(1 for f in intake if f.severity == "warning")
     status: Status = ERRORS if errors else PASSED
-    modified = core_modified(task.work_path)
+    modified = outcome.modified
     # findings name the work copy (ev.path); the summary must name the inbox input instead
     findings = tuple(replace(f, file=task.label) for f in intake + result.findings)
     entry = SummaryEntry(source=task.label, status=status, result=result, findings=findings,
                          sender=task.sender, mail_date=_naive_utc(task.mail_date), modified=_naive_utc(modified),
                          unit_name=ev.unit.name)
-    tampered = any(f.source == "integrity" and f.severity == "error" for f in result.findings)
+    tampered = outcome.tampered
     if not tampered:
-        write_result(result, task.work_path, task.scored_path, now=task.now, lang=lang)
+        outcome.write(task.scored_path, now=task.now, lang=lang)  # from the bytes already read
     year = ev.unit.year if ev.unit.year is not None else ev.scalar("eval_year")
     return {
         "seq": task.seq, "status": ACCEPTED, "summary_status": status, "unit_name": ev.unit.name,

@@ -4,7 +4,7 @@ Why: departments resend corrected workbooks, often several times, and the bureau
 each unit once per year and framework. Returns are grouped by unit (``unit_code``, else the
 unit name), year and framework; in each group the latest wins: by mail ``Date``, then the
 workbook's own save time (``docProps/core.xml`` ``dcterms:modified``, written by Excel, WPS
-and LibreOffice on every save), then file name, then the inbox label — a total order, so the
+and LibreOffice on every save; read by :meth:`evaltool.io.filebook.FileBook.modified`), then file name, then the inbox label — a total order, so the
 same inbox always gives the same answer. A return without a mail date (a loose file) counts
 as older than any mailed one of the same unit.
 
@@ -17,20 +17,14 @@ Example::
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 
-from defusedxml import ElementTree as SafeET
-
-__all__ = ["Candidate", "unit_key", "supersede", "core_modified"]
+__all__ = ["Candidate", "unit_key", "supersede"]
 
 UnitKey = tuple[str, int | None, str]
 _OLDEST = datetime(1900, 1, 1, tzinfo=timezone.utc)
-_CORE = "docProps/core.xml"
-_MODIFIED = "{http://purl.org/dc/terms/}modified"
 
 
 @dataclass(frozen=True)
@@ -74,26 +68,3 @@ def supersede(candidates: Iterable[Candidate]) -> dict[int, int]:
         for c in ranked[:-1]:
             out[c.seq] = winner.seq
     return out
-
-
-def core_modified(path: str | Path) -> datetime | None:
-    """``dcterms:modified`` of an OOXML package (UTC), or None when absent or unreadable.
-
-    Call only on packages that passed the intake limits (the part is small and DTD-free).
-    """
-    try:
-        with zipfile.ZipFile(path) as zf:
-            if _CORE not in zf.namelist():
-                return None
-            root = SafeET.fromstring(zf.read(_CORE))
-    except Exception:  # a damaged or hostile part: no save time, not a failure
-        return None
-    node = root.find(_MODIFIED)
-    raw = (node.text or "").strip() if node is not None else ""
-    if not raw:
-        return None
-    try:
-        d = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return d.astimezone(timezone.utc) if d.tzinfo else d.replace(tzinfo=timezone.utc)

@@ -19,6 +19,7 @@ import io
 import posixpath
 import re
 import zipfile
+from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
 
@@ -32,6 +33,8 @@ NS = {
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     "pr": "http://schemas.openxmlformats.org/package/2006/relationships",
 }
+_CORE = "docProps/core.xml"
+_MODIFIED = "{http://purl.org/dc/terms/}modified"
 R_ID = f"{{{NS['r']}}}id"
 _CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 
@@ -76,10 +79,12 @@ def _resolve(base: str, target: str) -> str:
 class FileBook:
     """Read side of an .xlsx package (BookSource)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, data: bytes | None = None) -> None:
+        """Open ``path`` (read once), or wrap ``data`` already read from it (no file access)."""
         self.path = Path(path)
         self.label = str(path)
-        data = self.path.read_bytes()
+        if data is None:
+            data = self.path.read_bytes()
         self._zip = zipfile.ZipFile(io.BytesIO(data))
         self._parts = set(self._zip.namelist())
         self._wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -151,6 +156,22 @@ class FileBook:
                 grid.append(pad + [None if v == "" else v for v in row])
             self._grids[sheet] = grid
         return self._grids[sheet]
+
+    def modified(self) -> datetime | None:
+        """``dcterms:modified`` of ``docProps/core.xml`` (UTC): the package's own save time,
+        written by Excel, WPS and LibreOffice on every save; None when absent or unreadable."""
+        if _CORE not in self._parts:
+            return None
+        try:
+            node = ET.fromstring(self._zip.read(_CORE)).find(_MODIFIED)
+        except (KeyError, ValueError, SyntaxError, zipfile.BadZipFile, OSError, EOFError):  # damaged: no time
+            return None
+        raw = (node.text or "").strip() if node is not None else ""
+        try:
+            d = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return d.astimezone(timezone.utc) if d.tzinfo else d.replace(tzinfo=timezone.utc)
 
     def close(self) -> None:
         self._zip.close()

@@ -48,6 +48,7 @@ decompression; a fill of None can only revert fills that have an un-filled twin 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
 from collections.abc import Mapping
@@ -153,13 +154,14 @@ def _collect_edits(
 
 
 def patch_cells(
-    src: str | os.PathLike[str],
+    src: str | os.PathLike[str] | bytes,
     dst: str | os.PathLike[str],
     cells: Mapping[tuple[str, str], object],
     *,
     fills: Mapping[tuple[str, str], str | None] | None = None,
     notes: Mapping[tuple[str, str], str | None] | None = None,
     table_refs: Mapping[str, str] | None = None,
+    label: str | None = None,
 ) -> None:
     """Patch ``cells`` (``(sheet, "B2") -> value``) of ``src`` and write the result to ``dst``.
 
@@ -169,14 +171,16 @@ def patch_cells(
     name to its new ``ref`` (only the last row may change). Raises PatchError naming the file,
     sheet and cell for anything wrong with the workbook or the request, OSError for file-system
     failures (folder missing, disk full, ``dst`` locked on Windows); on any error ``dst`` is
-    left untouched and no temp file remains.
+    left untouched and no temp file remains. ``src`` may be the package's bytes already read
+    (then ``label`` names it in errors): the source file is not opened again.
     """
-    src_p, dst_p = Path(src), Path(dst)
-    label = str(src_p)
+    dst_p = Path(dst)
+    source: Path | io.BytesIO = io.BytesIO(src) if isinstance(src, bytes) else Path(src)
+    label = label or (str(source) if isinstance(source, Path) else str(dst_p))
     fills = dict(fills or {})
     notes = dict(notes or {})
     try:
-        pkg = Package.open(src_p)
+        pkg = Package.open(source)
     except PackageError as exc:
         raise PatchError(f"{label}: {exc}") from exc
     except OSError as exc:
@@ -185,8 +189,12 @@ def patch_cells(
         _apply(pkg, cells, fills, notes, dict(table_refs or {}), label)
         tmp = temp_path_for(dst_p)
         try:
-            with open(tmp, "wb") as out, open(src_p, "rb") as fh:
-                write_package(pkg.zf, fh, out, pkg.replaced, pkg.added, pkg.removed)
+            with open(tmp, "wb") as out:
+                if isinstance(source, Path):
+                    with open(source, "rb") as fh:
+                        write_package(pkg.zf, fh, out, pkg.replaced, pkg.added, pkg.removed)
+                else:
+                    write_package(pkg.zf, source, out, pkg.replaced, pkg.added, pkg.removed)
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()

@@ -13,6 +13,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from evaltool.io.patch_xml import NS_R, UnsafeXml, escape_attr, iter_elements
 
@@ -63,7 +64,7 @@ def _short_type(uri: str) -> str:
 class Package:
     """An xlsx/xlsm zip opened for patching. Edits are kept in memory until ``write``."""
 
-    path: Path
+    path: Path | BinaryIO
     zf: zipfile.ZipFile
     infos: list[zipfile.ZipInfo]
     by_lower: dict[str, str]
@@ -72,7 +73,7 @@ class Package:
     removed: set[str] = field(default_factory=set)
 
     @classmethod
-    def open(cls, path: Path) -> Package:
+    def open(cls, path: Path | BinaryIO) -> Package:
         try:
             zf = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError) as exc:

@@ -25,14 +25,10 @@ ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def open_book(path: str | Path) -> FileBook:
-    """A FileBook for ``path`` after sniffing the bytes; TemplateError when it is no workbook."""
-    p = Path(path)
-    label = str(path)
-    if not p.is_file():
-        raise TemplateError(label, "文件不存在 / file not found")
-    with p.open("rb") as fh:
-        head = fh.read(8)
+def book_from_bytes(data: bytes, label: str) -> FileBook:
+    """A FileBook over ``data`` (a file's bytes, read once) after sniffing them; TemplateError
+    naming ``label`` when they are no workbook."""
+    head = data[:8]
     if not head:
         raise TemplateError(label, "文件为空 / empty file")
     if head == OLE_MAGIC:
@@ -40,7 +36,7 @@ def open_book(path: str | Path) -> FileBook:
     if not head.startswith(ZIP_MAGIC):
         raise TemplateError(label, "不是 Excel .xlsx 文件（文件内容不是 xlsx 格式） / not an .xlsx file")
     try:
-        book = FileBook(p)
+        book = FileBook(label, data)
         book.sheet_names()
         book.defined_names()
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -48,6 +44,14 @@ def open_book(path: str | Path) -> FileBook:
     except Exception as exc:  # calamine raises its own error types
         raise TemplateError(label, f"无法读取工作簿 / unreadable workbook: {exc}") from exc
     return book
+
+
+def open_book(path: str | Path) -> FileBook:
+    """A FileBook for ``path`` (read once) after sniffing the bytes; TemplateError when it is no workbook."""
+    p = Path(path)
+    if not p.is_file():
+        raise TemplateError(str(path), "文件不存在 / file not found")
+    return book_from_bytes(p.read_bytes(), str(path))
 
 
 def load(path: str | Path) -> Evaluation:

@@ -168,14 +168,18 @@ def build_plan(result: Result, *, now: datetime | None = None, lang: str = "zh")
     return WritePlan(cells=cells, fills=fills, notes=dict(notes), table_refs=table_refs)
 
 
-def write_result(result: Result, src: str | Path, dst: str | Path, *,
+def write_result(result: Result, src: str | Path | bytes, dst: str | Path, *,
                  now: datetime | None = None, lang: str = "zh") -> WritePlan:
-    """Write ``result`` into a copy of ``src`` at ``dst`` (atomic; ``src`` is only read)."""
+    """Write ``result`` into a copy of ``src`` at ``dst`` (atomic; ``src`` is only read).
+
+    ``src`` may be the workbook's bytes as already read (:class:`evaltool.engine.Outcome`
+    keeps them), so write-back does not open the file again.
+    """
     plan = build_plan(result, now=now, lang=lang)
     dst = Path(dst)
     mode = _mode_for(dst)
     patch_cells(src, dst, plan.cells, fills=plan.fills, notes=plan.notes,
-                table_refs=plan.table_refs)
+                table_refs=plan.table_refs, label=result.evaluation.path if isinstance(src, bytes) else None)
     with contextlib.suppress(OSError):
         os.chmod(dst, mode)
     return plan
@@ -196,18 +200,19 @@ def _mode_for(dst: Path) -> int:
 
 
 def write_in_place(result: Result, path: str | Path, *, now: datetime | None = None,
-                   lang: str = "zh") -> Path:
+                   lang: str = "zh", data: bytes | None = None) -> Path:
     """Replace ``path`` by its scored version, keeping a timestamped backup; returns it.
 
     Raises :class:`WorkbookLocked` while the workbook is open elsewhere. If anything fails
     before the final rename the original is untouched and no temp file is left behind.
+    ``data``: the file's bytes as read for ``result`` (then the file is not read again).
     """
     p = Path(path)
     if is_locked(p):
         raise WorkbookLocked(p, lang)
     tmp = temp_path_for(p)
     try:
-        write_result(result, p, tmp, now=now, lang=lang)
+        write_result(result, p if data is None else data, tmp, now=now, lang=lang)
         with contextlib.suppress(OSError):
             os.chmod(tmp, stat.S_IMODE(p.stat().st_mode))
         return replace_with_backup(tmp, p)
