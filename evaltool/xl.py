@@ -29,13 +29,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from evaltool.io.book import CellKey, WritePlan
+from evaltool.io.book import BookSource, CellKey, WritePlan
 from evaltool.io.patch_types import parse_ref
 from evaltool.io.xlbook import SheetProtected, XlBook
 from evaltool.messages import text
 from evaltool.model import Location, TableInfo, TemplateError
 
-__all__ = ["recalculate", "check", "Outcome", "PartialWrite", "explain", "checks_only", "LOG_NAME"]
+__all__ = ["recalculate", "check", "prepare", "failure_message", "Outcome", "PartialWrite", "explain", "checks_only", "LOG_NAME"]
 
 Mode = Literal["recalculate", "check"]
 LOG_NAME = "evaltool-xl.log"
@@ -87,8 +87,9 @@ MSG: dict[str, tuple[str, str]] = {
         "A formula in the rule sheet or indicators cannot be read: {detail}",
     ),
     "missing_part": (
-        "evaltool 安装不完整，缺少组件 {detail}。请重新运行 pip install evaltool。",
-        "evaltool is not fully installed ({detail} is missing). Run pip install evaltool again.",
+        "evaltool 安装不完整，缺少组件 {detail}。请重新运行离线安装包里的 install.bat（或用本单位下发的 wheel 重新安装）。",
+        "evaltool is not fully installed ({detail} is missing). Run install.bat from the offline bundle again "
+        "(or reinstall the wheel your bureau issued).",
     ),
     "no_caller": (
         "请在 Excel 中点击“绩效评价”选项卡上的按钮运行（{detail}）。",
@@ -167,12 +168,27 @@ def _run(book: Any, lang: str, mode: Mode) -> Outcome:
 
 
 def _evaluate_and_write(book: Any, lang: str, mode: Mode) -> Outcome:
+    xbook = XlBook(book, password=os.environ.get("EVALTOOL_SHEET_PASSWORD", ""))
+    plan, outcome = prepare(xbook, lang, mode)
+    try:
+        xbook.apply(plan)
+    except SheetProtected:
+        raise  # raised before anything is written
+    except Exception as exc:
+        raise PartialWrite(str(exc)) from exc
+    return outcome
+
+
+def prepare(source: BookSource, lang: str = "zh", mode: Mode = "recalculate") -> tuple[WritePlan, Outcome]:
+    """What one press computes, for any live book: the plan to write and the outcome to show.
+
+    Shared by the Excel button (the xlwings book, in the user's Python through RunPython) and
+    the LibreOffice button (a snapshot sent to ``python -m evaltool.addin.serve``)."""
     from evaltool.engine import evaluate
     from evaltool.io.parse import parse_book
     from evaltool.io.writeback import build_plan
 
-    xbook = XlBook(book, password=os.environ.get("EVALTOOL_SHEET_PASSWORD", ""))
-    evaluation = parse_book(xbook)
+    evaluation = parse_book(source)
     result = evaluate(evaluation, lang=lang)
     plan = build_plan(result, lang=lang)  # includes calc_status "已计算 …", as the CLI writes it
     errors, warnings = result.errors, result.warnings
@@ -182,12 +198,6 @@ def _evaluate_and_write(book: Any, lang: str, mode: Mode) -> Outcome:
         if status_at is not None:
             status = text(MSG, "status_checked", lang, when=_now(), errors=errors, warnings=warnings)
             plan = replace(plan, cells={**plan.cells, (status_at.sheet, status_at.ref): status})
-    try:
-        xbook.apply(plan)
-    except SheetProtected:
-        raise  # raised before anything is written
-    except Exception as exc:
-        raise PartialWrite(str(exc)) from exc
     hint = text(MSG, "hint", lang) if errors or warnings else "。" if lang != "en" else "."
     if mode == "check":
         message = text(MSG, "checked", lang, errors=errors, warnings=warnings, hint=hint)
@@ -196,7 +206,12 @@ def _evaluate_and_write(book: Any, lang: str, mode: Mode) -> Outcome:
             MSG, "scored", lang, total=_fmt(result.total, lang),
             grade=result.grade or text(MSG, "none", lang), errors=errors, warnings=warnings, hint=hint,
         )  # fmt: skip
-    return Outcome(True, message, errors, warnings, result.total, result.grade)
+    return plan, Outcome(True, message, errors, warnings, result.total, result.grade)
+
+
+def failure_message(exc: BaseException, lang: str = "zh", mode: Mode = "recalculate") -> str:
+    """The message a failed press shows (Chinese with the English under it); logs the traceback."""
+    return _failure(None, exc, lang, mode).message
 
 
 def checks_only(plan: WritePlan, checks: TableInfo | None, status_at: Location | None) -> WritePlan:

@@ -33,7 +33,8 @@ def test_explain_is_readable() -> None:
         "这个工作簿不是评价模板，或模板版本不受支持（缺少 _meta 工作表）。请使用主管部门下发的模板填报。"
     )
     assert xl.explain(ModuleNotFoundError("No module named 'evaltool.engine'", name="evaltool.engine"), "en") == (
-        "evaltool is not fully installed (evaltool.engine is missing). Run pip install evaltool again."
+        "evaltool is not fully installed (evaltool.engine is missing). Run install.bat from the offline bundle again "
+        "(or reinstall the wheel your bureau issued)."
     )
     assert xl.explain(ZeroDivisionError("division by zero")) == "发生意外错误 ZeroDivisionError：division by zero"
     partial = xl.PartialWrite("COM error")

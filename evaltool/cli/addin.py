@@ -42,8 +42,25 @@ def build(
 def install(
     addin: Annotated[Path | None, typer.Option("--file", "-f", help=f"已生成的 {ADDIN_FILE}（默认现生成）")] = None,
     lang: Annotated[str, typer.Option("--lang", help="zh | en")] = "zh",
+    libreoffice: Annotated[
+        bool, typer.Option("--libreoffice", help="安装 LibreOffice 扩展 evaltool.oxt / the LibreOffice extension")
+    ] = False,
+    shared: Annotated[
+        bool, typer.Option("--shared", help="为本机所有用户安装（root 时必须）/ for all users (required as root)")
+    ] = False,
+    profile: Annotated[
+        Path | None, typer.Option("--profile", help="LibreOffice 用户配置目录（默认为当前用户的）/ LibreOffice profile dir")
+    ] = None,
 ) -> None:
-    """安装加载项并写入配置；Linux 上打印手动步骤 / Install the add-in (prints steps on Linux)."""
+    """安装加载项并写入配置；Linux 上打印手动步骤 / Install the add-in (prints steps on Linux).
+
+    --libreoffice 安装 LibreOffice Calc 的扩展（菜单与工具栏“计算评分”“仅校验”）。"""
+    if libreoffice:
+        from evaltool.addin.lo_install import install_libreoffice
+
+        code, message = install_libreoffice(lang, shared=shared, profile=profile)
+        typer.echo(message)
+        raise typer.Exit(code)
     code, message = do_install(lang, addin=addin)
     typer.echo(message)
     raise typer.Exit(code)
