@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 
 import pytest
 
@@ -21,3 +22,20 @@ requires_lo = pytest.mark.skipif(
 def _isolated_config(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Tests never see the developer's bureau key (``evaltool keygen``) or config."""
     os.environ["EVALTOOL_CONFIG_DIR"] = str(tmp_path_factory.mktemp("evaltool-config"))
+
+
+@pytest.fixture(scope="session")
+def live_office(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """A real headless soffice on a fresh profile with the evaltool extension installed by
+    ``evaltool addin install --libreoffice`` (``--shared`` into that profile when root), driven
+    over UNO (tests/support/live_lo.py). Started once, on first use."""
+    from support.live_lo import LiveOffice, uno_python
+
+    if (shutil.which("soffice") is None or uno_python() is None) and not os.environ.get("CI"):
+        pytest.skip("LibreOffice with python3-uno not installed")
+    tmp = tmp_path_factory.mktemp("live-office")
+    office = LiveOffice(tmp, install=True, config_dir=tmp / "config")
+    try:
+        yield office
+    finally:
+        office.close()

@@ -1,7 +1,10 @@
-"""One contract, two kinds of book: FileBook (the .xlsx file) and XlBook (a live xlwings book).
+"""One contract, three kinds of book: the file, the live LibreOffice document, the xlwings stand-in.
 
-The same test functions run against ``FileBook(sample)`` and ``XlBook`` over the xlwings
-stand-in loaded from the same sample workbook. Expected values come from the template
+The same test functions run against ``FileBook(sample)``, the sample opened in a real headless
+LibreOffice and read through UNO (:mod:`evaltool.io.unobook` in LibreOffice's Python →
+:class:`~evaltool.io.snapbook.SnapshotBook`; written back with ``unobook.apply_plan``), and
+``XlBook`` over the xlwings stand-in loaded from the same sample workbook — so the stand-in's
+behaviour is anchored to a real spreadsheet application. Expected values come from the template
 contract (docs/template.md) and from the figures ``workbooks/make_sample.py`` enters (the
 西城区妇联 2023 report), never from the readers themselves. Then the whole button path is
 compared with the file path: parse → engine → plan → write, both ways, must agree.
@@ -9,12 +12,15 @@ compared with the file path: parse → engine → plan → write, both ways, mus
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
+import shutil
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import openpyxl
 import pytest
@@ -25,9 +31,10 @@ import evaltool.demo.samples
 from evaltool.engine import evaluate
 from evaltool.io import Formula as PatchFormula
 from evaltool.io import lo, patch_cells
-from evaltool.io.book import BookSink, BookSource, Formula
+from evaltool.io.book import BookSink, BookSource, Formula, WritePlan
 from evaltool.io.filebook import FileBook
 from evaltool.io.parse import parse_book
+from evaltool.io.snapbook import SnapshotBook, plan_to_json
 from evaltool.io.writeback import build_plan, write_result
 from evaltool.io.xlbook import XlBook, blocks
 from evaltool.model import Location
@@ -51,13 +58,32 @@ def _shared_fake() -> FakeBook:
     return FakeBook.from_xlsx(SAMPLE)
 
 
-@pytest.fixture(params=["file", "xl"])
-def book(request: pytest.FixtureRequest) -> BookSource:
+_UNO_SNAPSHOT: dict[str, object] = {}
+
+
+def _uno_book(office: object, tmp: Path) -> SnapshotBook:
+    """The sample opened in LibreOffice, read through UNO (once per session)."""
+    if "snap" not in _UNO_SNAPSHOT:
+        copy = tmp / "sample-in-libreoffice.xlsx"
+        shutil.copy(SAMPLE, copy)
+        office.call("open", path=str(copy), hidden=True)  # type: ignore[attr-defined]
+        try:
+            _UNO_SNAPSHOT["snap"] = office.call("snapshot")  # type: ignore[attr-defined]
+        finally:
+            office.call("close")  # type: ignore[attr-defined]
+    return SnapshotBook(_UNO_SNAPSHOT["snap"])  # type: ignore[arg-type]
+
+
+@pytest.fixture(params=["file", "uno", "xl"])
+def book(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> BookSource:
+    if request.param == "uno":
+        return _uno_book(request.getfixturevalue("live_office"), tmp_path_factory.mktemp("uno"))
     return FileBook(SAMPLE) if request.param == "file" else XlBook(_shared_fake())
 
 
-def test_both_are_book_sources() -> None:
+def test_all_are_book_sources() -> None:
     assert isinstance(FileBook(SAMPLE), BookSource)
+    assert isinstance(SnapshotBook({"sheets": [], "label": "x"}), BookSource)
     xb = XlBook(_shared_fake())
     assert isinstance(xb, BookSource) and isinstance(xb, BookSink)
 
@@ -217,3 +243,100 @@ def test_what_the_button_wrote_computes_pythons_values_in_libreoffice(tmp_path: 
         if not same:
             wrong.append((sheet, ref, planned.text, want, lo_value))
     assert checked > 50 and wrong == []
+
+
+def test_parse_book_is_the_same_in_libreoffice(live_office: object, tmp_path: Path) -> None:
+    from_file = parse_book(FileBook(SAMPLE))
+    from_uno = parse_book(_uno_book(live_office, tmp_path))
+    assert from_uno.path.endswith("sample-in-libreoffice.xlsx")  # the document's own path
+    # LibreOffice computes the formula cells the file carries without cached values; every
+    # cell the file has a value in reads the same, and everything parsed from them is equal
+    for sheet, grid in from_file.grids.items():
+        live = from_uno.grids[sheet]
+        for r, row in enumerate(grid):
+            for c, value in enumerate(row):
+                if value is not None:
+                    assert live[r][c] == value, (sheet, r + 1, c + 1)
+    assert dataclasses.replace(from_uno, path=from_file.path, grids=from_file.grids) == from_file
+    result_uno, result_file = evaluate(from_uno), evaluate(from_file)
+    assert [dataclasses.replace(f, file=from_file.path) for f in result_uno.findings] == list(result_file.findings)
+    assert (result_uno.scores, result_uno.checks, result_uno.total, result_uno.grade) == (
+        result_file.scores, result_file.checks, result_file.total, result_file.grade)  # fmt: skip
+
+
+def test_button_path_in_libreoffice_equals_file_path(live_office: Any, tmp_path: Path) -> None:
+    """The UNO sink: the same plan applied in LibreOffice reads back as the file path wrote it —
+    formulas as live formulas whose values LibreOffice computes equal to Python's, text as
+    text, fills, notes, the resized Checks table, sheets protected again."""
+    copy = tmp_path / "apply.xlsx"
+    shutil.copy(SAMPLE, copy)
+    plan = build_plan(evaluate(parse_book(FileBook(SAMPLE))), now=NOW)
+    office = live_office
+    office.call("open", path=str(copy), hidden=True)
+    try:
+        assert office.call("apply", plan=plan_to_json(plan)) is None
+        grids = {sheet: office.call("grid", sheet=sheet) for sheet in {k[0] for k in plan.cells}}
+        wrong = []
+        for (sheet, ref), planned in plan.cells.items():
+            m = re.fullmatch(r"([A-Z]+)(\d+)", ref)
+            assert m is not None
+            r, c = int(m.group(2)) - 1, sum((ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(m.group(1)))) - 1
+            inside = r < len(grids[sheet]["data"]) and c < len(grids[sheet]["data"][r])
+            formula, value = (grids[sheet]["formulas"][r][c], grids[sheet]["data"][r][c]) if inside else ("", "")
+            if isinstance(planned, Formula):
+                cached = planned.cached
+                ok = formula.startswith("=") and (
+                    abs(value - cached) <= 1e-9 if isinstance(cached, float) and not isinstance(cached, bool)
+                    else value == ("" if cached is None else cached)
+                )  # fmt: skip
+            elif planned is None or planned == "":  # LibreOffice has no empty text constant: an empty cell
+                ok = formula == "" and value == ""
+            else:
+                ok = not formula.startswith("=") and value == planned
+            if not ok:
+                wrong.append(((sheet, ref), planned, formula, value))
+        assert wrong == []
+        fills = [(k, c) for k, c in plan.fills.items()]
+        for ((sheet, ref), colour), cell in zip(fills, [office.call("read", sheet=k[0], refs=[k[1]])[0] for k, _ in fills],
+                                                strict=True):  # fmt: skip
+            assert cell["color"] == int(colour, 16), (sheet, ref)
+        for (sheet, ref), note in plan.notes.items():
+            assert office.call("read", sheet=sheet, refs=[ref])[0]["note"] == note
+        after = SnapshotBook(office.call("snapshot"))
+        assert after.tables()["Checks"].ref == plan.table_refs["Checks"]
+        for sheet in {k[0] for k in plan.cells}:
+            assert office.call("protected", sheet=sheet) is True, sheet
+    finally:
+        office.call("close")
+
+
+@pytest.mark.parametrize("kind", ["file", "uno", "xl"])
+def test_text_is_never_a_formula(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """Strings from a filled workbook that look like formulas or numbers are written as text by
+    every sink (GUIDE: never turn untrusted text into a formula)."""
+    hostile = {("封面", "B7"): "=1+1", ("封面", "B8"): "@SUM(A1)", ("封面", "B9"): "-5", ("封面", "B10"): "+1"}
+    plan = WritePlan(cells=hostile)
+    if kind == "file":
+        out = tmp_path / "out.xlsx"
+        patch_cells(SAMPLE, out, dict(hostile))
+        wb = openpyxl.load_workbook(out)
+        got = {k: (wb[k[0]][k[1]].data_type, wb[k[0]][k[1]].value) for k in hostile}
+        assert got == {k: ("s", v) for k, v in hostile.items()}
+    elif kind == "xl":
+        fake = FakeBook.from_xlsx(SAMPLE)
+        XlBook(fake).apply(plan)
+        for (sheet, ref), text in hostile.items():
+            cell = fake.sheets[sheet].range(ref)
+            assert cell.value == text and _cell_content(fake, sheet, ref) == text
+    else:
+        office = request.getfixturevalue("live_office")
+        copy = tmp_path / "hostile.xlsx"
+        shutil.copy(SAMPLE, copy)
+        office.call("open", path=str(copy), hidden=True)
+        try:
+            office.call("apply", plan=plan_to_json(plan))
+            for (sheet, ref), text in hostile.items():
+                (cell,) = office.call("read", sheet=sheet, refs=[ref])
+                assert (cell["type"], cell["string"]) == ("TEXT", text), (sheet, ref, cell)
+        finally:
+            office.call("close")

@@ -44,7 +44,7 @@ def handle(request: dict[str, Any]) -> dict[str, Any]:
     from evaltool.io.snapbook import SnapshotBook, plan_to_json
     from evaltool.messages import text
 
-    mode = "check" if request.get("mode") == "check" else "recalculate"
+    mode: xl.Mode = "check" if request.get("mode") == "check" else "recalculate"
     lang = "en" if request.get("lang") == "en" else "zh"
     if request.get("protocol") != PROTOCOL:
         raise ValueError(f"protocol {request.get('protocol')!r} is not {PROTOCOL}")

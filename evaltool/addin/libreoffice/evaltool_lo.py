@@ -24,8 +24,8 @@ import sys
 import tempfile
 import traceback
 
-import uno  # noqa: F401  (LibreOffice's Python)
-from evaltool_unobook import SheetProtected, apply_plan, snapshot
+import uno  # type: ignore[import-not-found]  # LibreOffice's Python
+from evaltool_unobook import SheetProtected, apply_plan, snapshot  # type: ignore[import-not-found]  # pythonpath/
 
 CONFIG_FILE = "libreoffice.json"
 LOG_NAME = "evaltool-lo.log"
@@ -124,7 +124,7 @@ def _document(args: tuple = ()):
     last rule finds it there. From the menu or toolbar ``getDocument()`` is the document."""
     if args and _is_calc(args[0]):
         return args[0]
-    ctx = XSCRIPTCONTEXT  # noqa: F821  (provided by LibreOffice's script provider)
+    ctx = globals()["XSCRIPTCONTEXT"]  # set on this module by LibreOffice's script provider
     try:
         invocation = ctx.getInvocationContext()
         container = invocation.ScriptContainer if invocation is not None else None
