@@ -64,3 +64,25 @@ def install(
     code, message = do_install(lang, addin=addin)
     typer.echo(message)
     raise typer.Exit(code)
+
+
+@addin_app.command("bundle")
+def bundle(
+    out: Annotated[Path, typer.Option("--out", "-o", help="输出的 zip 文件 / output zip")] = Path(
+        "evaltool-offline-win64.zip"
+    ),
+    python: Annotated[
+        list[str] | None, typer.Option("--python", help="Python 版本（可多次给出；默认 3.10–3.13）/ Python versions")
+    ] = None,
+    wheel: Annotated[Path | None, typer.Option("--wheel", help="已构建的 evaltool wheel（默认从源代码构建）")] = None,
+    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help="pip 下载缓存目录 / pip cache")] = None,
+) -> None:
+    """生成 Windows 离线安装包（wheel、加载项、install.bat）/ Build the offline bundle for Windows."""
+    from evaltool.addin.bundle import PYTHONS, BundleError, build_bundle
+
+    try:
+        path = build_bundle(out, pythons=tuple(python or PYTHONS), wheel=wheel, cache_dir=cache_dir)
+    except BundleError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{path}（{path.stat().st_size / 1e6:.1f} MB）：解压后双击 install.bat。/ Unzip and run install.bat.")
