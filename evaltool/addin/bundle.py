@@ -252,7 +252,7 @@ def readme_text(pythons: Sequence[str] = PYTHONS) -> str:
   3. 双击 install.bat。窗口依次显示 [1/3] 安装 evaltool、[2/3] 安装加载项、[3/3] 安装完成，按任意键关闭。
   4. 重新打开 Excel，功能区出现“绩效评价”选项卡；打开填好的模板，点“计算评分”。
 
-注意：不要在联网电脑上运行 pip install evaltool——软件包索引上的 “evaltool” 是另一个无关的项目。
+注意：软件包索引（PyPI）上名为 “evaltool” 的是另一个无关的项目，不要从索引安装它。
 evaltool 只从本安装包或主管部门下发的 wheel 文件安装。
 """
 

@@ -56,7 +56,6 @@ class LiveOffice:
         env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         if config_dir is not None:
             env["EVALTOOL_CONFIG_DIR"] = str(config_dir)
-        env["EVALTOOL_LO_NO_DIALOG"] = "1"  # headless: no one to press OK
         self.env = env
         self.install_output = ""
         if install:
