@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 
 import pytest
@@ -154,18 +153,6 @@ def test_xl_round_functions() -> None:
     assert xl_rounddown(1.999, 2) == 1.99 and xl_rounddown(-1.999, 2) == -1.99
     assert xl_round(1e300, 2) == 1e300 and xl_round(0.0, 5) == 0.0
     assert xl_round(2.5, 0.9) == 3.0  # digits truncate toward zero
-
-
-def test_evaluation_is_fast() -> None:
-    f = compile_formula("=AND(ABS(budget_initial-SUM(Projects[全年执行数]))<=0.005,[@全年执行数]>=0)")
-    g = compile_formula("=IF([@全年执行数]>=30,ROUND([@分值]*0.8,2),0)")
-    n = 5000
-    t0 = time.perf_counter()
-    for _ in range(n):
-        f.evaluate(R)
-        g.evaluate(R)
-    per = (time.perf_counter() - t0) / (2 * n)
-    assert per < 50e-6, f"{per * 1e6:.1f} µs per evaluation"
 
 
 def test_engine_imports_no_spreadsheet_library() -> None:

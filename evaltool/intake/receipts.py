@@ -35,6 +35,7 @@ from evaltool.intake.draft import reply_draft
 from evaltool.intake.manifest import ACCEPTED, DUPLICATE, REJECTED, SUPERSEDED, Outcome, flag_findings
 from evaltool.intake.names import safe_filename, unique_path
 from evaltool.intake.sniff import Kind
+from evaltool.io import paper
 from evaltool.messages import text
 from evaltool.summary.digest import Digest, OtherRow, digest
 from evaltool.summary.entries import REJECTED as S_REJECTED
@@ -107,7 +108,8 @@ def receipt_bytes(o: Outcome, *, lang: str = "zh", created: datetime | None = No
     stamp = (created or o.mail_date or datetime(2000, 1, 1))
     stamp = stamp.astimezone(timezone.utc).replace(tzinfo=None) if stamp.tzinfo else stamp
     wb.set_properties({"title": text(MSG, "title", lang), "author": "evaltool", "created": stamp})
-    bold = wb.add_format({"bold": True})
+    bold = wb.add_format({"bold": True, "valign": "top"})
+    top = wb.add_format({"valign": "top"})
     title = wb.add_format({"bold": True, "font_size": 14})
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
     ws = wb.add_worksheet(text(MSG, "sheet", lang))
@@ -141,10 +143,10 @@ def receipt_bytes(o: Outcome, *, lang: str = "zh", created: datetime | None = No
     if not lines and not o.flags:
         ws.write_string(r, 0, text(MSG, "none", lang))
     for f in lines:
-        ws.write_string(r, 0, severity_label(f.severity, lang))
-        ws.write_string(r, 1, f.sheet)
-        ws.write_string(r, 2, f.cell)
-        ws.write_string(r, 3, f.rule)
+        ws.write_string(r, 0, severity_label(f.severity, lang), top)
+        ws.write_string(r, 1, f.sheet, top)
+        ws.write_string(r, 2, f.cell, top)
+        ws.write_string(r, 3, f.rule, top)
         ws.write_string(r, 5, f.message, wrap)
         r += 1
     if o.digest is None:  # refused before the engine: the intake flags are the findings
@@ -155,6 +157,9 @@ def receipt_bytes(o: Outcome, *, lang: str = "zh", created: datetime | None = No
             ws.write_string(r, 5, flag.message("en" if lang == "en" else "zh"), wrap)
             r += 1
     ws.freeze_panes(2, 0)
+    ws.set_margins(left=0.5, right=0.5, top=0.7, bottom=0.7)
+    ws.set_footer("&C&P / &N")
+    paper.apply(ws, header_rows=None, font_pt=10.0, wrap_cols={5})  # A4, readable, wrapped rows tall enough
     wb.close()
     return buf.getvalue()
 

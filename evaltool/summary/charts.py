@@ -118,7 +118,8 @@ def add_charts(
         _plain(chart, f"{label('chart_variance', lang)}（{note}）" if lang != "en"
                else f"{label('chart_variance', lang)} ({note})")
         chart.set_y_axis({"num_font": _font(9), "reverse": True, "crossing": "max", "label_position": "low"})
-        chart.set_x_axis({"num_font": _font(9), "num_format": "0%", "major_gridlines": GRID})
+        chart.set_x_axis({"num_font": _font(9), "major_gridlines": GRID,
+                          **rate_axis([u.variance_rate for u in units])})
         chart.set_size({"width": BAR_W, "height": height})
         x = 4 + BAR_W + GAP
         ws.insert_chart(top, 0, chart, {"x_offset": x})
@@ -126,3 +127,24 @@ def add_charts(
         bottom_px = top * ROW_PX + height
     last_col = 4 + math.ceil((right_px - LEFT_PX) / COL_PX) + 1  # one spare column: renderers differ
     return math.ceil(bottom_px / ROW_PX) + 1, last_col
+
+
+def rate_axis(values: Sequence[float | None]) -> dict[str, Any]:
+    """An honest value axis for rates: bars from 0, ~5 distinct ticks, enough decimals to tell them apart.
+
+    A plain ``0%`` axis over rates between 1% and 3% labels its ticks "2% 2% 3%" and starts
+    wherever the renderer likes; here the axis always includes 0 and the tick step is a round
+    1/2/5 × 10ⁿ whose labels differ.
+    """
+    nums = [float(v) for v in values if v is not None]
+    if not nums:
+        return {"min": 0, "max": 0.1, "major_unit": 0.02, "num_format": "0%"}
+    hi, lo = max(nums + [0.0]), min(nums + [0.0])
+    span = max(hi - lo, 1e-4)
+    raw = span / 5
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    decimals = max(0, -math.floor(math.log10(step * 100) + 1e-9))
+    fmt = "0%" if decimals == 0 else "0." + "0" * decimals + "%"
+    return {"min": math.floor(lo / step) * step if lo < 0 else 0, "max": math.ceil(hi / step) * step or step,
+            "major_unit": step, "num_format": fmt}

@@ -124,9 +124,14 @@ def write_overview(
     ws.set_column(0, 0, 20)  # after the tables, which size columns to their own cells; charts.LEFT_PX
     ws.set_column(1, 2, 11)
     ws.set_column(3, 3, 3)
+    below_row = first + max(len(grades), 1) + 2
     last_row, last_col = add_charts(ws, st, units, layout, grades, grade_colours, first=first, lang=lang,
-                                    below_row=first + max(len(grades), 1) + 2)
+                                    below_row=below_row)
     setup_print(ws, header_row=4, title=title, lang=lang)
     ws.repeat_rows(0, 1)
     ws.print_area(0, 0, last_row, last_col)
-    ws.fit_to_pages(1, 1 if len(units) <= ONE_PAGE_UNITS else 0)  # at a glance: one page
+    # one page wide, at a readable scale: the tables on the first page, the charts may follow
+    # (fitting everything on one page shrank the text to 7 pt)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.set_h_pagebreaks([below_row])  # the bar charts start a page: never cut through a chart

@@ -22,6 +22,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from evaltool.io import paper
 from evaltool.summary.labels import label
 
 __all__ = ["Styles", "text_width", "NUM_FORMATS", "GRADE_COLOURS", "setup_print"]
@@ -131,14 +132,28 @@ class Styles:
         return self._make(bg_color=fill, font_color=font, bold=bold)
 
 
-def setup_print(ws: Worksheet, *, header_row: int, title: str, lang: str, fit_width: bool = True) -> None:
-    """A4 landscape, repeated header row(s), centred page numbers, title in the page header."""
-    ws.set_paper(9)
-    ws.set_landscape()
+def setup_print(ws: Worksheet, *, header_row: int, title: str, lang: str, fit_width: bool = True,
+                key_cols: int = 1) -> None:
+    """A4 readable on paper, repeated header row, centred page numbers, title in the page header.
+
+    Orientation and fit come from :func:`evaltool.io.paper.apply`: text never prints below
+    8 pt; wrapping columns are narrowed first, and a sheet still too wide prints across pages
+    with its first ``key_cols`` columns (the unit) repeated. Call it after the columns are set.
+    """
     ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
-    ws.repeat_rows(header_row)
     ws.set_header("&L&9" + title.replace("&", "&&"), {"margin": 0.3})
     ws.set_footer(label("footer", lang), {"margin": 0.3})
     if fit_width:
-        ws.fit_to_pages(1, 0)
+        paper.apply(ws, header_rows=(header_row, header_row), font_pt=9.0, key_cols=key_cols,
+                    prefer_landscape=True, wrap_cols=_wrapping_columns(ws, header_row))
+    else:
+        ws.set_paper(9)
+        ws.set_landscape()
+        ws.repeat_rows(header_row)
     ws.center_horizontally()
+
+
+def _wrapping_columns(ws: Worksheet, header_row: int) -> set[int]:
+    """Columns whose body cells (below 0-based ``header_row``) wrap text."""
+    return {col for row, cells in ws.table.items() if row > header_row for col, cell in cells.items()
+            if getattr(getattr(cell, "format", None), "text_wrap", 0)}

@@ -18,7 +18,24 @@ from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
 
+from evaltool.io import paper
+
 FOOTER = "&C第 &P 页，共 &N 页"
+#: The smallest font the template uses (the 9 pt hints); print scaling keeps it ≥ 8 pt.
+SMALLEST_PT = 9.0
+
+
+def wrapping_columns(ws: Worksheet, header_row: int) -> set[int]:
+    """Columns whose body cells (below ``header_row``, 1-based) wrap text — they may be narrowed."""
+    cols: set[int] = set()
+    for row, cells in ws.table.items():
+        if row < header_row:
+            continue
+        for col, cell in cells.items():
+            fmt = getattr(cell, "format", None)
+            if fmt is not None and getattr(fmt, "text_wrap", 0):
+                cols.add(col)
+    return cols
 
 
 def display_width(value: Any) -> int:
@@ -37,18 +54,16 @@ def fit_widths(ws: Worksheet, columns: Sequence[Iterable[Any]], *, min_width: in
 
 def finish_sheet(ws: Worksheet, *, header_row: int, landscape: bool = False, password: str | None = None,
                  freeze_col: int = 0, header_text: str = "") -> None:
-    """A4, fit to one page wide, repeat rows 1..header_row, footer page numbers, freeze, protect.
+    """A4 readable on paper, repeat rows 1..header_row, footer page numbers, freeze, protect.
 
-    ``header_row`` is 1-based; rows above and including it repeat on every printed page.
+    ``header_row`` is 1-based; rows above and including it repeat on every printed page. The
+    orientation and fit come from :func:`evaltool.io.paper.apply` (text never below 8 pt:
+    wrapping columns are narrowed first; the frozen columns repeat when a sheet must print
+    more than one page wide); ``landscape`` is the preferred orientation.
     """
-    ws.set_paper(9)
-    if landscape:
-        ws.set_landscape()
-    else:
-        ws.set_portrait()
-    ws.fit_to_pages(1, 0)
     ws.set_margins(left=0.5, right=0.5, top=0.7, bottom=0.7)
-    ws.repeat_rows(0, header_row - 1)
+    paper.apply(ws, header_rows=(0, header_row - 1), font_pt=SMALLEST_PT, key_cols=freeze_col,
+                prefer_landscape=landscape, wrap_cols=wrapping_columns(ws, header_row))
     ws.set_footer(FOOTER)
     if header_text:
         ws.set_header("&C" + header_text.replace("&", "&&"))

@@ -52,7 +52,7 @@ class Styles:
         self.weight = fmt(num_format="0.##")
         self.weight_in = fmt(num_format="0.##", locked=False, bg_color=INPUT_FILL)
         self.number = fmt(num_format="General")
-        self.formula_text = wb.add_format({**base, "font_size": 8, "font_color": "#7F7F7F", "text_wrap": True})
+        self.formula_text = wb.add_format({**base, "font_size": 9, "font_color": "#595959", "text_wrap": True})
         self.result = fmt(text_wrap=True)
         self.total = fmt(num_format=SCORE, bold=True)
         self.status = fmt(bold=True)
