@@ -98,4 +98,4 @@ def write_indicators(ctx: Ctx) -> None:
     ws.set_column(12, 12, 24)
     ws.set_column(13, 13, 44)
     finish_sheet(ws, header_row=h + 1, landscape=True, password=ctx.password, freeze_col=3,
-                 header_text=C.INDICATORS)
+                 header_text=C.INDICATORS, min_widths={2: 16})  # 三级指标 names stay readable

@@ -53,17 +53,19 @@ def fit_widths(ws: Worksheet, columns: Sequence[Iterable[Any]], *, min_width: in
 
 
 def finish_sheet(ws: Worksheet, *, header_row: int, landscape: bool = False, password: str | None = None,
-                 freeze_col: int = 0, header_text: str = "") -> None:
+                 freeze_col: int = 0, header_text: str = "", min_widths: dict[int, int] | None = None) -> None:
     """A4 readable on paper, repeat rows 1..header_row, footer page numbers, freeze, protect.
 
     ``header_row`` is 1-based; rows above and including it repeat on every printed page. The
     orientation and fit come from :func:`evaltool.io.paper.apply` (text never below 8 pt:
     wrapping columns are narrowed first; the frozen columns repeat when a sheet must print
-    more than one page wide); ``landscape`` is the preferred orientation.
+    more than one page wide); ``landscape`` is the preferred orientation; ``min_widths`` (column
+    → characters) are never narrowed below.
     """
     ws.set_margins(left=0.5, right=0.5, top=0.7, bottom=0.7)
     paper.apply(ws, header_rows=(0, header_row - 1), font_pt=SMALLEST_PT, key_cols=freeze_col,
-                prefer_landscape=landscape, wrap_cols=wrapping_columns(ws, header_row))
+                prefer_landscape=landscape, wrap_cols=wrapping_columns(ws, header_row),
+                floor_px={c: int(w * 7 + 5) for c, w in (min_widths or {}).items()})
     ws.set_footer(FOOTER)
     if header_text:
         ws.set_header("&C" + header_text.replace("&", "&&"))
