@@ -114,6 +114,27 @@ def test_pressing_the_button_in_libreoffice_equals_evaltool_score(live_office: A
         assert comment is not None and comment.text == note, (sheet, ref)
     checks = FileBook(lo_out).tables()["Checks"]
     assert checks.ref == plan.table_refs["Checks"]
+    # every sheet is protected again with the template's own options
+    assert _protection(lo_out) == _protection(SAMPLE) and len(_protection(SAMPLE)) >= 9
+
+
+def _protection(path: Path) -> dict[str, dict[str, bool]]:
+    """Sheet name -> <sheetProtection> flags (``1``/``true`` alike), as saved in the file."""
+    import zipfile
+
+    from defusedxml import ElementTree as ET
+
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    book = FileBook(path)
+    out = {}
+    with zipfile.ZipFile(path) as zf:
+        for sheet, part in book._sheet_parts.items():
+            prot = ET.fromstring(zf.read(part)).find(f"{ns}sheetProtection")
+            if prot is not None:
+                out[sheet] = {k: v in ("1", "true") for k, v in prot.attrib.items() if k in
+                              ("sheet", "objects", "scenarios", "formatColumns", "formatRows", "autoFilter",
+                               "formatCells", "insertRows", "deleteRows", "sort", "selectLockedCells")}  # fmt: skip
+    return out
 
 
 def test_check_button_refreshes_only_the_checks(live_office: Any, tmp_path: Path) -> None:
