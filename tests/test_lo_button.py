@@ -154,6 +154,23 @@ def test_check_button_refreshes_only_the_checks(live_office: Any, tmp_path: Path
         office.call("close")
 
 
+def test_a_sheet_with_a_password_is_left_alone_and_said_so(live_office: Any, tmp_path: Path) -> None:
+    office = live_office
+    work = tmp_path / "return.xlsx"
+    shutil.copy(SAMPLE, work)
+    office.call("open", path=str(work), hidden=True)
+    try:
+        office.call("protect", sheet="校验结果", password="bureau-secret")
+        before = office.call("grid", sheet="封面")
+        pressed = office.call("press", title="计算评分")
+        assert pressed["returned"].startswith("工作表“校验结果”设置了保护密码，按钮无法写入结果。"), pressed["returned"]
+        assert office.call("grid", sheet="封面") == before  # nothing written anywhere
+        for sheet in ("封面", "预算执行", "绩效指标", "校验结果"):
+            assert office.call("protected", sheet=sheet) is True, sheet
+    finally:
+        office.call("close")
+
+
 def test_a_broken_workbook_gets_a_message_not_a_traceback(live_office: Any, tmp_path: Path) -> None:
     """A workbook that is not a template: the engine's readable reason comes back; nothing is written."""
     import xlsxwriter

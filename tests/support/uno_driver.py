@@ -6,7 +6,7 @@ Runs under a Python that has ``uno`` (Debian's python3 with python3-uno), not th
 
 Commands: ``open`` (path), ``snapshot``, ``apply`` (plan, password), ``set`` (sheet, ref, value:
 types a value the way a user does, unsaved), ``read`` (sheet, refs: formula, value, string,
-background colour, note of each cell), ``grid`` (sheet: formulas and values of the used area), ``protected`` (sheet), ``addons`` (every AddonUI entry
+background colour, note of each cell), ``grid`` (sheet: formulas and values of the used area), ``protected`` (sheet), ``protect`` (sheet, password), ``addons`` (every AddonUI entry
 of the live configuration: title and URL), ``press`` (title: runs the command URL of the
 AddonUI entry with that title through the document's script provider), ``save`` (path, as
 xlsx), ``close``.
@@ -116,6 +116,10 @@ def main() -> None:
                 end = cursor.getRangeAddress()
                 rng = sh.getCellRangeByPosition(0, 0, end.EndColumn, end.EndRow)
                 result = {"formulas": rng.getFormulaArray(), "data": rng.getDataArray()}
+            elif cmd == "protect":  # protect a sheet again with a password, as a bureau might
+                sh = doc.getSheets().getByName(req["sheet"])
+                sh.unprotect("")
+                sh.protect(req["password"])
             elif cmd == "protected":
                 result = doc.getSheets().getByName(req["sheet"]).isProtected()
             elif cmd == "addons":
