@@ -164,12 +164,30 @@ def _is_calc(doc) -> bool:
         return False
 
 
+def _status(doc, text: str):
+    """The status bar text while the engine runs (as the Excel button shows), or None."""
+    try:
+        indicator = doc.getCurrentController().getStatusIndicator()
+        indicator.start(text, 0)
+        return indicator
+    except Exception:
+        return None
+
+
 def press(doc, mode: str, lang: str = "zh", show: bool = True) -> str:
     """Check (and score) ``doc`` and write the results into it; returns the message shown."""
     if not _is_calc(doc):
         message, ok = TEXT["not_calc"], False
     else:
-        message, ok = _press(doc, mode, lang)
+        indicator = _status(doc, "正在校验并计算评分……" if mode == "recalculate" else "正在校验……")
+        try:
+            message, ok = _press(doc, mode, lang)
+        finally:
+            if indicator is not None:
+                try:
+                    indicator.end()
+                except Exception:
+                    pass
     if show:  # headless soffice returns from the message box at once
         _show(doc, message, ok)
     return message
