@@ -62,6 +62,9 @@ NAME_SUFFIXES = ("人数", "次数", "场次", "个数", "户数", "件数", "�
 MIN_SHARE = Decimal("0.0001")
 #: Or below this many 元 per project where the sentence counts projects.
 MIN_PER_PROJECT = Decimal("1000")
+#: Between a keyword and its figure these words make the figure a difference or a share of the
+#: quantity (较年初预算减少152.12万元, 占决算的12%), not the quantity itself: no comparison is made.
+COMPARISON = re.compile(r"减少|增加|下降|上升|增长|差额|相差|节约|超支|结余|之差|占")
 TOTAL_WORDS = re.compile(r"涉及金额|涉及资金|资金总额|项目资金|预算|决算|支出")
 PROJECT_COUNT = re.compile(r"(\d+)\s*个(?:项目)?|项目\s*(\d+)\s*个")
 
@@ -160,7 +163,8 @@ def _match(f: Figure, before: str, after: str, qs: list[_Quantity]) -> _Quantity
             if best is None or m.end() > best[0]:
                 best = (m.end(), q)
     if best is not None:
-        return best[1]
+        between = before[best[0]:]
+        return None if COMPARISON.search(between) and best[1].key != "projects_evaluated_share" else best[1]
     if f.kind != "count":
         return None
     window = _bigrams(before + after)
