@@ -233,14 +233,14 @@ class _Lexer:
             return None, None, False, j + 1
         if text.startswith("@", j):
             if text.startswith("[", j + 1):
-                col, k = self.bracket_text(j + 1)
+                this_col, k = self.bracket_text(j + 1)
                 if not text.startswith("]", k):
                     raise self.error("结构化引用缺少 ] (expected ']')", k)
-                return col, None, True, k + 1
+                return this_col, None, True, k + 1
             if text.startswith("]", j + 1):
                 raise self.error("不支持整行引用 [@] (whole-row [@] not supported)", i)
-            col, k = self.bracket_text(j)  # the '@' stands where '[' would be
-            return col, None, True, k
+            this_col, k = self.bracket_text(j)  # the '@' stands where '[' would be
+            return this_col, None, True, k
         if not text.startswith("[", j):
             spec, k = self.bracket_text(i)
             if spec.startswith("#"):

@@ -114,7 +114,7 @@ class MemoryResolver:
         elif item == "#All":
             body = [t.columns, *t.rows, *([t.totals] if t.totals else [])]
         else:
-            body = t.rows
+            body = list(t.rows)
         if column is None:
             return Range(body)
         i = t.index(column)

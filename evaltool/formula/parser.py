@@ -8,6 +8,8 @@ here, so a rule sheet fails at load time, not on the first workbook.
 
 from __future__ import annotations
 
+from typing import cast
+
 from .errors import FormulaSyntaxError
 from .functions import FUNCTIONS, canonical_name
 from .lexer import Token, tokenize
@@ -84,7 +86,7 @@ class _Parser:
                 self.next()
                 left = Percent(left)
                 continue
-            lbp = INFIX.get(t.value)  # type: ignore[arg-type]
+            lbp = INFIX.get(cast(str, t.value))
             if lbp is None or lbp <= rbp:
                 return left
             self.next()
@@ -102,12 +104,12 @@ class _Parser:
         if k == "ERR":
             return ErrorLiteral(t.value)  # type: ignore[arg-type]
         if k == "CELL":
-            sheet, ref = t.value  # type: ignore[misc]
+            sheet, ref = cast("tuple[str | None, str]", t.value)
             return CellRef(sheet, ref)
         if k == "NAME":
             return NameRef(t.value)  # type: ignore[arg-type]
         if k == "STRUCT":
-            table, col, item, this_row = t.value  # type: ignore[misc]
+            table, col, item, this_row = cast("tuple[str | None, str | None, str | None, bool]", t.value)
             return StructRef(table, col, item, this_row)
         if k == "FUNC":
             return self.call(t)

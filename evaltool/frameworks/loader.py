@@ -284,12 +284,12 @@ def framework_from_data(data: Any, framework_id: str, *, strict: bool = False,
     total = sum((lv.weight for lv in levels), Decimal(0))
     if total != 100:
         raise FrameworkError(f"{framework_id}.yaml: 一级分值合计 {total} ≠ 100 / level weights must sum to 100")
-    seen = set()
+    seen: set[tuple[str, str, str]] = set()
     for i in inds:
-        key = (i.level1, i.level2, i.name)
-        if key in seen:
-            raise FrameworkError(f"{framework_id}.yaml: 指标重复 {'/'.join(key)} / duplicate indicator")
-        seen.add(key)
+        triple = (i.level1, i.level2, i.name)
+        if triple in seen:
+            raise FrameworkError(f"{framework_id}.yaml: 指标重复 {'/'.join(triple)} / duplicate indicator")
+        seen.add(triple)
     rule_sets = tuple(str(s) for s in data.get("rule_sets", []))
     rules: list[RuleSpec] = []
     missing: list[str] = []

@@ -22,6 +22,8 @@ import zipfile
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
+from typing import cast
+from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree as ET
 from python_calamine import CalamineWorkbook
@@ -90,25 +92,25 @@ class FileBook:
         self._wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         self._grids: dict[str, list[list[CellValue]]] = {}
 
-    def _xml(self, part: str) -> ET.Element:
+    def _xml(self, part: str) -> Element:
         return ET.fromstring(self._zip.read(part))
 
     def _rels(self, part: str) -> dict[str, str]:
         rels = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
         if rels not in self._parts:
             return {}
-        return {r.get("Id"): _resolve(part, r.get("Target", ""))
+        return {r.get("Id", ""): _resolve(part, r.get("Target", ""))
                 for r in self._xml(rels).findall("pr:Relationship", NS)}
 
     @cached_property
-    def _workbook(self) -> ET.Element:
+    def _workbook(self) -> Element:
         return self._xml("xl/workbook.xml")
 
     @cached_property
     def _sheet_parts(self) -> dict[str, str]:
         """sheet name -> worksheet part path."""
         rels = self._rels("xl/workbook.xml")
-        return {s.get("name"): rels.get(s.get(R_ID), "")
+        return {s.get("name", ""): rels.get(s.get(R_ID, ""), "")
                 for s in self._workbook.findall("m:sheets/m:sheet", NS)}
 
     def sheet_names(self) -> list[str]:
@@ -149,11 +151,12 @@ class FileBook:
         if sheet not in self._grids:
             sh = self._wb.get_sheet_by_name(sheet)
             rows = sh.to_python()
-            r0, c0 = sh.start if rows else (0, 0)
+            r0, c0 = (sh.start or (0, 0)) if rows else (0, 0)
             pad = [None] * c0
             grid: list[list[CellValue]] = [[] for _ in range(r0)]
             for row in rows:
-                grid.append(pad + [None if v == "" else v for v in row])
+                # calamine also yields date/time/timedelta for date-formatted cells; passed on as is
+                grid.append(pad + cast("list[CellValue]", [None if v == "" else v for v in row]))
             self._grids[sheet] = grid
         return self._grids[sheet]
 

@@ -264,8 +264,9 @@ def parse_book(source: BookSource) -> Evaluation:
         n_locked = int(meta.get("locked_indicator_rows", "0") or 0)
     except ValueError:
         n_locked = 0
+    year = scalars.get("eval_year")
     unit = UnitInfo(name=text(scalars.get("unit_name")), code=text(scalars.get("unit_code")),
-                    year=scalars.get("eval_year") if isinstance(scalars.get("eval_year"), int) else None,
+                    year=year if isinstance(year, int) and not isinstance(year, bool) else None,
                     preparer=text(scalars.get("preparer")), contact=text(scalars.get("contact")),
                     fill_date=scalars.get("fill_date"), self_grade=text(scalars.get("self_grade")))
     budget = tuple(BudgetLine(row=row, label=text(r["项目"]), initial=money(r["年初预算数"]),

@@ -2,9 +2,9 @@
 
 Why: a template must show scores as soon as a department types its values in Excel/WPS, and
 those formulas should be the scoring engine's own (same kinds, parameters, rounding, edge
-rules) rather than a second copy. ``evaltool.template.formulas.formula_for`` imports
-:func:`indicator_formulas` when it exists and falls back to its placeholders on any
-ValueError/KeyError/TypeError. Text that Excel cannot read as a number (近800) leaves the
+rules) rather than a second copy. ``evaltool.template.formulas.formula_for`` uses
+:func:`indicator_formulas` and falls back to its placeholders on ValueError (a row without a
+known method). Text that Excel cannot read as a number (近800) leaves the
 score blank here; ``evaltool score`` later writes the conservative bound.
 
 Example::

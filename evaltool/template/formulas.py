@@ -1,9 +1,9 @@
-"""Live formulas the template writes for 完成率/偏差率 and 得分, with a hook for the real ones.
+"""Live formulas the template writes for 完成率/偏差率 and 得分.
 
 Why: the template must carry live formulas (cached value ``""``) so Excel/LibreOffice show
 scores as soon as a department fills a row. The authoritative per-method formulas belong to
-the scoring engine (``evaltool.scoring.formulas.indicator_formulas``); when that import
-works it is used, otherwise these simple placeholders (same kinds and parameters) are.
+the scoring engine (``evaltool.scoring.formulas.indicator_formulas``); rows without a known
+method (the spare rows) get these simple placeholders (same kinds and parameters).
 Formulas are written in evaltool's row form (``[@实际完成值]``) and expanded to Excel's
 ``Indicators[[#This Row],[实际完成值]]`` by :func:`expand_row_refs`.
 
@@ -16,11 +16,11 @@ Example::
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from evaltool.frameworks.schema import parse_map
 from evaltool.model import Indicator, Method
+from evaltool.scoring.formulas import indicator_formulas
 
 RATE_COL = "完成率/偏差率"
 SCORE_COL = "得分"
@@ -112,18 +112,13 @@ def placeholder_formula(method: Method | None, ctx: RowContext) -> str:
 
 
 def formula_for(method: Method | None, ctx: RowContext) -> str | None:
-    """The formula (row form, leading ``=``) for one indicator cell; scoring's when available."""
-    try:
-        from evaltool.scoring.formulas import indicator_formulas  # type: ignore[import-not-found]
-    except ImportError:
-        return placeholder_formula(method, ctx)
+    """The formula (row form, leading ``=``) for one indicator cell: scoring's, or the placeholder
+    for a row without a known method (scoring raises ValueError for those)."""
     try:
         got = indicator_formulas(method, ctx)
-    except (TypeError, KeyError, ValueError, NotImplementedError, AttributeError):
+    except ValueError:
         return placeholder_formula(method, ctx)
-    if isinstance(got, Mapping):
-        got = got.get(ctx.column)
-    if not got:
+    text = got.get(ctx.column)
+    if not text:
         return placeholder_formula(method, ctx)
-    text = str(got)
     return text if text.startswith("=") else "=" + text

@@ -58,7 +58,7 @@ def _logicals(args: Iterable[Arg]) -> Iterator[bool]:
         elif type(a) is str:
             raise ErrorSignal(VALUE)  # AND("TRUE") is #VALUE! (text is not a logical argument)
         elif a is not None:
-            yield to_bool(a)
+            yield to_bool(a)  # type: ignore[arg-type]  # not a Range: `type(a) is` does not narrow
 
 
 @register("AND", 1, None)

@@ -157,5 +157,5 @@ def RANK(x: Arg, ref: Arg, order: Arg = 0.0) -> float:
     if not any(u == v for u in xs):
         raise ErrorSignal(NA)
     if num(order) == 0.0:
-        return 1.0 + sum(1 for u in xs if u > v)  # type: ignore[operator]
-    return 1.0 + sum(1 for u in xs if u < v)  # type: ignore[operator]
+        return 1.0 + sum(1 for u in xs if u > v)  # type: ignore[operator,misc]
+    return 1.0 + sum(1 for u in xs if u < v)  # type: ignore[operator,misc]
