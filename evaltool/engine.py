@@ -39,7 +39,7 @@ from typing import Any, Literal, TypeVar
 from evaltool.integrity import verify
 from evaltool.messages import text
 from evaltool.model import Evaluation, Finding, Result, TemplateError, count_open
-from evaltool.rules import check
+from evaltool.rules.engine import check
 from evaltool.scoring import score
 
 __all__ = ["evaluate", "merge_findings", "Outcome", "evaluate_file", "evaluate_files", "workbook_paths",

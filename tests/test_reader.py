@@ -1,4 +1,4 @@
-"""Reading: FileBook (names, tables, A1 grids), parse_book/load, errors, fingerprints, speed."""
+"""Reading: FileBook (names, tables, A1 grids), parse_book/load, errors, fingerprints."""
 
 from __future__ import annotations
 

@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from evaltool import contract as C
+from evaltool.contract.a1 import row_of
 from evaltool.model import Evaluation, Grade, Indicator, Method, Param, Rule
 
 
@@ -85,7 +86,7 @@ def rate_formulas_of_evaluation(ev: Evaluation) -> dict[str, str]:
         loc = ev.names.get(name)
         if loc is None:
             continue
-        row = int("".join(ch for ch in loc.ref if ch.isdigit()))
+        row = row_of(loc.ref)
         cells = grid[row - 1] if row - 1 < len(grid) else ()
         text = cells[C.RATE_FORMULA_COL - 1] if len(cells) >= C.RATE_FORMULA_COL else None
         out[name] = "" if text is None else str(text)

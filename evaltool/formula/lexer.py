@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from evaltool.contract.a1 import MAX_COL, MAX_ROW, parse_part
+
 from .errors import FormulaSyntaxError
 from .values import ERRORS
 
@@ -32,8 +34,6 @@ _CELL = re.compile(
 _IDENT = re.compile(r"(?:[^\W\d]|\\)[\w.\\]*")
 _ITEMS = {"#ALL": "#All", "#DATA": "#Data", "#HEADERS": "#Headers", "#TOTALS": "#Totals",
           "#THIS ROW": "#This Row"}
-_MAX_COL = 16384
-_MAX_ROW = 1048576
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,18 +43,10 @@ class Token:
     pos: int
 
 
-def _col_number(letters: str) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
 def _valid_cell(part: str) -> bool:
-    m = re.fullmatch(r"\$?([A-Za-z]+)\$?(\d*)", part)
-    if m is None or _col_number(m.group(1)) > _MAX_COL:
-        return False
-    return m.group(2) == "" or 1 <= int(m.group(2)) <= _MAX_ROW
+    """A cell (``B4``) or a whole column (``B``) inside the sheet."""
+    rc = parse_part(part)
+    return rc is not None and 1 <= rc[1] <= MAX_COL and rc[0] <= MAX_ROW
 
 
 def _match_cell(text: str, i: int) -> tuple[str, int] | None:

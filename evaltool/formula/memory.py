@@ -7,33 +7,22 @@ resolver can reuse :func:`parse_a1`/:func:`cell_name`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from evaltool.contract.a1 import cell_name, column_letters
+from evaltool.contract.a1 import cell_name, column_letters, split_range
 
 from .values import Range, Value, normalize
 
 __all__ = ["MemoryResolver", "MemoryTable", "parse_a1", "cell_name", "column_letters"]
 
-_A1 = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d*)")
-
-
 def parse_a1(ref: str) -> tuple[int, int, int, int]:
-    """``"$B$4:D9"`` → (row1, col1, row2, col2), 1-based inclusive; whole columns get row 0..0."""
-    parts = ref.split(":")
-    coords = []
-    for p in parts:
-        m = _A1.fullmatch(p)
-        if m is None:
-            raise KeyError(ref)
-        col = 0
-        for ch in m.group(1).upper():
-            col = col * 26 + ord(ch) - 64
-        coords.append((int(m.group(2)) if m.group(2) else 0, col))
-    (r1, c1), (r2, c2) = coords[0], coords[-1]
-    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
+    """``"$B$4:D9"`` → (row1, col1, row2, col2), 1-based inclusive; whole columns get row 0..0.
+    KeyError (a resolver's "no such cell") when ``ref`` is not A1; see :mod:`evaltool.contract.a1`."""
+    try:
+        return split_range(ref)
+    except ValueError:
+        raise KeyError(ref) from None
 
 
 @dataclass

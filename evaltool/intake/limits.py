@@ -17,6 +17,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+from evaltool.contract.a1 import parse_part
 from evaltool.intake.names import zip_member_name
 from evaltool.intake.reasons import Flag, IntakeRejected
 
@@ -113,7 +114,6 @@ _DTD_PATTERNS = [p.encode(enc) for p in ("<!DOCTYPE", "<!ENTITY")
 _ROW_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row(?=[\s/>])([^>]{0,2048})>")
 _R_ATTR = re.compile(rb"\sr\s*=\s*[\"'](\d{1,10})[\"']")
 _DIM_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s[^>]*ref\s*=\s*[\"']([A-Za-z$0-9:]+)[\"']")
-_REF_RE = re.compile(r"\$?([A-Za-z]{1,3})?\$?(\d+)?")
 
 
 def _looks_xml(head: bytes) -> bool:
@@ -123,18 +123,11 @@ def _looks_xml(head: bytes) -> bool:
     return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
 
 
-def _col_number(letters: str) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
 def _dimension_size(ref: str) -> tuple[int, int]:
     """(rows, cols) spanned by a dimension ref like ``A1:XFD1048576``."""
-    ends = [(_REF_RE.fullmatch(p) or _REF_RE.fullmatch("A1")) for p in ref.split(":")[:2]]
-    cols = [_col_number(m.group(1)) if m and m.group(1) else 1 for m in ends]
-    rows = [int(m.group(2)) if m and m.group(2) else 1 for m in ends]
+    ends = [parse_part(p) or (1, 1) for p in ref.split(":")[:2]]
+    rows = [r or 1 for r, _ in ends]
+    cols = [c or 1 for _, c in ends]
     return max(rows) - min(rows) + 1, max(cols) - min(cols) + 1
 
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from evaltool import contract as C
-from evaltool.contract.a1 import column_letters
+from evaltool.contract.a1 import column_letters, row_of
 from evaltool.contract.fingerprint import (
     canonical_value,
     fingerprint_of_evaluation,
@@ -150,18 +150,13 @@ def locked_cells(
     return out
 
 
-def _row_of(ref: str) -> int:
-    digits = "".join(ch for ch in ref.split(":")[0] if ch.isdigit())
-    return int(digits) if digits else 0
-
-
 def locked_cells_of_evaluation(ev: Evaluation) -> list[LockedCell]:
     """The locked cells as they are in a parsed workbook (positions from its own tables)."""
     layout: dict[str, tuple[str, int, Sequence[str]]] = contract_layout()
     for name, info in ev.tables.items():
         layout[name] = (info.sheet, info.first_col, info.headers)
     formulas = rate_formulas_of_evaluation(ev)
-    rows = {n: _row_of(ev.names[n].ref) for n in formulas if n in ev.names}
+    rows = {n: row_of(ev.names[n].ref) for n in formulas if n in ev.names}
     return locked_cells(ev.indicator_rows, ev.methods, ev.rules, ev.grades, ev.params,
                         {n: (rows[n], f) for n, f in formulas.items() if n in rows}, layout)
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import io
 import posixpath
-import re
 import zipfile
 from datetime import datetime, timezone
 from functools import cached_property
@@ -28,6 +27,8 @@ from xml.etree.ElementTree import Element
 from defusedxml import ElementTree as ET
 from python_calamine import CalamineWorkbook
 
+from evaltool.contract.a1 import split_cell
+from evaltool.contract.cells import parse_location
 from evaltool.model import CellValue, Location, TableInfo
 
 NS = {
@@ -38,38 +39,6 @@ NS = {
 _CORE = "docProps/core.xml"
 _MODIFIED = "{http://purl.org/dc/terms/}modified"
 R_ID = f"{{{NS['r']}}}id"
-_CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
-
-
-def col_index(letters: str) -> int:
-    """``"A"`` -> 1, ``"N"`` -> 14, ``"AA"`` -> 27."""
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def split_cell(ref: str) -> tuple[int, int]:
-    """``"B5"`` -> (row 5, column 2), 1-based."""
-    m = _CELL.match(ref.strip())
-    if not m:
-        raise ValueError(f"not a cell reference: {ref!r}")
-    return int(m.group(2)), col_index(m.group(1))
-
-
-def parse_location(text: str) -> Location | None:
-    """``'预算执行'!$B$5`` -> Location('预算执行', 'B5'); None for constants or multi-area refs."""
-    text = text.strip().lstrip("=")
-    if "!" not in text or "," in text:
-        return None
-    sheet, _, ref = text.rpartition("!")
-    if sheet.startswith("'") and sheet.endswith("'"):
-        sheet = sheet[1:-1].replace("''", "'")
-    ref = ref.replace("$", "")
-    parts = ref.split(":")
-    if not all(_CELL.match(p) for p in parts):
-        return None
-    return Location(sheet, ref.upper())
 
 
 def _resolve(base: str, target: str) -> str:

@@ -23,6 +23,7 @@ from typing import Any
 from evaltool import contract as C
 from evaltool.contract import narrative as N
 from evaltool.contract.a1 import column_letters
+from evaltool.contract.cells import cell_value
 from evaltool.frameworks.schema import FrameworkError, parse_params
 from evaltool.io.book import BookSource
 from evaltool.model import (
@@ -91,12 +92,6 @@ def plain(v: Any) -> CellValue:
     return int(v) if float(v).is_integer() else float(v)
 
 
-def _cell(grid: Grid, row: int, col: int) -> CellValue:
-    if row - 1 < len(grid) and col - 1 < len(grid[row - 1]):
-        return grid[row - 1][col - 1]
-    return None
-
-
 def records(grid: Grid, info: TableInfo) -> Iterator[tuple[int, dict[str, CellValue]]]:
     """(sheet row, {header: raw value}) for every data row of a table, by its ref in the file."""
     c0, n = info.first_col - 1, len(info.headers)
@@ -150,11 +145,7 @@ def _scalars(names: dict[str, Any], grids: dict[str, Grid]) -> dict[str, CellVal
     for name, loc in names.items():
         if ":" in loc.ref or name.startswith("param_") or name in C.COMPUTED_NAMES or loc.sheet not in grids:
             continue
-        m = re.match(r"([A-Z]+)(\d+)$", loc.ref)
-        if not m:
-            continue
-        col = sum((ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(m.group(1))))
-        raw = _cell(grids[loc.sheet], int(m.group(2)), col)
+        raw = cell_value(grids, loc.sheet, loc.ref)
         if name in C.MONEY_NAMES:
             out[name] = money(raw)
         elif name == "eval_year" and isinstance(raw, int | float) and not isinstance(raw, bool):

@@ -8,14 +8,12 @@ writes ``<f>``, so untrusted text can never become a formula.
 
 from __future__ import annotations
 
-import functools
 import math
 import numbers
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from evaltool.contract.a1 import cell_name
+from evaltool.contract.a1 import cell_name, split_cell
 from evaltool.io.patch_xml import escape_text, ooxml_escape
 
 __all__ = [
@@ -39,8 +37,6 @@ XL_ERRORS = frozenset(
 
 CachedValue = float | int | Decimal | str | bool | None
 MAX_TEXT = 32767
-MAX_ROW = 1_048_576
-MAX_COL = 16_384
 
 
 class PatchError(Exception):
@@ -74,26 +70,12 @@ class Formula:
 
 CellValue = float | int | Decimal | str | bool | Formula | None
 
-_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})$")
-
-
 def format_ref(row: int, col: int) -> str:
     return cell_name(row, col)
 
 
-@functools.lru_cache(maxsize=65536)
-def parse_ref(ref: str) -> tuple[int, int]:
-    """``"B2"`` (``$`` allowed, any case) -> ``(row 2, col 2)``; ValueError if invalid."""
-    m = _REF.match(ref.strip())
-    if m is None:
-        raise ValueError(f"not a cell reference: {ref!r}")
-    col = 0
-    for ch in m.group(1).upper():
-        col = col * 26 + ord(ch) - 64
-    row = int(m.group(2))
-    if row > MAX_ROW or col > MAX_COL:
-        raise ValueError(f"cell reference outside the sheet: {ref!r}")
-    return row, col
+#: ``"B2"`` (``$`` allowed, any case) -> ``(row 2, col 2)``; ValueError if invalid (cached).
+parse_ref = split_cell
 
 
 NUMBER_TYPES = (numbers.Real, Decimal)

@@ -24,14 +24,15 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import stat
 from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-from evaltool.contract.a1 import column_letters
+from evaltool import contract as C
+from evaltool.contract.a1 import column_letters, split_range
+from evaltool.contract.cells import where
 from evaltool.io import patch_cells
 from evaltool.io.atomic import is_locked, replace_with_backup, temp_path_for
 from evaltool.io.book import CellKey, Formula, WritePlan
@@ -43,8 +44,8 @@ __all__ = ["build_plan", "write_result", "write_in_place", "WorkbookLocked", "FI
 
 FILL = {"error": "FFC7CE", "warning": "FFEB9C"}
 SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "提示"}
-CHECK_SHEET = "校验结果"
-CHECK_COLUMNS = ("规则编号", "来源", "级别", "工作表", "单元格", "结果", "提示信息", "出错说明")
+CHECK_SHEET = C.CHECKS
+CHECK_COLUMNS = C.TABLE_HEADERS["Checks"]
 MAX_MARKED_CELLS = 200  # a finding on a larger range marks its first cells only
 
 MSG = {
@@ -65,18 +66,12 @@ class WorkbookLocked(RuntimeError):
 
 def _cells_of(ref: str) -> Iterator[str]:
     """``"B5"`` → B5; ``"A5:C6"`` → A5 B5 C5 A6 …; anything else → nothing."""
-    parts = ref.replace("$", "").upper().split(":")
-    m = [re.fullmatch(r"([A-Z]{1,3})([1-9]\d*)", p) for p in parts]
-    if not all(m) or len(m) > 2:
+    try:
+        r1, c1, r2, c2 = split_range(ref)
+    except ValueError:
         return
-
-    def num(letters: str) -> int:
-        n = 0
-        for ch in letters:
-            n = n * 26 + ord(ch) - 64
-        return n
-
-    (c1, r1), (c2, r2) = [(num(x.group(1)), int(x.group(2))) for x in (m[0], m[-1])]  # type: ignore[union-attr]
+    if r1 == 0:  # a whole column is not a cell to mark
+        return
     count = 0
     for r in range(min(r1, r2), max(r1, r2) + 1):
         for c in range(min(c1, c2), max(c1, c2) + 1):
@@ -94,13 +89,6 @@ def _cached(v: object) -> float | int | str | bool | None:
     if isinstance(v, (bool, int, float, str)):
         return v
     return str(v)
-
-
-def _where(ev: Evaluation, name: str, default: CellKey) -> CellKey:
-    loc = ev.names.get(name)
-    if loc is None:
-        return default
-    return loc.sheet, loc.ref.replace("$", "").split(":")[0]
 
 
 def _check_rows(ev: Evaluation, checks: tuple[CheckRow, ...],
@@ -162,7 +150,7 @@ def build_plan(result: Result, *, now: datetime | None = None, lang: str = "zh")
         cells[key] = Formula(s.formula, cached=_cached(s.value)) if s.formula else None
     table_refs = _check_rows(ev, result.checks, cells)
     when = (now or datetime.now()).strftime("%Y-%m-%d %H:%M")
-    cells[_where(ev, "calc_status", ("封面", "B13"))] = text(
+    cells[where(ev.names, "calc_status")] = text(
         MSG, "status", lang, when=when, errors=result.errors, warnings=result.warnings)
     fills, notes = _marks(ev, result.findings)
     return WritePlan(cells=cells, fills=fills, notes=dict(notes), table_refs=table_refs)

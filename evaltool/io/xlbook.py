@@ -46,7 +46,6 @@ Example::
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -55,6 +54,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from evaltool.contract.cells import parse_location
 from evaltool.io.book import CellKey, Formula, WritePlan
 from evaltool.io.patch_types import parse_ref
 from evaltool.model import CellValue, Location, TableInfo
@@ -76,20 +76,8 @@ class SheetProtected(RuntimeError):
         super().__init__(sheet)
         self.sheet = sheet
 
-_REFERS_TO = re.compile(
-    r"^=(?:'(?P<q>(?:[^']|'')+)'|(?P<p>[^'!]+))!(?P<ref>\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?)$"
-)
-
-
-def parse_refers_to(refers_to: str | None) -> Location | None:
-    """``"='预算执行'!$B$5"`` -> ``Location("预算执行", "B5")``; None for constants/formulas/#REF!."""
-    if not refers_to:
-        return None
-    m = _REFERS_TO.match(refers_to.strip())
-    if m is None:
-        return None
-    sheet = m.group("q").replace("''", "'") if m.group("q") is not None else m.group("p")
-    return Location(sheet, m.group("ref").replace("$", "").upper())
+#: ``"='预算执行'!$B$5"`` -> ``Location("预算执行", "B5")``; None for constants/formulas/#REF!.
+parse_refers_to = parse_location
 
 
 def _is_formula(value: object) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
+from evaltool import contract as C
 from evaltool.formula.memory import column_letters
 from evaltool.formula.nodes import CellRef, NameRef, RefNode, StructRef
 from evaltool.formula.render import quote_sheet
@@ -29,8 +30,8 @@ from evaltool.rules.ruleset import CompiledRule, Placeholder, compile_ruleset
 __all__ = ["formula_for", "condition_for", "message_for", "template_checks", "RULES_SHEET", "tol_ref",
            "rule_sheet", "instance_cell", "CHECK_COLUMNS"]
 
-RULES_SHEET = "校验规则"
-CHECK_COLUMNS = ("规则编号", "来源", "级别", "工作表", "单元格", "结果", "提示信息", "出错说明")
+RULES_SHEET = C.RULES
+CHECK_COLUMNS = C.TABLE_HEADERS["Checks"]
 SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from evaltool.contract.cells import where
 from evaltool.model import Computed, Evaluation, Finding, Score
 from evaltool.scoring.context import Context
 from evaltool.scoring.grades import grade_formula, grade_value
@@ -30,7 +31,7 @@ from evaltool.scoring.indicators import SCORE_COL, is_blank_row, score_indicator
 from evaltool.scoring.kinds import KINDS, Kind
 from evaltool.scoring.params import ParamError, parse_params
 from evaltool.scoring.rates import compute_rates
-from evaltool.scoring.summary import level1_subtotals, summary_scores, total_score, where
+from evaltool.scoring.summary import level1_subtotals, summary_scores, total_score
 
 __all__ = ["score", "Scoring", "KINDS", "Kind", "ParamError", "parse_params", "Context"]
 
@@ -96,7 +97,7 @@ def score(ev: Evaluation, *, lang: str = "zh") -> Scoring:
     scores.append(total)
     total_value = total.value if isinstance(total.value, float) else None
     g = grade_value(total_value, ev.grades)
-    g_sheet, g_cell = where(ctx, "grade", ("封面", "B12"))
+    g_sheet, g_cell = where(ev.names, "grade")
     total_expr = "total_score" if "total_score" in ev.names else f"{total.sheet}!{total.cell}"
     scores.append(Score("grade", g_sheet, g_cell, g or "", grade_formula(ctx, total_expr), "评价等级"))
     if g is None and total_value is not None and ev.grades:

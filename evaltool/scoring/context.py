@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from evaltool import contract as C
 from evaltool.contract.a1 import column_letters
 from evaltool.formula import xl_round
 from evaltool.model import Evaluation, Finding, Severity
@@ -25,9 +26,8 @@ from evaltool.scoring.xl import cell_ref, lit
 
 __all__ = ["Context", "INDICATOR_SHEET", "INDICATOR_COLUMNS"]
 
-INDICATOR_SHEET = "绩效指标"
-INDICATOR_COLUMNS = ("一级指标", "二级指标", "三级指标", "指标类型", "评分方法", "分值", "计量单位",
-                     "指标方向", "年度目标值", "实际完成值", "完成率/偏差率", "得分", "偏差原因", "备注")
+INDICATOR_SHEET = C.INDICATORS
+INDICATOR_COLUMNS = C.TABLE_HEADERS["Indicators"]
 
 
 def _num(v: object, default: float) -> float:

@@ -12,6 +12,7 @@ Example::
 
 from __future__ import annotations
 
+from evaltool import contract as C
 from evaltool.contract.a1 import column_letters
 from evaltool.model import Grade
 from evaltool.scoring.context import Context
@@ -19,8 +20,8 @@ from evaltool.scoring.xl import cell_ref, ge, le, lt
 
 __all__ = ["grade_value", "grade_formula", "contains"]
 
-GRADE_SHEET = "等级标准"
-GRADE_COLUMNS = ("等级", "下限", "上限", "含上限")
+GRADE_SHEET = C.GRADES
+GRADE_COLUMNS = C.TABLE_HEADERS["Grades"][:4]
 
 
 def contains(g: Grade, total: float) -> bool:

@@ -19,7 +19,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from evaltool.formula import Formula, FormulaSyntaxError, Range, Value, XLError, compile_formula, parse_a1
+from evaltool import contract as C
+from evaltool.contract.cells import cell_value, where
+from evaltool.formula import Formula, FormulaSyntaxError, Range, Value, XLError, compile_formula
 from evaltool.frameworks.loader import load_rates
 from evaltool.frameworks.schema import RateSpec
 from evaltool.model import Evaluation, Finding, RateResult, Score
@@ -27,7 +29,7 @@ from evaltool.scoring.context import Context
 
 __all__ = ["compute_rates", "NameResolver", "BUDGET_SHEET"]
 
-BUDGET_SHEET = "预算执行"
+BUDGET_SHEET = C.BUDGET
 _EPOCH = datetime(1899, 12, 30)
 
 
@@ -66,13 +68,9 @@ class NameResolver:
             return "" if v is None else v
         loc = self._names[n]  # KeyError → #NAME?
         grid = self._grids.get(loc.sheet.lower())
-        ref = loc.ref.replace("$", "")
-        if grid is None or ":" in ref:
+        if grid is None or ":" in loc.ref:
             raise KeyError(name)
-        row, col, _, _ = parse_a1(ref)
-        if row - 1 < len(grid) and col - 1 < len(grid[row - 1]):
-            return _value(grid[row - 1][col - 1])
-        return None
+        return _value(cell_value({loc.sheet: grid}, loc.sheet, loc.ref))
 
     def cell(self, sheet: str | None, ref: str) -> Value:
         raise KeyError(ref)
@@ -84,13 +82,6 @@ class NameResolver:
         raise KeyError(column)
 
 
-def _where(ev: Evaluation, rd: RateSpec) -> tuple[str, str]:
-    loc = ev.names.get(rd.name)
-    if loc is not None:
-        return loc.sheet, loc.ref.replace("$", "").split(":")[0]
-    return BUDGET_SHEET, f"B{rd.row}"
-
-
 def compute_rates(ctx: Context, defs: tuple[RateSpec, ...] | None = None,
                   ) -> tuple[list[Score], tuple[RateResult, ...], list[Finding]]:
     """Evaluate every rate over the named cells; returns its Scores, results and findings."""
@@ -100,7 +91,7 @@ def compute_rates(ctx: Context, defs: tuple[RateSpec, ...] | None = None,
     results: list[RateResult] = []
     findings: list[Finding] = []
     for rd in load_rates() if defs is None else defs:
-        sheet, cell = _where(ev, rd)
+        sheet, cell = where(ev.names, rd.name, (BUDGET_SHEET, f"B{rd.row}"))
         try:
             f: Formula = compile_formula(rd.formula)
             result = f.evaluate(resolver)

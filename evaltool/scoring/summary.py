@@ -18,14 +18,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
+from evaltool import contract as C
 from evaltool.contract.a1 import column_letters
-from evaltool.model import Indicator, Location, Score
+from evaltool.contract.cells import where
+from evaltool.model import Indicator, Score
 from evaltool.scoring.context import Context
 
 __all__ = ["summary_scores", "total_score", "level1_subtotals"]
 
-SUMMARY_SHEET = "得分汇总"
-SUMMARY_COLUMNS = ("一级指标", "二级指标", "分值", "得分", "得分率")
+SUMMARY_SHEET = C.SUMMARY
+SUMMARY_COLUMNS = C.TABLE_HEADERS["ScoreSummary"]
 TOTAL_WORDS = ("合计", "总计", "总分")
 SUBTOTAL_WORDS = ("小计", "合计")
 
@@ -94,19 +96,11 @@ def summary_scores(ctx: Context, row_scores: Mapping[int, float]) -> list[Score]
     return out
 
 
-def where(ctx: Context, name: str, default: tuple[str, str]) -> tuple[str, str]:
-    """The (sheet, cell) of a defined name such as ``total_score`` (contract default else)."""
-    loc: Location | None = ctx.ev.names.get(name)
-    if loc is None:
-        return default
-    return loc.sheet, loc.ref.replace("$", "").split(":")[0]
-
-
 def total_score(ctx: Context, row_scores: Mapping[int, float]) -> Score:
     """总分: the rounded sum of the rows' rounded scores; blank while no row is scored.
 
     ``row_scores`` holds only rows that have a numeric score."""
-    sheet, cell = where(ctx, "total_score", ("封面", "B11"))
+    sheet, cell = where(ctx.ev.names, "total_score")
     total = ctx.round(sum(row_scores.values(), 0.0)) if row_scores else None
     return Score("total_score", sheet, cell, total,
                  f'=IF(COUNT(Indicators[得分])=0,"",ROUND(SUM(Indicators[得分]),{ctx.digits_expr}))',

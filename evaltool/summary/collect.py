@@ -16,27 +16,24 @@ from __future__ import annotations
 
 import copy
 import os
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from evaltool.contract.a1 import parse_part
 from evaltool.summary.digest import Digest, FindingLine, IndicatorLine, OtherRow, UnitRow, digest
 from evaltool.summary.entries import SUPERSEDED, SummaryEntry
 from evaltool.summary.labels import SEVERITY_ORDER, STATUSES
 
 __all__ = ["Collected", "collect", "sort_units", "finding_sort_key", "supersede_duplicates"]
 
-_CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)")
 
 def _cell_key(cell: str) -> tuple[int, int, str]:
-    m = _CELL.match(cell or "")
-    if not m:
+    """Row-major order of a finding's cell (its first cell for a range); text cells first."""
+    rc = parse_part((cell or "").split(":")[0])
+    if rc is None or 0 in rc:
         return (0, 0, cell or "")
-    col = 0
-    for ch in m.group(1).upper():
-        col = col * 26 + ord(ch) - 64
-    return (int(m.group(2)), col, cell)
+    return (rc[0], rc[1], cell)
 
 
 

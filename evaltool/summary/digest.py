@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from evaltool import contract as C
 from evaltool.contract.a1 import column_letters
 from evaltool.model import CellValue, Evaluation, Result
 from evaltool.summary.entries import REJECTED, SUPERSEDED, SummaryEntry
@@ -193,7 +194,7 @@ def _unit_row(entry: SummaryEntry, result: Result) -> UnitRow:
 def _indicator_lines(entry: SummaryEntry, result: Result, unit: str) -> tuple[IndicatorLine, ...]:
     ev = result.evaluation
     rate_col, score_col = indicator_cells(ev)
-    sheet = ev.tables["Indicators"].sheet if "Indicators" in ev.tables else "绩效指标"
+    sheet = ev.tables["Indicators"].sheet if "Indicators" in ev.tables else C.INDICATORS
     by_cell = {(s.sheet, s.cell): s for s in result.scores}
     lines = []
     for ind in ev.indicator_rows:

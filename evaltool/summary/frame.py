@@ -20,6 +20,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from evaltool import contract as C
 from evaltool.model import Evaluation, Result
 from evaltool.summary.collect import collect
 from evaltool.summary.digest import Digest, indicator_cells
@@ -107,7 +108,7 @@ class LoadedWorkbook:
         rate_col, score_col = indicator_cells(self.evaluation)
         by_cell = {(s.sheet, s.cell): s for s in self.result.scores}
         info = self.evaluation.tables.get("Indicators")
-        sheet = info.sheet if info is not None else "绩效指标"
+        sheet = info.sheet if info is not None else C.INDICATORS
         rows = list(df["row"]) if "row" in df else []
         rates = [by_cell.get((sheet, f"{rate_col}{r}")) for r in rows]
         scores = [by_cell.get((sheet, f"{score_col}{r}")) for r in rows]

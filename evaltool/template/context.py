@@ -14,7 +14,6 @@ Example::
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,14 +23,12 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from evaltool.contract.a1 import absolute
 from evaltool.frameworks.schema import Framework
 from evaltool.model import Grade, Indicator, Method, Param, Rule
 from evaltool.template.styles import Styles
 
-
-def abs_ref(ref: str) -> str:
-    """``"B3"`` -> ``"$B$3"``; ``"A5:N30"`` -> ``"$A$5:$N$30"``."""
-    return ":".join(re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", part) for part in ref.split(":"))
+abs_ref = absolute
 
 
 @dataclass

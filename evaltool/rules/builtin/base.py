@@ -17,8 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
+from evaltool.contract.cells import cell_value
 from evaltool.messages import text
 from evaltool.model import CellValue, Computed, Evaluation, Finding, Severity
 from evaltool.rules.resolver import EvalResolver
@@ -61,13 +62,7 @@ class Ctx:
         loc = self.ev.names.get(name)
         if loc is None or ":" in loc.ref:
             return None
-        from evaltool.formula.memory import parse_a1
-
-        r, c, _, _ = parse_a1(loc.ref)
-        grid = self.ev.grids.get(loc.sheet, ())
-        if r - 1 < len(grid) and c - 1 < len(grid[r - 1]):
-            return grid[r - 1][c - 1]
-        return None
+        return cast(CellValue, cell_value(self.ev.grids, loc.sheet, loc.ref))
 
     def finding(self, code: str, sheet: str, cell: str, found: Any = None, /, *,
                 severity: Severity | None = None, **kw: Any) -> Finding:

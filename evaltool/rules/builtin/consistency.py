@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from evaltool import contract as C
 from evaltool.formula import XLError
 from evaltool.formula.memory import cell_name
 from evaltool.model import Finding, Grade
@@ -78,12 +79,12 @@ def variance_sign(ctx: Ctx) -> Iterator[Finding]:
     p = next((p for p in ctx.ev.params if p.name == "variance_sign"), None)
     sheet, cell = ctx.where("param_variance_sign")
     if p is None or p.value in (None, ""):
-        yield ctx.finding("missing", sheet or "评分方法", cell, None)
+        yield ctx.finding("missing", sheet or C.METHODS, cell, None)
         return
     value = re.sub(r"\s+", "", str(p.value)).replace("（", "(").replace("）", ")").replace("－", "-")
     kind = VARIANCE_SIGNS.get(value)
     if kind is None:
-        yield ctx.finding("unknown", sheet or "评分方法", cell, p.value, value=p.value, known=" / ".join(VARIANCE_SIGNS))
+        yield ctx.finding("unknown", sheet or C.METHODS, cell, p.value, value=p.value, known=" / ".join(VARIANCE_SIGNS))
         return
     rf = ctx.comp.rate("variance_rate")
     if rf is not None:
@@ -91,7 +92,7 @@ def variance_sign(ctx: Ctx) -> Iterator[Finding]:
         formula_kind = "budget_minus_final" if "(budget_initial-final_expenditure)" in text else (
             "final_minus_budget" if "(final_expenditure-budget_initial)" in text else None)
         if formula_kind is not None and formula_kind != kind:
-            yield ctx.finding("mismatch", sheet or "评分方法", cell, p.value, value=p.value, formula=rf.description)
+            yield ctx.finding("mismatch", sheet or C.METHODS, cell, p.value, value=p.value, formula=rf.description)
 
 
 def _band(total: float, grades: tuple[Grade, ...]) -> Grade | None:
@@ -139,7 +140,7 @@ def grade_consistency(ctx: Ctx) -> Iterator[Finding]:
             continue
         same = _same_grade(p.self_grade, g, grades)
         if same is False:
-            yield ctx.finding("project", t.sheet if t else "项目清单", cell_name(p.row, col), p.self_grade,
+            yield ctx.finding("project", t.sheet if t else C.PROJECTS, cell_name(p.row, col), p.self_grade,
                               name=p.name, label=p.self_grade, score=f"{s:g}", grade=g.name)
 
 
@@ -157,5 +158,5 @@ def illustrative(ctx: Ctx) -> Iterator[Finding]:
     if ctx.lang == "en":
         names = ", ".join(ind.level3 for ind in marked[:3]) + (", ..." if len(marked) > 3 else "")
     first = marked[0]
-    yield ctx.finding("note", t.sheet if t else "绩效指标", cell_name(first.row, col), first.note,
+    yield ctx.finding("note", t.sheet if t else C.INDICATORS, cell_name(first.row, col), first.note,
                       count=len(marked), names=names)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from evaltool import contract as C
 from evaltool.formula.memory import cell_name
 from evaltool.model import Finding, Indicator
 from evaltool.quantities.fuzzy import Interval, compare, fmt_number, parse_quantity
@@ -84,7 +85,7 @@ def _type_checks(ctx: Ctx) -> Iterator[Finding]:
                 if isinstance(typed, str) and typed.strip():
                     yield ctx.finding("column", t.sheet, cell_name(row, c), typed, table=t.sheet, row=row,
                                       column=column, value=typed)
-    sheet = _sheet(ctx, "Indicators", "绩效指标")
+    sheet = _sheet(ctx, "Indicators", C.INDICATORS)
     for ind in ev.indicator_rows:
         if not _blank(ind.level3) and isinstance(ind.weight, str):
             yield ctx.finding("weight", sheet, _ind_cell(ctx, ind, "分值"), ind.weight, name=ind.level3,
@@ -133,7 +134,7 @@ def _fuzzy_note(iv: Interval, lang: str) -> str:
 })
 def fuzzy_actuals(ctx: Ctx) -> Iterator[Finding]:
     eps = ctx.param("fuzzy_epsilon", 0.1)
-    sheet = _sheet(ctx, "Indicators", "绩效指标")
+    sheet = _sheet(ctx, "Indicators", C.INDICATORS)
     for ind in ctx.ev.indicator_rows:
         if ind.kind != "定量" or not isinstance(ind.actual, str):
             continue
@@ -170,7 +171,7 @@ def _target_text(v: object) -> str:
     "point": ("指标“{name}”的实际完成值“{value}”按 {number} 计", "indicator {name!r}: actual {value!r} read as {number}"),
 })
 def chinese_numerals(ctx: Ctx) -> Iterator[Finding]:
-    sheet = _sheet(ctx, "Indicators", "绩效指标")
+    sheet = _sheet(ctx, "Indicators", C.INDICATORS)
     for ind in ctx.ev.indicator_rows:
         if ind.kind != "定量" or not isinstance(ind.actual, str):
             continue
@@ -187,7 +188,7 @@ def chinese_numerals(ctx: Ctx) -> Iterator[Finding]:
               "indicator {name!r}: direction 区间 needs a target written a~b, found {value!r}"),
 })
 def measurable_targets(ctx: Ctx) -> Iterator[Finding]:
-    sheet = _sheet(ctx, "Indicators", "绩效指标")
+    sheet = _sheet(ctx, "Indicators", C.INDICATORS)
     for ind in ctx.ev.indicator_rows:
         if ind.kind != "定量" or _blank(ind.target):
             continue

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from evaltool import contract as C
 from evaltool.formula.memory import cell_name
 from evaltool.model import Finding
 from evaltool.rules.builtin.base import Ctx, builtin, is_number, num
@@ -148,5 +149,5 @@ def percent_encoding(ctx: Ctx) -> Iterator[Finding]:
             continue
         if (tv <= 1.5) != (av <= 1.5) and max(tv, av) <= 150:
             col = t.first_col + t.headers.index("实际完成值") if t is not None and "实际完成值" in t.headers else 10
-            yield ctx.finding("indicator", t.sheet if t is not None else "绩效指标", cell_name(ind.row, col),
+            yield ctx.finding("indicator", t.sheet if t is not None else C.INDICATORS, cell_name(ind.row, col),
                               ind.actual, name=ind.level3, target=_plain(tv), actual=_plain(av))
