@@ -21,7 +21,7 @@ import warnings
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -61,7 +61,7 @@ class _Mapping(dict[str, Any]):
 
 class _LineLoader(yaml.SafeLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:  # type: ignore[override]
-        out = _Mapping(super().construct_mapping(node, deep=deep))
+        out = _Mapping(cast("dict[str, Any]", super().construct_mapping(node, deep=deep)))
         out.line = node.start_mark.line + 1
         return out
 
