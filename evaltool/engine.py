@@ -16,13 +16,20 @@ findings in the same order, so they all go through the same two functions here:
   :func:`evaluate_files` runs it over many paths (in worker processes when asked), and
   :func:`workbook_paths` is the one folder filter every batch command uses.
 
-Example::
+Example (the bundled sample; run as a doctest by tests/test_doctests.py):
 
-    from evaltool.engine import evaluate, evaluate_file
-    outcome = evaluate_file("returned.xlsx")
-    outcome.status, outcome.result.total       # 'warnings', 98.8
-    outcome.write("returned.scored.xlsx")      # write-back from the bytes already read
-    result = evaluate(evaltool.load("returned.xlsx"))   # the pure core alone
+>>> import tempfile, pathlib
+>>> from evaltool.demo.samples import write_sample
+>>> from evaltool.io.reader import load
+>>> sample = write_sample(pathlib.Path(tempfile.mkdtemp()) / "sample.xlsx")
+>>> outcome = evaluate_file(sample)
+>>> outcome.status, outcome.result.total
+('warnings', 98.8)
+>>> result = evaluate(load(sample))   # the pure core alone
+>>> result.total, result.grade, result.errors
+(98.8, '优', 0)
+
+``outcome.write("returned.scored.xlsx")`` writes back from the bytes already read.
 """
 
 from __future__ import annotations

@@ -7,9 +7,9 @@ here imports an Excel library.
 
 Money is ``Decimal`` from the reader onwards; rates and scores are ``float``.
 
-Example::
+Example (an Evaluation read from a file; ``evaltool.load`` wraps one with DataFrames)::
 
-    ev = evaltool.load("returned.xlsx")
+    ev = evaltool.io.reader.load("returned.xlsx")
     ev.scalar("budget_initial")          # Decimal('18902744.60')
     ev.indicators                        # pandas DataFrame, one row per indicator
 """

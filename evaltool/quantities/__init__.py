@@ -3,10 +3,11 @@
 Why: fillers write figures the way reports say them. Validation and scoring both read them,
 so the parser is a leaf room that imports nothing of evaltool but the model.
 
-Example::
+Example:
 
-    from evaltool.quantities import parse_quantity
-    parse_quantity("近800")      # an Interval below 800
+>>> iv = parse_quantity("近800")
+>>> iv.low, iv.high, iv.high_closed
+(720.0, 800.0, False)
 """
 
 from __future__ import annotations

@@ -19,11 +19,15 @@ Semantics (ε = ``epsilon``, default 0.1):
 - Chinese and mixed numerals (一百二十, 两千, 1.2万, 壹拾) are exact points; ``%`` divides by 100;
   a trailing unit (名, 人次, 场次, 项, 户 …) is stripped and kept in ``Interval.unit``.
 
-Example::
+Example:
 
-    iv = parse_quantity("近800名")     # Interval(720.0, 800.0, True, False, blur=True, ...)
-    compare(iv, "≥", 750)              # "indeterminate"
-    compare(parse_quantity("三十余场次"), "≥", 30)   # "met"
+>>> iv = parse_quantity("近800名")
+>>> iv.low, iv.high, iv.low_closed, iv.high_closed, iv.blur, iv.unit
+(720.0, 800.0, True, False, True, '名')
+>>> compare(iv, "≥", 750)
+'indeterminate'
+>>> compare(parse_quantity("三十余场次"), "≥", 30)
+'met'
 """
 
 from __future__ import annotations

@@ -5,10 +5,12 @@ Why: fillers type quantities the way reports write them. The fuzzy-quantity pars
 interval; this module only reads the number and tells where it stopped and whether a
 余/多 ("more than") marker was part of it.
 
-Example::
+Example:
 
-    read_number("三十余场次")   # NumberRun(value=Decimal('30'), more=True, end=3, arabic=False)
-    read_number("1.2万人")      # NumberRun(value=Decimal('12000'), more=False, end=4, arabic=True)
+>>> read_number("三十余场次")
+NumberRun(value=Decimal('30'), more=True, end=3, arabic=False)
+>>> read_number("1.2万人")
+NumberRun(value=Decimal('12000.0'), more=False, end=4, arabic=True)
 """
 
 from __future__ import annotations

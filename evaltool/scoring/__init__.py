@@ -8,14 +8,18 @@ side by side from the same data (the ``Methods``/``Params``/``Grades`` rows and
 
 Pure: no file I/O and no Excel library imports.
 
-Example::
+Example (the bundled sample; run as a doctest by tests/test_doctests.py):
 
-    from evaltool.scoring import score
-    out = score(ev)                 # ev: evaltool.model.Evaluation
-    out.total, out.grade            # 92.35, '优'
-    out.rates["variance_rate"]      # 0.0959536...
-    [s for s in out.scores if s.key == "total_score"][0].formula
-    # '=ROUND(SUM(Indicators[得分]),param_round_digits)'
+>>> import tempfile, pathlib
+>>> from evaltool.demo.samples import write_sample
+>>> from evaltool.io.reader import load
+>>> out = score(load(write_sample(pathlib.Path(tempfile.mkdtemp()) / "sample.xlsx")))
+>>> out.total, out.grade
+(98.8, '优')
+>>> round(out.rates["variance_rate"], 6)
+0.095954
+>>> [s for s in out.scores if s.key == "total_score"][0].formula
+'=IF(COUNT(Indicators[得分])=0,"",ROUND(SUM(Indicators[得分]),param_round_digits))'
 """
 
 from __future__ import annotations
