@@ -20,8 +20,7 @@ SHEET = "xl/worksheets/sheet1.xml"
 
 def corpus(name: str) -> Path:
     path = CORPUS / name
-    if not path.exists():
-        pytest.skip(f"corpus file {name} not available")
+    assert path.is_file(), f"corpus file {name} missing from tests/corpus/excel-made"
     return path
 
 
@@ -161,13 +160,11 @@ def lo_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         ("绩效指标", "E6"): "_x0041_",
     }, fills={("绩效指标", "B2"): "FFC7CE"}, notes={("绩效指标", "B2"): "备注"})  # fmt: skip
     for name in ("button12.xlsx", "button07.xlsm", "comment05.xlsx"):
-        if (CORPUS / name).exists():
-            out[name] = d / f"n_{name}"
-            patch_cells(CORPUS / name, out[name], {("Sheet1", "J20"): Formula("=2*21", 42)},
-                        notes={("Sheet1", "J20"): "LibreOffice 能打开"}, fills={("Sheet1", "J20"): "C6EFCE"})  # fmt: skip
-    if (CORPUS / "comment01.xlsx").exists():
-        out["removed"] = d / "removed.xlsx"
-        patch_cells(CORPUS / "comment01.xlsx", out["removed"], {("Sheet1", "C3"): 1}, notes={("Sheet1", "B2"): None})
+        out[name] = d / f"n_{name}"
+        patch_cells(corpus(name), out[name], {("Sheet1", "J20"): Formula("=2*21", 42)},
+                    notes={("Sheet1", "J20"): "LibreOffice 能打开"}, fills={("Sheet1", "J20"): "C6EFCE"})  # fmt: skip
+    out["removed"] = d / "removed.xlsx"
+    patch_cells(corpus("comment01.xlsx"), out["removed"], {("Sheet1", "C3"): 1}, notes={("Sheet1", "B2"): None})
     tsrc = d / "table.xlsx"
     wb = xlsxwriter.Workbook(tsrc)
     ws = wb.add_worksheet("表")
@@ -196,8 +193,6 @@ def test_libreoffice_recalculates_to_cached_values(lo_results: dict[str, Path]) 
 @requires_lo
 @pytest.mark.libreoffice
 def test_libreoffice_opens_book_whose_last_note_was_removed(lo_results: dict[str, Path]) -> None:
-    if "removed" not in lo_results:
-        pytest.skip("corpus not available")
     ws = openpyxl.load_workbook(lo_results["removed"])["Sheet1"]
     assert ws["B2"].comment is None and ws["C3"].value == 1
 
@@ -214,8 +209,6 @@ def test_libreoffice_sees_grown_table_and_note(lo_results: dict[str, Path]) -> N
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("name", ["button12.xlsx", "button07.xlsm", "comment05.xlsx"])
 def test_libreoffice_opens_notes_on_rich_files(name: str, lo_results: dict[str, Path]) -> None:
-    if name not in lo_results:
-        pytest.skip("corpus not available")
     ws = openpyxl.load_workbook(lo_results[name]).worksheets[0]
     assert ws["J20"].value == "=2*21"
     assert ws["J20"].comment is not None and "LibreOffice 能打开" in ws["J20"].comment.text
