@@ -33,7 +33,7 @@ def wrapping_columns(ws: Worksheet, header_row: int) -> set[int]:
             continue
         for col, cell in cells.items():
             fmt = getattr(cell, "format", None)
-            if fmt is not None and getattr(fmt, "text_wrap", 0):
+            if fmt is not None and getattr(fmt, "text_wrap", False):
                 cols.add(col)
     return cols
 
