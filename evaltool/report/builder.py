@@ -28,6 +28,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from evaltool import contract as C
+
 BODY_FONT = "仿宋_GB2312"
 HEADING1_FONT = "黑体"
 HEADING2_FONT = "楷体_GB2312"
@@ -239,7 +241,7 @@ def build_report_template(path: Path = REPORT_TEMPLATE) -> Path:
     _p(doc, "{{ projects_sentence }}")
     _p(doc, "{%p endif %}")
     _p(doc, "表3 得分情况", "表题")
-    _table(doc, ["一级指标", "二级指标", "分值", "得分", "得分率"],
+    _table(doc, list(C.TABLE_HEADERS["ScoreSummary"]),  # the 得分汇总 columns
            ["{{ r.level1 }}", "{{ r.level2 }}", "{{ r.weight }}", "{{ r.score }}", "{{ r.rate }}"],
            "score_rows", widths=[30, 44, 24, 24, 24])
     _p(doc, "{%p if chart %}")
