@@ -180,3 +180,16 @@ def test_cli_report_writes_docx_and_pdf(sample: Path, tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert (tmp_path / "r.docx").stat().st_size > 10_000 and (tmp_path / "r.pdf").read_bytes()[:5] == b"%PDF-"
     assert CliRunner().invoke(app, ["report", "-o", str(tmp_path / "x.docx")]).exit_code == 2
+
+
+def test_chart_draws_chinese_with_a_cjk_font(tmp_path: Path) -> None:
+    import warnings
+
+    from evaltool.report.chart import cjk_font, score_chart
+
+    assert cjk_font() is not None  # CI installs fonts-wqy-microhei
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "Glyph … missing from font(s)" for tofu
+        png = score_chart([("产出", 50, 49.8), ("效果", 30, 30), ("预算管理", 20, 19)], tmp_path / "c.png")
+    img = Image.open(png)
+    assert img.format == "PNG" and img.size == (1200, 600)
