@@ -46,7 +46,7 @@ from evaltool.addin.oxt import build_oxt
 __all__ = ["DIST_NAME", "PYTHONS", "BundleError", "build_bundle", "install_bat", "readme_text", "own_wheel"]
 
 DIST_NAME = "yusuan-jixiao"  # pyproject [project].name; "evaltool" on the index is someone else's
-PYTHONS = ("3.10", "3.11", "3.12", "3.13")
+PYTHONS = ("3.11", "3.12", "3.13", "3.14")  # xlwings 0.37.8 (the add-in bundled) needs Python >= 3.11
 PLATFORM = "win_amd64"
 
 

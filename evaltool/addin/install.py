@@ -32,7 +32,7 @@ from evaltool.messages import text
 MSG: dict[str, tuple[str, str]] = {
     "linux": (
         "此电脑是 Linux，没有 Excel，加载项无法在这里安装。请在装有 Excel 的 Windows 或 macOS 电脑上：\n"
-        "  1. 安装 Python 3.10+（python.org 的安装包，经本单位软件渠道获取），然后运行离线安装包里的 install.bat\n"
+        "  1. 安装 Python 3.11+（python.org 的安装包，经本单位软件渠道获取），然后运行离线安装包里的 install.bat\n"
         "     （主管部门用 evaltool addin bundle 生成；或安装本仓库生成的 yusuan_jixiao-….whl，xlwings=={xlwings}）。\n"
         "     注意：软件包索引上名为 evaltool 的是另一个无关的项目，不要从索引安装。\n"
         "  2. 运行：evaltool addin install（复制 {addin} 到 Excel 启动文件夹并写入配置 {conf}）\n"
@@ -44,7 +44,7 @@ MSG: dict[str, tuple[str, str]] = {
         "详见 macros/README.md。",
         "This is Linux: there is no Excel here, so the add-in cannot be installed. On a Windows or "
         "macOS computer with Excel:\n"
-        "  1. Install Python 3.10+ (python.org's installer, from your office's software channel), then run\n"
+        "  1. Install Python 3.11+ (python.org's installer, from your office's software channel), then run\n"
         "     install.bat from the offline bundle (built by the bureau with evaltool addin bundle; or install the\n"
         "     yusuan_jixiao-….whl built from this repository, xlwings=={xlwings}). The package named evaltool on\n"
         "     the public index is an unrelated project: never install it.\n"

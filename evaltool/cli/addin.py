@@ -72,7 +72,7 @@ def bundle(
         "evaltool-offline-win64.zip"
     ),
     python: Annotated[
-        list[str] | None, typer.Option("--python", help="Python 版本（可多次给出；默认 3.10–3.13）/ Python versions")
+        list[str] | None, typer.Option("--python", help="Python 版本（可多次给出；默认 3.11–3.14）/ Python versions")
     ] = None,
     wheel: Annotated[Path | None, typer.Option("--wheel", help="已构建的 evaltool wheel（默认从源代码构建）")] = None,
     cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help="pip 下载缓存目录 / pip cache")] = None,
