@@ -59,6 +59,8 @@ def test_no_glyph_below_8pt(pdfs: dict[str, list[tuple[float, str]]], name: str)
     pages = pdfs[name]
     small = [(i + 1, round(size, 2)) for i, (size, _) in enumerate(pages) if size < MIN_PT - 0.05]
     assert not small, f"{name}: pages printing text below {MIN_PT} pt: {small}"
+    blank = [i + 1 for i, (_, text) in enumerate(pages) if not text.strip()]
+    assert not blank, f"{name}: empty pages {blank}"
 
 
 @requires_lo
@@ -122,3 +124,11 @@ def test_rate_axis_is_honest() -> None:
     assert len(set(labels)) == len(labels) and axis["max"] >= 0.025
     assert rate_axis([-0.05, 0.1])["min"] < 0
     assert rate_axis([None])["min"] == 0
+
+
+@requires_lo
+def test_reviewer_prints_open_issues_not_every_check(pdfs: dict[str, list[tuple[float, str]]]) -> None:
+    firsts = [(t.splitlines() or [""])[0].strip() for _, t in pdfs["scored"]]
+    assert firsts.count("校验结果") == 1  # its heading only, pointing at 待处理问题
+    open_pages = [t for (_, t), first in zip(pdfs["scored"], firsts, strict=True) if first == "待处理问题"]
+    assert open_pages and "VAR-1" in "".join(open_pages) and "生成于" in open_pages[0]

@@ -25,9 +25,16 @@ RULES = "校验规则"
 METHODS = "评分方法"
 GRADES = "等级标准"
 CHECKS = "校验结果"
+OPEN_ISSUES = "待处理问题"  # rewritten by every score / button press: open findings only, for print
 SUMMARY = "得分汇总"
 META = "_meta"
-SHEETS = (COVER, BUDGET, INDICATORS, PROJECTS, NARRATIVE, RULES, METHODS, GRADES, CHECKS, SUMMARY, META)
+SHEETS = (COVER, BUDGET, INDICATORS, PROJECTS, NARRATIVE, RULES, METHODS, GRADES, CHECKS, OPEN_ISSUES, SUMMARY, META)
+
+#: 待处理问题: the stamp cell (when it was written) and the list's header row (1-based) and columns.
+OPEN_ISSUES_STAMP = "A3"
+OPEN_ISSUES_HEADER_ROW = 4
+OPEN_ISSUES_HEADERS = ("序号", "级别", "工作表", "单元格", "规则编号", "提示信息")
+OPEN_ISSUES_WIDTHS = (6, 8, 12, 10, 12, 80)
 
 #: 封面: name -> (row, label); value in column B, label in column A.
 COVER_NAMES: dict[str, tuple[int, str]] = {

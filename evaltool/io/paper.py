@@ -47,16 +47,13 @@ class PrintPlan:
     """How one sheet prints: orientation, fit-to-width or a fixed scale, and narrowed columns."""
 
     landscape: bool
-    fit_width: bool
-    scale: int  # percent; used when not fitting to width
+    fit_width: bool  # the sheet fits one page wide at ``scale``
+    scale: int  # percent
     widths_px: Mapping[int, int]  # columns to narrow (0-based) → new width in pixels
     pages_wide: int
 
     def smallest_pt(self, font_pt: float, total_px: float) -> float:
         """The smallest glyph size this plan prints for text of ``font_pt``."""
-        avail = (A4_PT[1] if self.landscape else A4_PT[0]) - SIDE_MARGINS_PT
-        if self.fit_width:
-            return font_pt * min(1.0, avail / (total_px * _PX_TO_PT * SAFETY))
         return font_pt * self.scale / 100
 
 
@@ -69,17 +66,23 @@ def plan(widths_px: Mapping[int, int], *, font_pt: float = 10.0, min_pt: float =
     text (they may be narrowed down to ``floor_px`` or ~9 characters).
     """
     floor_px = dict(floor_px or {})
-    ratio = min(1.0, min_pt / font_pt)
+    ratio = math.ceil(100 * min(1.0, min_pt / font_pt)) / 100  # whole percent, rounded up
     widths = dict(widths_px)
 
     def need(w: Mapping[int, int]) -> float:
         return sum(w.values()) * _PX_TO_PT * SAFETY
 
     portrait, landscape = A4_PT[0] - SIDE_MARGINS_PT, A4_PT[1] - SIDE_MARGINS_PT
+
+    def fitted(landscape_: bool, w: Mapping[int, int]) -> PrintPlan:
+        avail = landscape if landscape_ else portrait
+        scale = min(100, math.floor(100 * avail / need(w) + 1e-9))
+        return PrintPlan(landscape_, True, scale, {c: px for c, px in w.items() if px != widths.get(c)}, 1)
+
     if not prefer_landscape and need(widths) <= portrait:
-        return PrintPlan(False, True, 100, {}, 1)
+        return fitted(False, widths)
     if need(widths) <= landscape / ratio:
-        return PrintPlan(True, True, 100, {}, 1)
+        return fitted(True, widths)  # floor(100 · avail / need) ≥ 100 · ratio
     # narrow the widest wrapping columns, a pixel budget at a time, down to their floors
     narrowed = dict(widths)
     target = landscape / ratio
@@ -92,9 +95,9 @@ def plan(widths_px: Mapping[int, int], *, font_pt: float = 10.0, min_pt: float =
         excess = (need(narrowed) - target) / (_PX_TO_PT * SAFETY)
         narrowed[widest] = max(max(_MIN_WRAP_PX, floor_px.get(widest, 0)),
                                narrowed[widest] - max(8, math.ceil(excess / max(1, len(candidates)))))
-    changed = {c: w for c, w in narrowed.items() if w != widths.get(c)}
     if need(narrowed) <= target:
-        return PrintPlan(True, True, 100, changed, 1)
+        return fitted(True, narrowed)
+    changed = {c: w for c, w in narrowed.items() if w != widths.get(c)}
     scale = max(10, min(100, math.ceil(ratio * 100)))
     pages = math.ceil(need(narrowed) * scale / 100 / landscape)
     return PrintPlan(True, False, scale, changed, pages)
@@ -142,18 +145,18 @@ def apply(ws: Any, *, header_rows: tuple[int, int] | None, font_pt: float = 10.0
         fmt = wrap_format if wrap_format is not None else (info.column_format if info is not None else None)
         ws.set_column_pixels(col, col, px, fmt)
     ws.set_paper(9)
-    # an explicit print area: text overflowing past the last column must not widen the page
-    ws.print_area(0, 0, max(ws.dim_rowmax or 0, 0), max(widths) if widths else 0)
+    # an explicit print area of whole columns (``$A:$H``): text overflowing past the last column
+    # must not widen the page, and rows written later (write-back, rows a filler inserts) still print
+    ws.print_area(0, 0, 1_048_575, max(widths) if widths else 0)
     if p.landscape:
         ws.set_landscape()
     else:
         ws.set_portrait()
-    if p.fit_width:
-        ws.fit_to_pages(1, 0)
-    else:
-        ws.set_print_scale(p.scale)
-        if key_cols:
-            ws.repeat_columns(0, key_cols - 1)
+    # an explicit scale rather than "fit to width": every application then prints the same
+    # scale (LibreOffice's fit-to-width adds an empty last page to some sheets)
+    ws.set_print_scale(p.scale)
+    if not p.fit_width and key_cols:
+        ws.repeat_columns(0, key_cols - 1)
     if header_rows is not None:
         ws.repeat_rows(*header_rows)
     fit_row_heights(ws)

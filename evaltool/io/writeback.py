@@ -51,6 +51,9 @@ MAX_MARKED_CELLS = 200  # a finding on a larger range marks its first cells only
 MSG = {
     "status": ("已计算 {when}，错误 {errors} 项，警告 {warnings} 项",
                "calculated {when}, {errors} errors, {warnings} warnings"),
+    "open_stamp": ("生成于 {when}：待处理问题 {n} 项（错误 {errors} 项，警告 {warnings} 项）。此后的修改不在本表中，请重新计算。",
+                   "written {when}: {n} open findings ({errors} errors, {warnings} warnings); "
+                   "edits after that are not in this list — recalculate."),
     "locked": ("{path} 正在被 Excel/WPS 或 LibreOffice 打开，请先关闭后再写回",
                "{path} is open in Excel/WPS or LibreOffice; close it first"),
 }
@@ -152,8 +155,30 @@ def build_plan(result: Result, *, now: datetime | None = None, lang: str = "zh")
     when = (now or datetime.now()).strftime("%Y-%m-%d %H:%M")
     cells[where(ev.names, "calc_status")] = text(
         MSG, "status", lang, when=when, errors=result.errors, warnings=result.warnings)
+    _open_issues(result, when, cells, lang)
     fills, notes = _marks(ev, result.findings)
     return WritePlan(cells=cells, fills=fills, notes=dict(notes), table_refs=table_refs)
+
+
+def _open_issues(result: Result, when: str, cells: dict[CellKey, object], lang: str) -> None:
+    """Rewrite the 待处理问题 list: the open findings, a stamp, and blanks over last run's leftovers."""
+    ev = result.evaluation
+    if C.OPEN_ISSUES not in ev.grids:  # a workbook of an earlier template version has no such sheet
+        return
+    sheet, first = C.OPEN_ISSUES, C.OPEN_ISSUES_HEADER_ROW + 1
+    open_ = [f for f in result.findings if not f.explained]
+    cells[(sheet, C.OPEN_ISSUES_STAMP)] = text(MSG, "open_stamp", lang, when=when, n=len(open_),
+                                                  errors=result.errors, warnings=result.warnings)
+    for i, f in enumerate(open_):
+        row = first + i
+        values = (i + 1, SEVERITY_TEXT.get(f.severity, f.severity) if lang != "en" else f.severity,
+                  f.sheet, f.cell, f.rule, f.message)
+        for c, v in enumerate(values):
+            cells[(sheet, f"{column_letters(c + 1)}{row}")] = v
+    last_old = len(ev.grids[sheet])
+    for row in range(first + len(open_), max(last_old, first + len(open_) - 1) + 1):
+        for c in range(len(C.OPEN_ISSUES_HEADERS)):
+            cells[(sheet, f"{column_letters(c + 1)}{row}")] = None
 
 
 def write_result(result: Result, src: str | Path | bytes, dst: str | Path, *,

@@ -25,6 +25,7 @@ TITLES: dict[str, tuple[str, str]] = {
     "methods": ("评分方法与参数（由财政部门制定，勿改）", "Scoring methods and parameters (bureau-owned; do not edit)"),
     "grades": ("等级标准（由财政部门制定，勿改）", "Grade bands (bureau-owned; do not edit)"),
     "checks": ("校验结果", "Check results"),
+    "open_issues": ("待处理问题", "Open issues"),
     "summary": ("得分汇总", "Score summary"),
 }
 HINTS: dict[str, tuple[str, str]] = {
@@ -56,7 +57,12 @@ HINTS: dict[str, tuple[str, str]] = {
                 "scores the named computed rate instead of the row's actual."),
     "grades": ("区间为 [下限, 上限)，含上限=是 时包含上限（如 优：90–100 含100）。",
                "Bands are [lower, upper); 含上限=是 closes the top band (优: 90–100 inclusive)."),
-    "checks": ("由 evaltool 生成。未通过的“需说明”规则，请在“出错说明”列填写原因；其余列勿改。",
+    "open_issues": ("由 evaltool 在每次“计算评分”或 evaltool score 时重写，只列出尚未解决的错误、警告和提示，供打印审阅；"
+                    "逐条校验见“校验结果”表。",
+                    "Rewritten by evaltool at every 计算评分 press or evaltool score: only the open findings, "
+                    "for printing; every check is on 校验结果."),
+    "checks": ("由 evaltool 生成。未通过的“需说明”规则，请在“出错说明”列填写原因；其余列勿改。"
+               "打印审阅请用“待处理问题”表。",
                "Written by evaltool. For a failing rule that allows an explanation, write it in 出错说明."),
     "summary": ("按一级、二级指标汇总分值与得分，公式自动计算。", "Weights and scores by level (formulas)."),
 }

@@ -41,6 +41,7 @@ from evaltool.template.cover import write_cover
 from evaltool.template.indicators import write_indicators
 from evaltool.template.meta import write_meta
 from evaltool.template.narrative import write_narrative
+from evaltool.template.open_issues import write_open_issues
 from evaltool.template.projects import write_projects
 from evaltool.template.rulesheets import params_header_row, write_grades, write_methods, write_rules
 from evaltool.template.styles import Styles
@@ -127,6 +128,7 @@ def write_template(
     write_methods(ctx)
     write_grades(ctx)
     write_checks(ctx)
+    write_open_issues(ctx)
     write_summary(ctx)
     write_meta(ctx, {
         "template_id": template_id, "template_version": C.TEMPLATE_VERSION, "framework_id": fw.id,
