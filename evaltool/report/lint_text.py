@@ -5,10 +5,12 @@ what follows it (余/多, 万/亿, 元/%/人次/场/项 …) read as an interval
 :mod:`evaltool.quantities` (近800 → [720, 800), 三十余 → (30, 40)); its window is the text
 around it up to the neighbouring figures, which is what tells which quantity it is about.
 
-Example::
+Example (``read_paragraphs(Path("报告.docx"))`` gives the paragraphs of a file):
 
-    paras = read_paragraphs(Path("报告.docx"))
-    for s in sentences(paras): print(s.text, figures(s.text))
+>>> [(f.text, f.kind, f.interval.describe()) for f in figures("近800名青年参与，决算1,652.38万元，差异率8.43%")]
+[('近800名', 'count', '[720, 800)'), ('1,652.38万元', 'money', '16523800'), ('8.43%', 'rate', '8.43')]
+>>> heading_level("（四）部门预决算差异率"), heading_level("1.产出数量"), heading_level("2023年")
+((2, 4), (3, 1), None)
 """
 
 from __future__ import annotations

@@ -4,10 +4,13 @@ Why: a report's figures must read exactly like the workbook's cells (``#,##0.00`
 ``0.00%``) and round like Excel (half away from zero), so a sentence written from the cells
 and a sentence checked by ``lint-report`` agree to the last digit.
 
-Example::
+Example:
 
-    money_text(Decimal("18902744.6"))   # '18,902,744.60'
-    rate_text(0.0959536)                # '9.60%'
+>>> from decimal import Decimal
+>>> money_text(Decimal("18902744.6"))
+'18,902,744.60'
+>>> rate_text(0.09595363839386588), rate_text(0.00125), score_text(49.80), cn_ordinal(12)
+('9.60%', '0.13%', '49.8', '十二')
 """
 
 from __future__ import annotations
