@@ -27,14 +27,26 @@ What is written, and the corpus quirks handled (see patch_sheet / patch_styles /
   and content-type override, and ``<calcPr fullCalcOnLoad="1">`` is set in workbook.xml, so
   Excel/LibreOffice recalculate on open. ``<dimension ref>`` grows to cover new cells.
 - Sheets are found through workbook.xml + its rels (Chinese names, absolute targets such as
-  ``/xl/worksheets/sheet1.xml``); chartsheets, dialog/macro sheets and missing sheets raise
-  PatchError, as does a workbook without any worksheet.
+  ``/xl/worksheets/sheet1.xml``, percent-encoded targets, ``xl\\workbook.xml`` member names
+  written by some zip tools); chartsheets, dialog/macro sheets and missing sheets raise
+  PatchError, as does a workbook without any worksheet, and a package holding two members
+  whose names differ only in case (readers disagree on which one is meant).
+- Parts are located by XML tokens, never by a text search: a worksheet is checked
+  well-formed by expat (DTDs refused) and walked by a lexer that skips comments, CDATA and
+  processing instructions whole (``patch_sheet_scan``); the declared encoding (ISO-8859-1,
+  UTF-16, GBK …) is kept, new characters it cannot carry become character references.
+- A new cell gets its column's style, else its row's, else style 0 - unless style 0 is not
+  General (some producers make it a date), then a General clone of it is added to styles.xml
+  once, so 4242.25 never shows as 1911-08-12.
+- Every failure of the package - bad CRC, Deflate64/bzip2 members, encrypted members, a
+  truncated central directory, broken deflate data - is a PatchError naming the file, the
+  part (``.part``) and the cause (``.cause``).
 - Shared formulas: changing the master rewrites its dependents as explicit formulas
   (translated relative references) so they keep working. Cells inside a multi-cell array or
   data-table range are refused. Rows/cells out of order, rows without ``r`` (refused only when
   a row would have to be inserted among them), ``x14ac:dyDescent``/``mc:Ignorable``, prefixed
   namespaces (``<x:worksheet>``), 1904 dates and inline vs shared strings are all left as they
-  were. Big sheets are scanned with regular expressions, never parsed into a DOM.
+  were. Big sheets are never parsed into a DOM.
 - ``.xlsm``: content types untouched except for the calcChain/comments entries, so the file
   stays macro-enabled; ``vbaProject.bin`` is copied byte-identical.
 
@@ -50,18 +62,19 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import re
+import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
 from evaltool.io.atomic import atomic_replace, temp_path_for
 from evaltool.io.patch_notes import patch_notes
-from evaltool.io.patch_package import Package, PackageError
-from evaltool.io.patch_sheet import UNSET, CellEdit, SheetEditError, patch_sheet_xml
+from evaltool.io.patch_package import ZIP_ERRORS, Package, PackageError
+from evaltool.io.patch_scan import first_elements, splice
+from evaltool.io.patch_sheet import UNSET, CellEdit, SheetEditError, patch_sheet
 from evaltool.io.patch_styles import StyleBook
 from evaltool.io.patch_tables import patch_tables
 from evaltool.io.patch_types import NUMBER_TYPES, Formula, PatchError, parse_ref
-from evaltool.io.patch_xml import UnsafeXml, get_attr, root_prefix, set_attr
+from evaltool.io.patch_xml import UnsafeXml, set_attr
 from evaltool.io.patch_zip import write_package
 
 __all__ = ["Formula", "PatchError", "patch_cells"]
@@ -108,23 +121,22 @@ _WB_AFTER_CALCPR = (
 
 
 def _full_calc_on_load(pkg: Package, wb: str) -> None:
-    xml = pkg.text(wb)
-    p = root_prefix(xml, "workbook")
-    m = re.search(rf"<{p}calcPr(?=[\s/>])[^>]*>", xml)
-    if m is not None:
-        if get_attr(m.group(), "fullCalcOnLoad") in ("1", "true"):
+    data = pkg.text(wb).encode("utf-8")
+    found, root_end, root_qname = first_elements(data, {"calcPr", *_WB_AFTER_CALCPR})
+    prefix = root_qname.rpartition(":")[0]
+    p = prefix + ":" if prefix else ""
+    calc = found.get("calcPr")
+    if calc is not None:
+        if calc.attrs.get("fullCalcOnLoad") in ("1", "true"):
             return
-        xml = xml[: m.start()] + set_attr(m.group(), "fullCalcOnLoad", "1") + xml[m.end() :]
+        tag = data[calc.start : calc.tag_end].decode("utf-8")
+        data = splice(data, [(calc.start, calc.tag_end, set_attr(tag, "fullCalcOnLoad", "1").encode("utf-8"))])
     else:
-        at = None
-        for local in _WB_AFTER_CALCPR:
-            mm = re.search(rf"<{p}{local}(?=[\s/>])", xml)
-            if mm is not None and (at is None or mm.start() < at):
-                at = mm.start()
-        if at is None:
-            at = xml.rindex(f"</{p}workbook")
-        xml = xml[:at] + f'<{p}calcPr fullCalcOnLoad="1"/>' + xml[at:]
-    pkg.put(wb, xml)
+        at = min((found[x].start for x in _WB_AFTER_CALCPR if x in found), default=root_end)
+        if at < 0:
+            raise PackageError("workbook part has no content", part=wb)
+        data = splice(data, [(at, at, f'<{p}calcPr fullCalcOnLoad="1"/>'.encode())])
+    pkg.put(wb, data.decode("utf-8"))
 
 
 def _collect_edits(
@@ -148,7 +160,8 @@ def _collect_edits(
         edit_for(sheet, ref).value = value  # type: ignore[assignment]
     for (sheet, ref), colour in fills.items():
         e = edit_for(sheet, ref)
-        assert styles is not None
+        if styles is None:
+            raise PatchError(f"{label}: the workbook has no styles part (or no <cellXfs>); cannot add fills", file=label)
         e.style_for = styles.styler(colour, f"{label}: sheet {sheet!r} cell {ref}")
     return edits
 
@@ -182,19 +195,23 @@ def patch_cells(
     try:
         pkg = Package.open(source)
     except PackageError as exc:
-        raise PatchError(f"{label}: {exc}") from exc
+        raise PatchError(f"{label}: {exc}", file=label, part=exc.part, cause=exc.cause) from exc
     except OSError as exc:
-        raise PatchError(f"{label}: cannot read: {exc}") from exc
+        raise PatchError(f"{label}: cannot read: {exc}", file=label, cause=f"cannot read: {exc}") from exc
     try:
         _apply(pkg, cells, fills, notes, dict(table_refs or {}), label)
         tmp = temp_path_for(dst_p)
         try:
-            with open(tmp, "wb") as out:
-                if isinstance(source, Path):
-                    with open(source, "rb") as fh:
-                        write_package(pkg.zf, fh, out, pkg.replaced, pkg.added, pkg.removed)
-                else:
-                    write_package(pkg.zf, source, out, pkg.replaced, pkg.added, pkg.removed)
+            with open(tmp, "wb") as out, contextlib.ExitStack() as stack:
+                fh = stack.enter_context(open(source, "rb")) if isinstance(source, Path) else source
+                try:
+                    write_package(pkg.zf, fh, out, pkg.replaced, pkg.added, pkg.removed)
+                except PackageError as exc:
+                    raise PatchError(f"{label}: {exc}", file=label, part=exc.part, cause=exc.cause) from exc
+                except ZIP_ERRORS as exc:
+                    if isinstance(exc, OSError) and not isinstance(exc, zipfile.BadZipFile):
+                        raise
+                    raise PatchError(f"{label}: damaged zip package: {exc}", file=label, cause=f"damaged zip package: {exc}") from exc
         except BaseException:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
@@ -216,17 +233,29 @@ def _apply(
         wb = pkg.workbook_part()
         names = {s for s, _ in cells} | {s for s, _ in fills} | {s for s, _ in notes}
         parts = _sheet_parts(pkg, names, label)  # also refuses a workbook without worksheets
-        styles = StyleBook.load(pkg, wb) if fills else None
-        edits = _collect_edits(cells, fills, styles, label)
+        styles_box: list[StyleBook | None] = []
+
+        def styles() -> StyleBook | None:
+            if not styles_box:
+                styles_box.append(StyleBook.load(pkg, wb))
+            return styles_box[0]
+
+        def base_style() -> int:
+            book = styles()
+            return book.general() if book is not None else 0
+
+        edits = _collect_edits(cells, fills, styles() if fills else None, label)
         for sheet, sheet_edits in edits.items():
             part = parts[sheet]
             try:
-                xml = patch_sheet_xml(pkg.text(part), sheet_edits)
+                data = patch_sheet(pkg.read(part), sheet_edits, base_style)
             except SheetEditError as exc:
-                raise PatchError(f"{label}: sheet {sheet!r} cell {exc.ref}: {exc}") from exc
-            pkg.put(part, xml)
-        if styles is not None:
-            styles.save()
+                raise PatchError(f"{label}: sheet {sheet!r} cell {exc.ref}: {exc}", file=label, part=part) from exc
+            except UnsafeXml as exc:
+                raise PackageError(str(exc), part=part) from exc
+            pkg.put(part, data)
+        if styles_box and styles_box[0] is not None:
+            styles_box[0].save()
         if notes:
             by_sheet: dict[str, dict[str, str | None]] = {}
             for (sheet, ref), text in notes.items():
@@ -238,7 +267,7 @@ def _apply(
         if any(e.value is not UNSET for se in edits.values() for e in se.values()):
             _drop_calc_chain(pkg, wb)
             _full_calc_on_load(pkg, wb)
-    except (PackageError, UnsafeXml, UnicodeDecodeError) as exc:
-        raise PatchError(f"{label}: {exc}") from exc
-    except ValueError as exc:
-        raise PatchError(f"{label}: {exc}") from exc
+    except PackageError as exc:
+        raise PatchError(f"{label}: {exc}", file=label, part=exc.part, cause=exc.cause) from exc
+    except (UnsafeXml, UnicodeDecodeError, ValueError) as exc:
+        raise PatchError(f"{label}: {exc}", file=label) from exc

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import posixpath
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import unquote
 
+from evaltool.io.patch_scan import UTF8, Encoding, from_utf8, to_utf8
 from evaltool.io.patch_xml import NS_R, UnsafeXml, escape_attr, iter_elements
 
 __all__ = ["Package", "Rel", "SheetRef", "PackageError", "rels_path", "REL_BASE"]
@@ -25,7 +29,38 @@ _NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
 class PackageError(ValueError):
-    """The package is not a usable workbook (message is user-facing; file name added by caller)."""
+    """The package is not a usable workbook (message is user-facing; file name added by caller).
+
+    ``part`` names the zip member concerned, when there is one.
+    """
+
+    def __init__(self, message: str, *, part: str | None = None) -> None:
+        super().__init__(f"part {part}: {message}" if part else message)
+        self.part = part
+        self.cause = message
+
+
+#: what zipfile/zlib raise for a damaged, encrypted or unsupported archive or member
+ZIP_ERRORS = (
+    zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError,
+    ValueError, struct.error, OSError,
+)  # fmt: skip
+
+
+def _cause(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    if isinstance(exc, zipfile.BadZipFile) and "CRC" in text:
+        return f"damaged (CRC check failed: {text})"
+    if isinstance(exc, zlib.error):
+        return f"damaged compressed data ({text})"
+    if isinstance(exc, RuntimeError) and "encrypted" in text:
+        return "the zip member is encrypted"
+    return text
+
+
+def _norm(name: str) -> str:
+    """Part name as OPC spells it: forward slashes, no leading slash."""
+    return name.replace("\\", "/").lstrip("/")
 
 
 @dataclass(frozen=True)
@@ -71,15 +106,29 @@ class Package:
     replaced: dict[str, bytes] = field(default_factory=dict)
     added: list[str] = field(default_factory=list)
     removed: set[str] = field(default_factory=set)
+    encodings: dict[str, Encoding] = field(default_factory=dict)
 
     @classmethod
     def open(cls, path: Path | BinaryIO) -> Package:
         try:
             zf = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError) as exc:
-            raise PackageError(f"not an xlsx/xlsm zip package: {exc}") from exc
+        except OSError:
+            raise  # the file cannot be read at all: the caller says so
+        except ZIP_ERRORS as exc:
+            raise PackageError(f"not an xlsx/xlsm zip package: {_cause(exc)}") from exc
         infos = [i for i in zf.infolist() if not i.is_dir()]
-        by_lower = {i.filename.lower(): i.filename for i in infos}
+        by_lower: dict[str, str] = {}
+        for i in infos:
+            key = _norm(i.filename).lower()
+            other = by_lower.get(key)
+            if other is not None:
+                zf.close()
+                raise PackageError(
+                    f"the package holds parts whose names differ only in case or slash direction: {other!r} and "
+                    f"{i.filename!r}; readers disagree on which one the workbook uses, so it is not patched",
+                    part=i.filename,
+                )
+            by_lower[key] = i.filename
         return cls(path, zf, infos, by_lower)
 
     def close(self) -> None:
@@ -87,8 +136,15 @@ class Package:
 
     # -- members -------------------------------------------------------------------------
     def find(self, part: str) -> str | None:
-        """Actual member name of ``part`` (case-insensitive), or None (also if removed)."""
-        name = self.by_lower.get(part.lstrip("/").lower())
+        """Actual member name of ``part`` (case-insensitive, ``\\`` = ``/``), or None (also if removed).
+
+        Names colliding that way are refused by ``open``, so the lookup is unambiguous; a
+        percent-encoded relationship target (``sheet%201.xml``) finds ``sheet 1.xml``.
+        """
+        key = _norm(part).lower()
+        name = self.by_lower.get(key)
+        if name is None and "%" in key:
+            name = self.by_lower.get(unquote(key))
         if name is None or name in self.removed:
             return None
         return name
@@ -99,24 +155,43 @@ class Package:
     def read(self, part: str) -> bytes:
         name = self.find(part)
         if name is None:
-            raise PackageError(f"package part {part!r} is missing")
+            raise PackageError(f"package part {part!r} is missing", part=_norm(part))
         if name in self.replaced:
             return self.replaced[name]
         info = self.zf.getinfo(name)
         if info.file_size > 512 * 1024 * 1024:
-            raise PackageError(f"part {name} is larger than 512 MB uncompressed")
-        return self.zf.read(name)
+            raise PackageError("larger than 512 MB uncompressed", part=name)
+        if info.flag_bits & 0x1:
+            raise PackageError("the zip member is encrypted", part=name)
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            method = {9: "Deflate64", 12: "bzip2", 14: "LZMA", 93: "Zstandard"}.get(info.compress_type, str(info.compress_type))
+            raise PackageError(f"compressed with {method}, which workbook readers do not support; save the file again", part=name)
+        try:
+            return self.zf.read(name)
+        except ZIP_ERRORS as exc:
+            raise PackageError(f"cannot be read from the zip: {_cause(exc)}", part=name) from exc
 
     def text(self, part: str) -> str:
-        return self.read(part).decode("utf-8")
+        """The part as text, decoded as its XML declaration says (``put`` encodes it back so)."""
+        data = self.read(part)
+        try:
+            work, enc = to_utf8(data)
+            text = work.decode("utf-8")
+        except (UnsafeXml, UnicodeDecodeError) as exc:
+            raise PackageError(f"not readable text: {exc}", part=_norm(part)) from exc
+        self.encodings[_norm(part).lower()] = enc
+        return text
 
     def put(self, part: str, data: bytes | str) -> str:
-        """Replace an existing part or add a new one (appended at the end of the zip)."""
+        """Replace an existing part or add a new one (appended at the end of the zip).
+
+        Text goes back in the encoding the part declared when ``text`` read it.
+        """
         if isinstance(data, str):
-            data = data.encode("utf-8")
+            data = from_utf8(data.encode("utf-8"), self.encodings.get(_norm(part).lower(), UTF8))
         name = self.find(part)
         if name is None:
-            name = part.lstrip("/")
+            name = _norm(part)
             self.by_lower[name.lower()] = name
             self.removed.discard(name)
             if name not in self.added:
@@ -218,9 +293,11 @@ class Package:
         for rel in self.rels(""):
             if rel.type.endswith("/officeDocument") or rel.type == "officeDocument":
                 if self.has(rel.target):
-                    return self.find(rel.target) or rel.target
+                    return _norm(self.find(rel.target) or rel.target)
         if self.has("xl/workbook.xml"):
-            return self.find("xl/workbook.xml") or "xl/workbook.xml"
+            return _norm(self.find("xl/workbook.xml") or "xl/workbook.xml")
+        if self.has("content.xml") or self.has("Index/Document.iwa") or self.has("xl/workbook.bin"):
+            raise PackageError("not an Excel workbook (.xlsx/.xlsm): it looks like an ODS, Numbers or XLSB file")
         raise PackageError("no workbook part (xl/workbook.xml) in the package")
 
     def sheets(self) -> list[SheetRef]:
@@ -239,7 +316,7 @@ class Package:
             rel = rels.get(rid or "")
             kind = rel.type if rel else "missing"
             part = rel.target if rel else ""
-            out.append(SheetRef(attrs.get("name", ""), kind, self.find(part) or part))
+            out.append(SheetRef(attrs.get("name", ""), kind, _norm(self.find(part) or part)))
         return out
 
 

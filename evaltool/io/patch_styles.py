@@ -46,21 +46,53 @@ class StyleBook:
     part: str
     xml: str
     prefix: str
-    fills: _List
+    fills_or_none: _List | None
     xfs: _List
     original: tuple[int, int] = (0, 0)
     clones: dict[tuple[int, int], int] = field(default_factory=dict)
+    general_idx: int | None = None
 
     @classmethod
-    def load(cls, pkg: Package, wb: str) -> StyleBook:
+    def load(cls, pkg: Package, wb: str) -> StyleBook | None:
+        """styles.xml of workbook part ``wb``; None when the workbook has no styles part."""
         part = next((r.target for r in pkg.rels(wb) if r.type == "styles"), "xl/styles.xml")
         if not pkg.has(part):
-            raise PackageError("the workbook has no styles part; cannot add fills")
+            return None
         xml = pkg.text(part)
         p = root_prefix(xml, "styleSheet")
-        fills = _find_list(xml, p, "fills", "fill")
-        xfs = _find_list(xml, p, "cellXfs", "xf")
-        return cls(pkg, part, xml, p, fills, xfs, (len(fills.items), len(xfs.items)))
+        fills = _find_list(xml, p, "fills", "fill", required=False)
+        xfs = _find_list(xml, p, "cellXfs", "xf", required=False)
+        if xfs is None:  # no cell styles at all: every cell shows as General
+            return None
+        return cls(pkg, part, xml, p, fills, xfs, (len(fills.items) if fills else 0, len(xfs.items)))
+
+    @property
+    def fills(self) -> _List:
+        if self.fills_or_none is None:
+            raise PackageError("styles.xml has no <fills> entries; cannot add fills")
+        return self.fills_or_none
+
+    def general(self) -> int:
+        """Style index for a new cell: 0 when style 0 shows numbers as General, else a clone of
+        style 0 with the General number format (added once), so 4242.25 never shows as a date."""
+        if self.general_idx is not None:
+            return self.general_idx
+        if not self.xfs.items:
+            self.general_idx = 0
+            return 0
+        base = self.xfs.items[0]
+        tag_end = base.find(">") + 1
+        if int(get_attr(base[:tag_end], "numFmtId") or 0) == 0:
+            self.general_idx = 0
+            return 0
+        tag = set_attr(set_attr(base[:tag_end], "numFmtId", "0"), "applyNumberFormat", "1")
+        clone = tag + base[tag_end:]
+        if clone in self.xfs.items:
+            self.general_idx = self.xfs.items.index(clone)
+        else:
+            self.xfs.items.append(clone)
+            self.general_idx = len(self.xfs.items) - 1
+        return self.general_idx
 
     def _fill_xml(self, argb: str) -> str:
         p = self.prefix
@@ -126,10 +158,11 @@ class StyleBook:
         return style_for
 
     def save(self) -> None:
-        if (len(self.fills.items), len(self.xfs.items)) == self.original:
+        lists = [x for x in (self.fills_or_none, self.xfs) if x is not None]
+        if (len(self.fills_or_none.items) if self.fills_or_none else 0, len(self.xfs.items)) == self.original:
             return
         xml = self.xml
-        for lst in sorted((self.fills, self.xfs), key=lambda x: -x.start):
+        for lst in sorted(lists, key=lambda x: -x.start):
             head = set_attr(lst.head, "count", str(len(lst.items))) if get_attr(lst.head, "count") else lst.head
             xml = xml[: lst.start] + head + "".join(lst.items) + xml[lst.end :]
         self.pkg.put(self.part, xml)
@@ -140,9 +173,11 @@ def _normal(xf: str) -> str:
     return del_attr(del_attr(xf[:tag_end], "fillId"), "applyFill") + xf[tag_end:]
 
 
-def _find_list(xml: str, p: str, outer: str, inner: str) -> _List:
+def _find_list(xml: str, p: str, outer: str, inner: str, *, required: bool = True) -> _List | None:
     m = re.search(rf"<{p}{outer}(?=[\s/>])[^>]*?(/?)>", xml)
     if m is None or m.group(1) == "/":
+        if not required:
+            return None
         raise PackageError(f"styles.xml has no <{outer}> entries; cannot add fills")
     close = xml.index(f"</{p}{outer}", m.end())
     body = xml[m.end() : close]

@@ -40,7 +40,17 @@ MAX_TEXT = 32767
 
 
 class PatchError(Exception):
-    """A patch cannot be applied; the message names the file, sheet and cell concerned."""
+    """A patch cannot be applied; the message names the file, sheet and cell concerned.
+
+    ``file``, ``part`` (zip member) and ``cause`` are also kept apart for callers that render
+    their own message; ``part`` is None when the failure is not about one member.
+    """
+
+    def __init__(self, message: str, *, file: str | None = None, part: str | None = None, cause: str | None = None) -> None:
+        super().__init__(message)
+        self.file = file
+        self.part = part
+        self.cause = cause if cause is not None else message
 
 
 @dataclass(frozen=True)

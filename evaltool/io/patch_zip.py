@@ -16,6 +16,8 @@ import zipfile
 import zlib
 from typing import BinaryIO
 
+from evaltool.io.patch_package import PackageError
+
 __all__ = ["write_package"]
 
 _LOCAL = struct.Struct("<4s2B4HL2L2H")
@@ -68,10 +70,14 @@ def _central_records(fh: BinaryIO, zf: zipfile.ZipFile) -> list[bytes] | None:
 def _raw_member(fh: BinaryIO, info: zipfile.ZipInfo) -> bytes:
     fh.seek(info.header_offset)
     head = fh.read(30)
+    if len(head) < 30 or head[:4] != b"PK\x03\x04":
+        raise PackageError("the zip has no local header where its directory says (damaged or truncated)", part=info.filename)
     nlen, elen = struct.unpack_from("<2H", head, 26)
     length = 30 + nlen + elen + info.compress_size
     fh.seek(info.header_offset)
     raw = fh.read(length)
+    if len(raw) < length:
+        raise PackageError("the zip member is truncated", part=info.filename)
     if info.flag_bits & 0x08:
         sig = fh.read(4)
         raw += sig + fh.read(12 if sig == b"PK\x07\x08" else 8)
