@@ -21,6 +21,7 @@ Example::
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -80,15 +81,31 @@ def report(outcome: Outcome) -> dict[str, Any]:
 
 
 def check_file(path: Path, lang: str) -> dict[str, Any]:
-    """:func:`report` of one file through :func:`evaltool.engine.evaluate_file`."""
-    from evaltool.engine import evaluate_file
+    """:func:`report` of one file through :func:`evaltool.engine.evaluate_file`, after the
+    same gate as ``collect`` (foreign formats, damage, limits; macros, DDE and external links
+    become the same intake findings, first, as in collect)."""
+    from evaltool.engine import Outcome, evaluate_file
+    from evaltool.intake.manifest import flag_findings
+    from evaltool.intake.names import shown
+    from evaltool.intake.unpack import screen_file
+    from evaltool.model import Finding
 
-    return report(evaluate_file(path, lang=lang))
+    name = shown(str(path))
+    screen = screen_file(path)
+    if screen.rejection is not None:
+        message = screen.rejection.message_en if lang == "en" else screen.rejection.message_zh
+        return report(Outcome(name, (Finding("FILE-1", "error", "", "", message, None, name, "intake"),), error=message))
+    outcome = evaluate_file(path, lang=lang, label=name)
+    flags = tuple(replace(f, file=name) for f in flag_findings(screen.flags, lang))
+    return report(replace(outcome, findings=(*flags, *outcome.findings)) if flags else outcome)
 
 
 def _print(console: Console, report: dict[str, Any], lang: str) -> None:
     name = report["path"]
     findings = report["findings"]
+    if report["status"] == "unreadable":  # one line: the file and what to do about it
+        console.print(f"{name}: {findings[0]['message']}", markup=False, highlight=False, soft_wrap=True)
+        return
     shown = [f for f in findings if not f["explained"]]
     li = 1 if lang == "en" else 0
     if shown:

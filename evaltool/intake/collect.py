@@ -54,6 +54,8 @@ from evaltool.intake.manifest import (
     flag_findings,
     write_manifest,
 )
+from evaltool.intake.names import shown
+from evaltool.intake.reasons import text as reason_text
 from evaltool.intake.receipts import place_outputs, summary_digest
 from evaltool.intake.sniff import Kind
 from evaltool.intake.unpack import Submission, unpack
@@ -156,15 +158,16 @@ def _process(task: Task) -> dict[str, Any]:
 
 def _base(seq: int, sub: Submission, inbox: Path) -> Outcome:
     try:
-        source = sub.source_path.relative_to(inbox).as_posix()
+        source = shown(sub.source_path.relative_to(inbox).as_posix())
     except ValueError:
-        source = sub.source_path.name
-    label = f"{source}/{sub.member}" if sub.member else source
-    return Outcome(seq=seq, label=label, source=source, member=sub.member, filename=sub.filename,
+        source = shown(sub.source_path.name)
+    member = shown(sub.member) if sub.member else sub.member
+    label = f"{source}/{member}" if member else source
+    return Outcome(seq=seq, label=label, source=source, member=member, filename=sub.filename,
                    source_sha256=sub.source_sha256, sha256=sub.sha256, kind=sub.kind.value,
-                   sender=sub.sender or "", sender_name=sub.sender_name or "", subject=sub.mail_subject or "",
-                   message_id=sub.message_id or "", mail_date=sub.mail_date, decrypted=sub.decrypted,
-                   flags=sub.flags)
+                   sender=shown(sub.sender or ""), sender_name=shown(sub.sender_name or ""),
+                   subject=shown(sub.mail_subject or ""), message_id=shown(sub.message_id or ""),
+                   mail_date=sub.mail_date, decrypted=sub.decrypted, flags=sub.flags)
 
 
 class _Run:
@@ -237,6 +240,16 @@ def _versions(outcomes: list[Outcome], lang: str) -> list[Outcome]:
             if o.seq in winners else o for o in sorted(outcomes, key=lambda o: o.seq)]
 
 
+def _place(o: Outcome, out: Path, work: Path, lang: str, created: datetime | None) -> Outcome:
+    """Write one outcome's files; a failure there is this file's outcome, never the batch's."""
+    try:
+        return replace(place_outputs(o, out, work, lang=lang, created=created), digest=None)
+    except Exception as exc:  # disk full, a name the file system refuses, a writer bug ...
+        detail = f"{type(exc).__name__}: {shown(str(exc))[:200]}"
+        return replace(o, status=REJECTED, summary_status=STATUS_REJECTED, reason_code="output-failed",
+                       reason=reason_text("output-failed", "en" if lang == "en" else "zh", detail), digest=None)
+
+
 def _earlier_outputs(inbox: Path) -> list[Path]:
     """Output folders of earlier runs inside the inbox (``collect.json`` + ``receipts/``): never input."""
     return [Path(root) for root, dirs, files in os.walk(inbox)
@@ -278,14 +291,13 @@ def collect(
                                  scheduler=scheduler, on_error=lambda t, e: _failure(t.seq, e, lang)):
             run.finished(fields)
         outcomes = _versions(run.outcomes, lang)
-        outcomes = [replace(place_outputs(run.with_digest(o), out, work, lang=lang, created=created), digest=None)
-                    for o in outcomes]
+        outcomes = [_place(run.with_digest(o), out, work, lang, created) for o in outcomes]
         from evaltool.summary import write_summary
 
         summary = write_summary((summary_digest(run.with_digest(o), lang) for o in outcomes),
                                 out / ("summary.xlsx" if lang == "en" else "汇总.xlsx"), lang=lang, created=created)
         elapsed = time.perf_counter() - t0
-        manifest = write_manifest(out / "collect.json", outcomes, inbox=str(src), lang=lang, created=created,
+        manifest = write_manifest(out / "collect.json", outcomes, inbox=shown(str(src)), lang=lang, created=created,
                                   summary=summary.name, elapsed=elapsed)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -39,6 +39,11 @@ class Limits:
     max_depth: int = 3  # nested containers: mail → zip → zip
     max_sheet_rows: int = 200_000
     max_sheet_cells: int = 20_000_000  # declared dimension rows × columns
+    # budgets for everything inside one top-level INBOX file (a mail or archive, all nesting
+    # levels together): sized for a real mail, refused as a whole when exceeded
+    inbox_file_outcomes: int = 200  # payloads found (workbooks and refusals)
+    inbox_file_members: int = 2000  # zip members, summed over nested archives
+    inbox_file_bytes: int = 300 * MB  # uncompressed bytes of every payload taken out
 
 
 DEFAULT_LIMITS = Limits()

@@ -165,6 +165,8 @@ def parse_eml(data: bytes) -> Mail:
         msg = BytesParser(policy=email.policy.default).parsebytes(data)
     except Exception as exc:
         raise IntakeRejected.of("mail-corrupt", f"{type(exc).__name__}") from exc
+    if msg.get_content_maintype() == "multipart" and not msg.get_boundary():
+        raise IntakeRejected.of("mail-no-boundary")
     senders = _addresses(msg, "from")
     name, addr = senders[0] if senders else ("", "")
     to = tuple(a.lower() for _, a in _addresses(msg, "to"))

@@ -14,7 +14,7 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
-__all__ = ["safe_filename", "unique_path", "zip_member_name"]
+__all__ = ["safe_filename", "shown", "unique_path", "zip_member_name"]
 
 _INVALID = re.compile(r'[<>:"/\\|?*]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
@@ -23,6 +23,30 @@ _RESERVED |= {f"{p}{i}" for p in ("COM", "LPT") for i in [*"123456789", "ยน", "ย
 # newer CJK extensions may be unassigned in this Python's Unicode tables.
 _DROP_CATEGORIES = {"Cc", "Cf", "Cs", "Zl", "Zp"}
 _MAX_EXT = 16
+
+
+def shown(name: str) -> str:
+    r"""``name`` as text that can be written anywhere (JSON, xlsx, mail, a terminal).
+
+    File names on Linux are bytes; Python decodes the ones that are not UTF-8 with surrogate
+    escapes (``bad_\udcff.xlsx``), which no UTF-8 writer accepts. They are shown with the
+    undecodable bytes as ``\xNN`` (``bad_\xff.xlsx``); any other lone surrogate as ``\udNNN``.
+    Valid names are returned unchanged.
+
+    Example::
+
+        shown(os.fsdecode(b"bad_\xff.xlsx"))   # 'bad_\\xff.xlsx'
+    """
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        pass
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def _truncate_utf8(s: str, max_bytes: int) -> str:
@@ -40,6 +64,7 @@ def safe_filename(name: str, fallback: str = "attachment", *, max_bytes: int = 1
     """
     s = unicodedata.normalize("NFC", name or "")
     s = s.replace("\\", "/").rsplit("/", 1)[-1]
+    s = shown(s)  # undecodable bytes: bad_\xff.xlsx -> bad__xff.xlsx below
     s = "".join(ch for ch in s if unicodedata.category(ch) not in _DROP_CATEGORIES)
     s = _INVALID.sub("_", s)
     s = s.strip().rstrip(". ").lstrip(". ")

@@ -60,6 +60,26 @@ REASONS: dict[str, tuple[str, str]] = {
     "encrypted-unsupported": ("文件已加密，且加密方式无法解密（{detail}）",
                               "The file is encrypted with an unsupported method ({detail})"),
     "mail-no-attachment": ("邮件没有附件", "The mail has no attachment"),
+    "mail-no-boundary": ("邮件声明有多个部分（multipart），但缺少分隔符（boundary），附件无法读取；请重新发送邮件",
+                         "The mail says it has several parts (multipart) but gives no boundary, so its "
+                         "attachments cannot be read; please send the mail again"),
+    "inbox-file-budget": ("一个邮件或压缩包中的内容过多（{detail}），已整体拒收；请分批发送，每封邮件只附本单位的工作簿",
+                          "Too much inside one mail or archive ({detail}); refused as a whole. Please send "
+                          "in smaller batches, each mail with your unit's workbook only"),
+    "foreign-ods": ("这是 OpenDocument 电子表格（.ods），请在 WPS/Excel/LibreOffice 中“另存为” .xlsx 后发送",
+                    "This is an OpenDocument spreadsheet (.ods); open it in WPS/Excel/LibreOffice, "
+                    "'Save as' .xlsx and send that"),
+    "foreign-numbers": ("这是 Apple Numbers 文件，请在 Numbers 中“导出为 Excel (.xlsx)”后发送",
+                        "This is an Apple Numbers file; in Numbers use 'Export to Excel (.xlsx)' and send that"),
+    "foreign-xlsb": ("这是 Excel 二进制工作簿（.xlsb），请在 Excel 中“另存为” .xlsx 后发送",
+                     "This is an Excel binary workbook (.xlsb); in Excel 'Save as' .xlsx and send that"),
+    "foreign-office": ("这是 {detail} 文件，不是工作簿；请发送下发的 .xlsx 模板",
+                       "This is a {detail} file, not a workbook; please send the issued .xlsx template"),
+    "broken-xlsx": ("Excel 文件已损坏（{detail}），请在 Excel/WPS 中打开并重新保存为 .xlsx 后发送",
+                    "The Excel file is damaged ({detail}); open it in Excel/WPS, save it again as .xlsx "
+                    "and send that"),
+    "output-failed": ("此文件的结果无法写出（{detail}），其他文件不受影响",
+                      "This file's outputs could not be written ({detail}); other files are not affected"),
     "mail-corrupt": ("邮件无法解析（{detail}）", "The mail could not be parsed ({detail})"),
     "msg-needs-extra": ("需要安装可选组件 evaltool[msg]（extract-msg，GPL 许可）才能读取 Outlook .msg 邮件",
                         "Reading Outlook .msg mails needs the optional extra evaltool[msg] "

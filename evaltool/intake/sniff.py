@@ -18,7 +18,7 @@ from enum import Enum
 import olefile
 from defusedxml import ElementTree as SafeET
 
-__all__ = ["Kind", "sniff", "describe_other", "OLE_MAGIC", "ZIP_MAGICS"]
+__all__ = ["Kind", "sniff", "describe_other", "foreign_format", "OLE_MAGIC", "ZIP_MAGICS"]
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -148,6 +148,47 @@ def sniff(data: bytes) -> Kind:
     if _looks_like_mail(data):
         return Kind.EML
     return Kind.UNKNOWN
+
+
+_OFFICE = (("word/", "Word"), ("ppt/", "PowerPoint"), ("visio/", "Visio"))
+
+
+def foreign_format(data: bytes, kind: Kind) -> tuple[str, str] | None:
+    """(reason code, detail) when a zip-based ``data`` is a document of another program.
+
+    Such a file is refused once, with what the sender should do, instead of being opened as
+    an archive (an .ods would give one "not a workbook" per member): OpenDocument (.ods,
+    ``mimetype`` member), Apple Numbers (``Index/Document.iwa``), .xlsb (``xl/workbook.bin``),
+    Word/PowerPoint, and a damaged .xlsx (SpreadsheetML parts without ``[Content_Types].xml``).
+    """
+    if kind not in (Kind.ZIP, Kind.OTHER_OOXML):
+        return None
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return None
+    with zf:
+        names = [n.replace("\\", "/") for n in zf.namelist()]
+        lower = {n.lower() for n in names}
+        if "mimetype" in lower:
+            try:
+                info = next(i for i in zf.infolist() if i.filename.lower() == "mimetype")
+                mime = zf.read(info)[:200] if info.file_size < 200 else b""
+            except Exception:
+                mime = b""
+            if mime.startswith(b"application/vnd.oasis.opendocument"):
+                return ("foreign-ods", "") if b"spreadsheet" in mime else ("foreign-office", "OpenDocument")
+        if "index/document.iwa" in lower or any(n.startswith("index/") and n.endswith(".iwa") for n in lower):
+            return "foreign-numbers", ""
+        if any(n.startswith("xl/") and n.endswith(".bin") and "workbook" in n for n in lower):
+            return "foreign-xlsb", ""
+        for prefix, label in _OFFICE:
+            if kind is Kind.OTHER_OOXML and any(n.startswith(prefix) for n in lower):
+                return "foreign-office", label
+        if kind is Kind.ZIP and any(n.startswith("xl/") for n in lower):
+            missing = "[Content_Types].xml" if "[content_types].xml" not in lower else "xl/workbook.xml"
+            return "broken-xlsx", f"missing {missing}"
+    return None
 
 
 _OTHER = [

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -21,10 +21,10 @@ from pathlib import Path
 from evaltool.intake.crypto import decrypt, is_encrypted
 from evaltool.intake.limits import DEFAULT_LIMITS, Limits, check_package, check_zip, open_zip
 from evaltool.intake.mail import Mail, parse_eml, read_msg
-from evaltool.intake.names import safe_filename, zip_member_name
-from evaltool.intake.reasons import Flag, IntakeRejected, Rejection
+from evaltool.intake.names import safe_filename, shown, zip_member_name
+from evaltool.intake.reasons import Flag, IntakeRejected, Rejection, text
 from evaltool.intake.scan import scan_ole, scan_package
-from evaltool.intake.sniff import ARCHIVE_LABELS, Kind, describe_other, sniff
+from evaltool.intake.sniff import ARCHIVE_LABELS, Kind, describe_other, foreign_format, sniff
 
 __all__ = ["Submission", "unpack", "WORKBOOK_KINDS"]
 
@@ -59,7 +59,37 @@ class Submission:
 
     @property
     def label(self) -> str:
-        return f"{self.source_path.name}/{self.member}" if self.member else self.source_path.name
+        name = shown(self.source_path.name)
+        return f"{name}/{self.member}" if self.member else name
+
+
+class BudgetExceeded(IntakeRejected):
+    """One top-level INBOX file holds more than its budget: it is refused as a whole."""
+
+
+class _Budget:
+    """What one top-level INBOX file has used so far (all nesting levels together)."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.outcomes = self.members = self.bytes = 0
+
+    def _over(self, zh: str, en: str, used: int, cap: int) -> None:
+        if used > cap:
+            raise BudgetExceeded("inbox-file-budget", text("inbox-file-budget", "zh", f"{zh}超过 {cap}"),
+                                 text("inbox-file-budget", "en", f"more than {cap} {en}"))
+
+    def add_outcome(self) -> None:
+        self.outcomes += 1
+        self._over("文件数", "files", self.outcomes, self.limits.inbox_file_outcomes)
+
+    def add_members(self, n: int) -> None:
+        self.members += n
+        self._over("压缩包内文件数", "archive members", self.members, self.limits.inbox_file_members)
+
+    def add_bytes(self, n: int) -> None:
+        self.bytes += n
+        self._over("解压后大小（MB）", "MB uncompressed", self.bytes >> 20, self.limits.inbox_file_bytes >> 20)
 
 
 @dataclass(frozen=True)
@@ -68,7 +98,7 @@ class _Ctx:
     chain: tuple[str, ...] = ()
 
     def child(self, name: str) -> _Ctx:
-        return _Ctx(self.base, (*self.chain, name))
+        return _Ctx(self.base, (*self.chain, shown(name)))
 
     def with_mail(self, mail: Mail) -> _Ctx:
         if self.base.sender is not None:  # forwarded/nested mail: keep the outer sender
@@ -90,10 +120,13 @@ class _Ctx:
 class _Unpacker:
     def __init__(self, limits: Limits, passwords: Sequence[str], scan: bool) -> None:
         self.limits, self.passwords, self.scan = limits, list(passwords), scan
+        self.budget = _Budget(limits)
 
-    def expand(self, data: bytes, name: str, ctx: _Ctx, depth: int) -> Iterator[Submission]:
+    def expand(self, data: bytes, name: str, ctx: _Ctx, depth: int) -> Generator[Submission, None, None]:
         try:
             yield from self._expand(data, name, ctx, depth)
+        except BudgetExceeded:
+            raise
         except IntakeRejected as exc:
             yield ctx.make(name, data, sniff(data), rejection=exc.record())
         except Exception as exc:  # a bug or a parser surprise must not stop the inbox
@@ -101,7 +134,10 @@ class _Unpacker:
 
     def _expand(self, data: bytes, name: str, ctx: _Ctx, depth: int) -> Iterator[Submission]:
         kind = sniff(data)
-        if kind in (Kind.EML, Kind.MSG):
+        foreign = foreign_format(data, kind)
+        if foreign is not None:
+            yield ctx.make(name, data, kind, rejection=Rejection.of(*foreign))
+        elif kind in (Kind.EML, Kind.MSG):
             yield from self._mail(data, name, kind, ctx, depth)
         elif kind is Kind.ZIP:
             yield from self._zip(data, name, ctx, depth)
@@ -120,6 +156,7 @@ class _Unpacker:
             yield mctx.make(name, b"", kind, rejection=Rejection.of("mail-no-attachment"))
         for att in mail.attachments:
             actx = mctx.child(att.filename or "附件")
+            self.budget.add_bytes(len(att.data))
             if len(att.data) > self.limits.max_file_bytes:
                 yield actx.make(att.filename, b"", Kind.UNKNOWN,
                                 rejection=Rejection.of("file-too-large", f"{len(att.data) >> 20} MB"))
@@ -132,12 +169,16 @@ class _Unpacker:
             members = [i for i in zf.infolist() if not i.is_dir() and not _is_junk(zip_member_name(i))]
             if not members:
                 raise IntakeRejected.of("not-a-workbook", "空压缩包 / empty zip")
+            self.budget.add_members(len(members))
             for info in members:
                 inner = zip_member_name(info).replace("\\", "/")
                 mctx = ctx.child(inner)
                 try:
                     with zf.open(info) as fh:
                         payload = fh.read(self.limits.max_member_bytes + 1)
+                    self.budget.add_bytes(len(payload))
+                except BudgetExceeded:
+                    raise
                 except Exception as exc:
                     yield mctx.make(inner, b"", Kind.CORRUPT,
                                     rejection=Rejection.of("corrupt", f"{inner}: {type(exc).__name__}"))
@@ -174,26 +215,40 @@ def _is_junk(name: str) -> bool:
             or name.startswith("__MACOSX/") or not base)
 
 
-def _walk(inbox: Path, exclude: Sequence[Path]) -> Iterator[Path]:
+def _walk(inbox: Path, exclude: Sequence[Path]) -> Iterator[Path | tuple[Path, OSError]]:
+    """Every file under ``inbox``, sorted; symlinks (to files or folders) are yielded as paths
+    too (reading them is refused: not a regular file), an unreadable folder as (path, error)."""
     skip = {p.resolve() for p in exclude}
-    for root, dirs, files in os.walk(inbox):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and (Path(root) / d).resolve() not in skip)
-        for f in sorted(files):
+    errors: list[OSError] = []
+    for root, dirs, files in os.walk(inbox, onerror=errors.append):
+        while errors:
+            exc = errors.pop(0)
+            yield Path(exc.filename or root), exc
+        links = [d for d in dirs if (Path(root) / d).is_symlink()]
+        dirs[:] = sorted(d for d in dirs if d not in links and not d.startswith(".")
+                         and (Path(root) / d).resolve() not in skip)
+        for f in sorted([*files, *links]):
             if not f.startswith(".") and not _is_junk(f):
                 yield Path(root) / f
+    while errors:
+        exc = errors.pop(0)
+        yield Path(exc.filename or inbox), exc
 
 
 def _read(path: Path, limits: Limits) -> bytes:
     """Read a regular file read-only, without following symlinks or blocking on FIFOs."""
+    if path.is_symlink():
+        target = "folder" if path.is_dir() else "file"
+        raise IntakeRejected.of("not-regular-file", f"{shown(path.name)}: symbolic link to a {target}, not followed")
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        raise IntakeRejected.of("not-regular-file", f"{path.name}: {exc.strerror}") from exc
+        raise IntakeRejected.of("not-regular-file", f"{shown(path.name)}: {exc.strerror}") from exc
     with os.fdopen(fd, "rb") as fh:
         st = os.fstat(fh.fileno())
         if not stat.S_ISREG(st.st_mode):
-            raise IntakeRejected.of("not-regular-file", path.name)
+            raise IntakeRejected.of("not-regular-file", shown(path.name))
         if st.st_size > limits.max_file_bytes:
             raise IntakeRejected.of("file-too-large", f"{st.st_size >> 20} MB > {limits.max_file_bytes >> 20} MB")
         return fh.read(limits.max_file_bytes + 1)
@@ -205,11 +260,20 @@ def unpack(inbox: Path, *, limits: Limits = DEFAULT_LIMITS, passwords: Sequence[
 
     ``passwords`` are tried on encrypted workbooks; ``scan`` adds structural flags;
     ``exclude`` lists folders to skip (e.g. an output folder inside the inbox).
-    Hidden files, ``~$`` lock files, Thumbs.db/desktop.ini are skipped silently.
+    Hidden files, ``~$`` lock files, Thumbs.db/desktop.ini are skipped silently; symlinks and
+    unreadable folders are listed as refusals. Everything found inside one top-level file is
+    held back until the file is done: a file over its budget (``Limits.inbox_file_*``) yields
+    one refusal for the whole file instead of thousands of outcomes.
     """
     unpacker = _Unpacker(limits, passwords, scan)
     seen: dict[str, str] = {}
-    for path in _walk(Path(inbox), exclude):
+    for found in _walk(Path(inbox), exclude):
+        if isinstance(found, tuple):
+            path, err = found
+            yield Submission(path, "", None, safe_filename(path.name), b"",
+                             rejection=Rejection.of("not-regular-file", f"{shown(path.name)}: {err.strerror}"))
+            continue
+        path = found
         empty = Submission(path, "", None, safe_filename(path.name), b"")
         try:
             data = _read(path, limits)
@@ -217,10 +281,58 @@ def unpack(inbox: Path, *, limits: Limits = DEFAULT_LIMITS, passwords: Sequence[
             yield replace(empty, rejection=exc.record())
             continue
         base = replace(empty, source_sha256=hashlib.sha256(data).hexdigest())
-        for sub in unpacker.expand(data, path.name, _Ctx(base), 0):
+        unpacker.budget = _Budget(limits)
+        held: list[Submission] = []
+        subs = unpacker.expand(data, shown(path.name), _Ctx(base), 0)
+        try:
+            for sub in subs:
+                unpacker.budget.add_outcome()
+                held.append(sub)
+        except BudgetExceeded as exc:
+            subs.close()
+            held = [replace(base, kind=sniff(data), rejection=exc.record())]
+        del data
+        for sub in held:
             if sub.sha256:
                 first = seen.setdefault(sub.sha256, sub.label)
                 if first != sub.label:
                     sub = replace(sub, duplicate_of=first)
             yield sub
-        del data
+
+
+@dataclass(frozen=True)
+class Screen:
+    """The intake's judgement of one file: refused (``rejection``) or admitted with ``flags``."""
+
+    kind: Kind
+    rejection: Rejection | None
+    flags: tuple[Flag, ...]
+
+
+def screen_file(path: Path, *, limits: Limits = DEFAULT_LIMITS, passwords: Sequence[str] = ()) -> Screen:
+    """Judge one workbook file exactly as ``collect`` judges a payload (read limits, sniff,
+    foreign formats, package limits, active-content scan), so ``check`` and ``collect``
+    agree on macros, DDE, external links and on what is not an xlsx at all.
+
+    Example::
+
+        screen_file(Path("返回.xlsx")).flags    # (Flag('dde-formula', ...), ...)
+    """
+    empty = Submission(path, "", None, safe_filename(path.name), b"")
+    try:
+        data = _read(path, limits)
+    except IntakeRejected as exc:
+        return Screen(Kind.UNKNOWN, exc.record(), ())
+    unpacker = _Unpacker(limits, passwords, scan=True)
+    kind = sniff(data)
+    if kind is Kind.ZIP and foreign_format(data, kind) is None:  # a plain archive is not a workbook
+        return Screen(kind, Rejection.of("not-a-workbook", "zip"), ())
+    try:
+        first = next(iter(unpacker.expand(data, shown(path.name), _Ctx(empty), 0)), None)
+    except BudgetExceeded as exc:
+        return Screen(kind, exc.record(), ())
+    if first is None:
+        return Screen(kind, Rejection.of("not-a-workbook", describe_other(data)), ())
+    if first.rejection is None and first.kind is Kind.XLS:
+        return Screen(first.kind, Rejection.of("not-a-workbook", ".xls/.et (BIFF)"), first.flags)
+    return Screen(first.kind, first.rejection, first.flags)
