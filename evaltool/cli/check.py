@@ -138,7 +138,7 @@ def check(
     lang: Annotated[Lang, typer.Option("--lang", help="zh | en")] = Lang.zh,
 ) -> None:
     """校验工作簿（规则表与内置检查），不修改文件 / Validate workbooks; nothing is written."""
-    from evaltool.engine import evaluate_files, workbook_paths
+    from evaltool.engine import workbook_paths
 
     lg = lang.value
     err = Console(stderr=True)
@@ -150,7 +150,7 @@ def check(
     if not files:
         err.print(text(MSG, "none", lg, path=", ".join(map(str, paths))))
         raise typer.Exit(2)
-    reports = list(evaluate_files(files, lang=lg, reduce=report))
+    reports = [check_file(f, lg) for f in files]  # each through collect's gate, then the pipeline
     bad = sum(1 for r in reports if any(f["severity"] == "error" and not f["explained"] for f in r["findings"]))
     if fmt is Format.json:
         typer.echo(json.dumps({"files": reports, "errors": bad}, ensure_ascii=False, indent=2, default=str))
