@@ -152,6 +152,11 @@ def test_naming_of_a_district_unit(second: Path, tmp_path: Path) -> None:
     paras = ["区文联严格执行北京市财政局批复的预算。", "市文联组织了全区文艺骨干培训。", "海淀区文联与区财政局对接。"]
     found = lint_report(make_docx(tmp_path / "n.docx", paras), second)
     assert sorted(f.text_value for f in found) == ["北京市财政局", "市文联"]
+    # a unit named without its city: only a city-level name is wrong, never the unit's own short name
+    bare = write_template("dept-overall", tmp_path / "bare.xlsx", unit_name="海淀区文学艺术界联合会", year=2023)
+    paras += ["街道文联、社区文联和区文联共同举办。"]
+    found = lint_report(make_docx(tmp_path / "b.docx", paras), bare)
+    assert sorted(f.text_value for f in found) == ["市文联", "市财政局"]
 
 
 def test_cli_text_json_and_exit_codes(sample: Path, second: Path, tmp_path: Path) -> None:

@@ -132,6 +132,9 @@ def test_a_workbook_without_report_text(tmp_path: Path) -> None:
     assert paras[paras.index("1.机构设置") + 1] == "（未填写）"
     assert [p.text for p in doc.paragraphs if p.style.name == "Heading 1"] == [h for h in HEADINGS if "、" in h[:2]]
     assert any(p.startswith("东城区妇女联合会2023年年初预算15,200,000.00元") for p in paras)
+    from evaltool.report.lint import lint_report  # its own report: only the 604.91 the demo unit's cell holds
+
+    assert [(f.code, f.text_value) for f in lint_report(out, unit)] == [("LINT-MAG", "604.91元")]
 
 
 def _custom_template(path: Path, body: list[str]) -> Path:

@@ -298,11 +298,12 @@ def _naming(sents: list[Sentence], unit: str) -> list[LintFinding]:
     city, district, org = m.group("city") or "", m.group("district"), m.group("org")
     names = [org] + [short for full, short in SHORT_NAMES.items() if org.endswith(full)]
     kind = district[-1]
+    city_level = f"(?:{re.escape(city)}|市)" if city else "市"  # 北京市妇联 or 市妇联; never the bare name
     checks: list[tuple[re.Pattern[str], str]] = []
     for n in names:
-        checks.append((re.compile(rf"(?<![{kind}])(?:{re.escape(city)}|市){re.escape(n)}"),
+        checks.append((re.compile(rf"(?<![{kind}]){city_level}{re.escape(n)}"),
                        f"本单位为{kind}级单位（{district}{names[-1]}），“{{hit}}”应为“{kind}{names[-1]}”"))
-    checks.append((re.compile(rf"(?<![{kind}])(?:{re.escape(city)}|市)财政局"),
+    checks.append((re.compile(rf"(?<![{kind}]){city_level}财政局"),
                    f"本单位为{kind}级单位，预算由{kind}财政局批复，“{{hit}}”应为“{district}财政局”或“{kind}财政局”"))
     out: list[LintFinding] = []
     for s in sents:
