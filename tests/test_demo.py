@@ -26,7 +26,7 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert "18,902,744.60" in proc.stdout and "17,088,957.48" in proc.stdout
     assert "9.60%" in proc.stdout
     for name in ("template-dept-overall.xlsx", "sample-xicheng-2023.scored.xlsx", "汇总.xlsx",
-                 "returns/sample-xicheng-2023.xlsx"):
+                 "returns/sample-xicheng-2023.xlsx", "绩效评价报告.docx"):
         assert (out / name).is_file(), name
     assert len(list((out / "returns").glob("*.xlsx"))) == 6
 

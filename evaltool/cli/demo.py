@@ -24,6 +24,8 @@ MSG = {
     "scored": ("4. 评分并以活公式写回（原文件不变）：{path}", "4. Scored and written back as live formulas (input untouched): {path}"),
     "units": ("5. 另生成 {n} 个单位的演示数据（虚构数字）：{folder}", "5. {n} more units with invented demo figures: {folder}"),
     "summary": ("6. 汇总工作簿：{path}", "6. Summary workbook: {path}"),
+    "report": ("7. 绩效评价报告（据工作簿生成，可用 evaltool lint-report 检查）：{path}",
+               "7. Evaluation report (written from the workbook; check one with evaltool lint-report): {path}"),
     "next": ("用 Excel、WPS 或 LibreOffice 打开以上文件查看；命令行用法见 evaltool --help。",
              "Open these files in Excel, WPS or LibreOffice; see evaltool --help for the commands."),
     "level1": ("一级指标", "Level-1 indicator"),
@@ -93,4 +95,6 @@ def demo(
     console.print(t)
     console.print(text(MSG, "units", lang, n=len(out.units), folder=out.sample.parent))
     console.print(text(MSG, "summary", lang, path=out.summary))
+    if out.report is not None:
+        console.print(text(MSG, "report", lang, path=out.report))
     console.print(text(MSG, "next", lang))

@@ -3,7 +3,8 @@
 Why: a new user (or a reviewer on a fresh machine) should see in one command what evaltool
 does: the bureau's template, a department's filled return (the 西城区妇联 2023 sample, figures
 exactly as its published report states them), the checks a careful evaluator would make, the
-scores and grade written back as live formulas, and a summary across several units.
+scores and grade written back as live formulas, a summary across several units, and the
+sample's 绩效评价报告 written from its cells (``evaltool report``).
 
 Each step returns data; :func:`run` prints nothing itself, the CLI renders the steps.
 
@@ -33,6 +34,7 @@ class DemoOutputs:
     units: tuple[Path, ...]  # generated returns of other units (invented figures)
     summary: Path  # 汇总 across the sample and the generated units
     result: Result  # the engine's result for the sample
+    report: Path | None = None  # the sample's 绩效评价报告 (.docx)
 
 
 def run(folder: Path, *, lang: str = "zh") -> DemoOutputs:
@@ -61,4 +63,7 @@ def run(folder: Path, *, lang: str = "zh") -> DemoOutputs:
     summary = folder / ("汇总.xlsx" if lang != "en" else "summary.xlsx")
     digests = iter_digests(expand_paths([returns]), workers=1, lang=lang)
     write_summary(digests, summary, lang=lang, created=created)
-    return DemoOutputs(folder, template, sample, scored, units, summary, result)
+    from evaltool.report import write_report
+
+    report, _ = write_report(sample, folder / "绩效评价报告.docx", today=created.date())
+    return DemoOutputs(folder, template, sample, scored, units, summary, result, report)
