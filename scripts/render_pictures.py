@@ -122,6 +122,7 @@ def render(out: Path, dpi: int = 70) -> list[Path]:
             Picture("scored", scored, "绩效指标", (0.0, 0.42), 1.3),
             Picture("scored-cover", scored, "封面", (0.0, 0.6), 1.2),
             Picture("summary-overview", summary, ""),
+            Picture("open-issues", scored, "待处理问题", (0.0, 1.0), 1.2),
             Picture("report-result", report, "（一）评价结果", text=True),
         ]
         books = list(dict.fromkeys(p.xlsx for p in pictures))
