@@ -71,7 +71,7 @@ from evaltool.io.patch_notes import patch_notes
 from evaltool.io.patch_package import ZIP_ERRORS, Package, PackageError
 from evaltool.io.patch_scan import first_elements, splice
 from evaltool.io.patch_sheet import UNSET, CellEdit, SheetEditError, patch_sheet
-from evaltool.io.patch_styles import StyleBook
+from evaltool.io.patch_styles import StyleBook, default_is_general
 from evaltool.io.patch_tables import patch_tables
 from evaltool.io.patch_types import NUMBER_TYPES, Formula, PatchError, parse_ref
 from evaltool.io.patch_xml import UnsafeXml, set_attr
@@ -240,9 +240,18 @@ def _apply(
                 styles_box.append(StyleBook.load(pkg, wb))
             return styles_box[0]
 
+        general: list[int] = []
+
         def base_style() -> int:
-            book = styles()
-            return book.general() if book is not None else 0
+            if not general:
+                # the common case - style 0 is General - is read off the first <xf> of
+                # <cellXfs> without loading the style book (which only fills need)
+                if not styles_box and default_is_general(pkg, wb):
+                    general.append(0)
+                else:
+                    book = styles()
+                    general.append(book.general() if book is not None else 0)
+            return general[0]
 
         edits = _collect_edits(cells, fills, styles() if fills else None, label)
         for sheet, sheet_edits in edits.items():

@@ -168,6 +168,33 @@ class StyleBook:
         self.pkg.put(self.part, xml)
 
 
+_CELL_XFS = re.compile(rb"<(?:!--.*?-->|!\[CDATA\[.*?\]\]>|\?.*?\?>|((?:[\w.-]+:)?cellXfs)(?=[\s/>]))", re.S)
+_FIRST_XF = re.compile(rb"<(?:!--.*?-->|\?.*?\?>|((?:[\w.-]+:)?xf)(?=[\s/>])([^>]*))", re.S)
+
+
+def default_is_general(pkg: Package, wb: str) -> bool:
+    """Whether style 0 of the workbook shows numbers as General (no styles part: yes).
+
+    Read off the first ``<xf>`` inside ``<cellXfs>`` (comments and PIs skipped), so the
+    common case costs no style-book parse. False when in doubt: the caller then loads the
+    style book and decides there.
+    """
+    part = next((r.target for r in pkg.rels(wb) if r.type == "styles"), "xl/styles.xml")
+    if not pkg.has(part):
+        return True
+    data = pkg.read(part)
+    if not data.startswith((b"<?xml version=\"1.0\" encoding=\"UTF-8\"", b"<?xml version='1.0' encoding='UTF-8'", b"<styleSheet")):
+        return False  # another encoding or an unusual prolog: let the style book decide
+    at = next((m.end() for m in _CELL_XFS.finditer(data) if m.group(1)), -1)
+    if at < 0:
+        return True
+    for m in _FIRST_XF.finditer(data, at):
+        if m.group(1):
+            num = re.search(rb"""\snumFmtId\s*=\s*["'](\d+)["']""", m.group(2))
+            return num is None or num.group(1) == b"0"
+    return True
+
+
 def _normal(xf: str) -> str:
     tag_end = xf.find(">") + 1
     return del_attr(del_attr(xf[:tag_end], "fillId"), "applyFill") + xf[tag_end:]
