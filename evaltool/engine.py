@@ -44,8 +44,8 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from evaltool.integrity import verify
-from evaltool.messages import text
-from evaltool.model import Evaluation, Finding, Result, TemplateError, count_open
+from evaltool.messages import CATALOGUE
+from evaltool.model import Evaluation, Finding, Result, TemplateError, Text, count_open
 from evaltool.rules.engine import check
 from evaltool.scoring import score
 
@@ -57,9 +57,6 @@ __all__ = ["evaluate", "merge_findings", "Outcome", "evaluate_file", "evaluate_f
 #: when no rule finding names the cell.
 _SHADOWED = frozenset({"SCORE-FUZZY", "SCORE-ACTUAL", "SCORE-TARGET", "SCORE-RATE"})
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-MSG = {
-    "unreadable": ("无法作为评价模板读取：{error}", "cannot be read as an evaltool template: {error}"),
-}
 Status = Literal["ok", "warnings", "errors", "unreadable"]
 T = TypeVar("T")
 
@@ -77,13 +74,15 @@ def merge_findings(integrity: Iterable[Finding], validation: Iterable[Finding],
     return (*integrity, *validation, *notes)
 
 
-def evaluate(ev: Evaluation, *, lang: str = "zh") -> Result:
-    """Score, validate and verify ``ev``; findings in :func:`merge_findings` order."""
-    scoring = score(ev, lang=lang)
-    outcome = check(ev, scoring.computed, lang=lang)
+def evaluate(ev: Evaluation) -> Result:
+    """Score, validate and verify ``ev``; findings in :func:`merge_findings` order.
+
+    Runs once whatever the reader's language: findings carry codes (``evaltool.messages``)."""
+    scoring = score(ev)
+    outcome = check(ev, scoring.computed)
     return Result(
         evaluation=ev,
-        findings=merge_findings(verify(ev, lang=lang), outcome.findings, scoring.findings),
+        findings=merge_findings(verify(ev), outcome.findings, scoring.findings),
         scores=scoring.scores,
         checks=tuple(outcome.checks),
         total=scoring.total,
@@ -97,8 +96,9 @@ def evaluate(ev: Evaluation, *, lang: str = "zh") -> Result:
 class Outcome:
     """One workbook file through the pipeline: what was read, what the engine found.
 
-    ``result`` is None when the file is not a readable template (``error`` says why, in the
-    reader's words, and ``findings`` holds one ``FILE-1`` error naming the file).
+    ``result`` is None when the file is not a readable template (``error`` is the reader's
+    :class:`~evaltool.model.TemplateError`, and ``findings`` holds one ``FILE-1`` error naming
+    the file).
     ``modified`` is the package's own save time (``docProps/core.xml``, UTC) and ``sha256``
     the content hash of the bytes read. ``data`` keeps those bytes for write-back, so the
     file is never opened a second time; it is left out of comparisons and ``repr``.
@@ -107,7 +107,7 @@ class Outcome:
     path: str
     findings: tuple[Finding, ...]
     result: Result | None = None
-    error: str = ""
+    error: TemplateError | None = None
     modified: datetime | None = None
     sha256: str = ""
     data: bytes = field(default=b"", repr=False, compare=False)
@@ -136,7 +136,7 @@ class Outcome:
         from evaltool.io.writeback import write_result
 
         if self.result is None:
-            raise TemplateError(self.path, self.error)
+            raise self.error or TemplateError(self.path, "file.unreadable", reason="")
         out = Path(dst)
         write_result(self.result, self.data, out, now=now, lang=lang)
         return out
@@ -151,7 +151,7 @@ def _read_once(path: Path) -> bytes:
         return fh.read()
 
 
-def evaluate_file(path: str | os.PathLike[str], *, lang: str = "zh", label: str | None = None) -> Outcome:
+def evaluate_file(path: str | os.PathLike[str], *, label: str | None = None) -> Outcome:
     """Read ``path`` once, parse and evaluate it (see the module docstring); never raises
     for a file that is merely not a template. ``label`` names the file in findings."""
     from evaltool.io.parse import parse_book
@@ -161,11 +161,11 @@ def evaluate_file(path: str | os.PathLike[str], *, lang: str = "zh", label: str 
     name = label or str(path)
     try:
         if not p.is_file():
-            raise TemplateError(name, "文件不存在 / file not found")
+            raise TemplateError(name, "file.missing")
         try:
             data = _read_once(p)
         except OSError as exc:
-            raise TemplateError(name, f"无法读取文件 / cannot read the file: {exc.strerror}") from exc
+            raise TemplateError(name, "file.cannot_read", detail=exc.strerror or str(exc)) from exc
         book = book_from_bytes(data, name)
         try:
             ev = parse_book(book)
@@ -173,20 +173,12 @@ def evaluate_file(path: str | os.PathLike[str], *, lang: str = "zh", label: str 
         finally:
             book.close()
     except TemplateError as exc:
-        finding = Finding("FILE-1", "error", "", "", text(MSG, "unreadable", lang, error=_pick(exc.message, lang)),
-                          None, name, "intake")
-        return Outcome(name, (finding,), error=exc.message)
-    result = evaluate(ev, lang=lang)
+        reason = Text(exc.code, exc.params) if exc.code in CATALOGUE else str(exc)
+        finding = Finding("FILE-1", "error", "", "", "file.unreadable", {"reason": reason}, None, name, "intake")
+        return Outcome(name, (finding,), error=exc)
+    result = evaluate(ev)
     return Outcome(name, result.findings, result, modified=modified, sha256=hashlib.sha256(data).hexdigest(),
                    data=data)
-
-
-def _pick(message: str, lang: str) -> str:
-    """One language out of a bilingual reader message ``中文 / English``."""
-    if " / " in message:
-        zh, en = message.split(" / ", 1)
-        return en if lang == "en" else zh
-    return message
 
 
 def is_workbook_name(p: Path) -> bool:
@@ -215,20 +207,20 @@ def _keep(outcome: Outcome) -> Outcome:
     return outcome.without_data()
 
 
-_Job = tuple[str, str, Callable[[Outcome], Any], Callable[[str, Exception], Any] | None]
+_Job = tuple[str, Callable[[Outcome], Any], Callable[[str, Exception], Any] | None]
 
 
 def _one(job: _Job) -> Any:
-    path, lang, reduce, on_error = job
+    path, reduce, on_error = job
     if on_error is None:
-        return reduce(evaluate_file(path, lang=lang))
+        return reduce(evaluate_file(path))
     try:
-        return reduce(evaluate_file(path, lang=lang))
+        return reduce(evaluate_file(path))
     except Exception as exc:  # the batch's per-file guard: the caller turns it into a finding
         return on_error(path, exc)
 
 
-def evaluate_files(paths: Sequence[str | os.PathLike[str]], *, lang: str = "zh", workers: int = 1,
+def evaluate_files(paths: Sequence[str | os.PathLike[str]], *, workers: int = 1,
                    reduce: Callable[[Outcome], T] = _keep,  # type: ignore[assignment]
                    on_error: Callable[[str, Exception], T] | None = None) -> Iterator[T]:
     """``reduce(evaluate_file(p))`` for every path, in input order — the one batch loop.
@@ -239,7 +231,7 @@ def evaluate_files(paths: Sequence[str | os.PathLike[str]], *, lang: str = "zh",
     unexpected failure of one file into a value, so one broken file does not stop the batch;
     without it the exception propagates.
     """
-    jobs: list[_Job] = [(str(p), lang, reduce, on_error) for p in paths]
+    jobs: list[_Job] = [(str(p), reduce, on_error) for p in paths]
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
             yield _one(job)

@@ -30,16 +30,48 @@ if TYPE_CHECKING:  # pragma: no cover
 CellValue = Decimal | float | int | str | bool | datetime | None
 Severity = Literal["error", "warning", "info"]
 
-SEVERITY_ZH: dict[str, Severity] = {"错误": "error", "警告": "warning", "提示": "info"}
 
 
-class TemplateError(ValueError):
-    """The file is not an evaltool template workbook of a supported version."""
+class EvaltoolError(Exception):
+    """The base of every exception evaltool raises.
 
-    def __init__(self, path: str, message: str) -> None:
-        super().__init__(f"{path}: {message}")
+    ``code`` is a stable ASCII name of the kind of error; when it is a code of the message
+    catalogue (:mod:`evaltool.messages`) the error is rendered from ``params`` in the user's
+    language at the edge (``evaltool.messages.error_text(exc, lang)``), else ``str(exc)``
+    is its text. Subclasses keep their builtin bases too (``TemplateError`` is a
+    ``ValueError``) so callers that catch those keep working.
+    """
+
+    code: str = "evaltool"
+    params: Mapping[str, Any] = {}
+
+
+class TemplateError(EvaltoolError, ValueError):
+    """The file is not an evaltool template workbook of a supported version.
+
+    ``code`` is a catalogue code (``template.no_meta``, ``file.encrypted`` …) and ``params``
+    its parameters; the message is rendered in the reader's language at the edge.
+    """
+
+    code = "template"
+
+    def __init__(self, path: str, code: str, /, **params: Any) -> None:
+        super().__init__(f"{path}: {code} {params}" if params else f"{path}: {code}")
         self.path = path
-        self.message = message
+        self.code = code
+        self.params = params
+
+
+@dataclass(frozen=True)
+class Text:
+    """A sentence as data: a catalogue ``code`` and its ``params``, rendered at the edge.
+
+    A parameter may itself be a ``Text`` (rendered in the same language) or a list of
+    strings (joined the language's way). ``evaltool.messages.render(Text(...), "en")``.
+    """
+
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -266,33 +298,51 @@ class Evaluation:
         return pd.DataFrame(rows)
 
 
+def _plain(v: Any) -> Any:
+    """``v`` as JSON-ready data (Decimal and dates as text, Text as code + params)."""
+    if isinstance(v, Decimal):
+        return str(v)
+    if isinstance(v, datetime):
+        return v.isoformat()
+    if isinstance(v, Text):
+        return {"code": v.code, "params": {k: _plain(x) for k, x in v.params.items()}}
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    return v
+
+
 @dataclass(frozen=True)
 class Finding:
-    """One problem found: data, printable, comparable. ``cell`` is an A1 reference."""
+    """One problem found: data, printable, comparable. ``cell`` is an A1 reference.
+
+    ``rule`` is the check's id (``VAR-1``, ``INT-1``, ``UNIT-2`` …); ``code`` names its
+    sentence in the message catalogue (``evaltool.messages``) and ``params`` fills it — the
+    message is rendered in the reader's language at the edge (``messages.render(f, lang)``).
+    A rule written by the bureau on the 校验规则 sheet carries its own text: code
+    ``rule.message`` with the rendered 提示信息 in ``params``.
+    """
 
     rule: str
     severity: Severity
     sheet: str
     cell: str
-    message: str
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
     value: Any = None
     file: str = ""
     source: str = "builtin"  # rule | builtin | integrity | intake
     explained: bool = False  # a 需说明 warning with an explanation stands
 
     def as_dict(self) -> dict[str, Any]:
-        v = self.value
-        if isinstance(v, Decimal):
-            v = str(v)
-        elif isinstance(v, datetime):
-            v = v.isoformat()
+        """The finding as JSON-ready data (no message: ``messages.finding_dict`` adds it)."""
         return {
             "rule": self.rule,
+            "code": self.code,
             "severity": self.severity,
             "sheet": self.sheet,
             "cell": self.cell,
-            "message": self.message,
-            "value": v,
+            "params": {k: _plain(v) for k, v in self.params.items()},
+            "value": _plain(self.value),
             "source": self.source,
             "explained": self.explained,
         }
@@ -313,7 +363,7 @@ class Score:
     value: float | str | Decimal | None
     formula: str  # Excel formula text with leading "="
     label: str = ""
-    note: str = ""  # e.g. "按模糊值下限计分"
+    notes: tuple[Text, ...] = ()  # e.g. Text("score.fuzzy_low", …) → "按模糊值下限计分…"
 
 
 @dataclass(frozen=True)

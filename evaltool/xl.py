@@ -29,11 +29,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from evaltool.formula.errors import FormulaSyntaxError
+from evaltool.formula.values import ErrorSignal
 from evaltool.io.book import BookSource, CellKey, WritePlan
 from evaltool.io.patch_types import parse_ref
 from evaltool.io.xlbook import SheetProtected, XlBook
-from evaltool.messages import text
-from evaltool.model import Location, TableInfo, TemplateError
+from evaltool.messages import error_text, text
+from evaltool.model import EvaltoolError, Location, TableInfo, TemplateError
 
 __all__ = ["recalculate", "check", "prepare", "failure_message", "Outcome", "PartialWrite", "explain", "checks_only", "LOG_NAME"]
 
@@ -103,8 +105,10 @@ MSG: dict[str, tuple[str, str]] = {
 }
 
 
-class PartialWrite(RuntimeError):
+class PartialWrite(EvaltoolError, RuntimeError):
     """Writing into the live book failed part-way (some blocks may already be written)."""
+
+    code = "partial_write"
 
 
 @dataclass(frozen=True)
@@ -152,17 +156,17 @@ def _run(book: Any, lang: str, mode: Mode) -> Outcome:
         try:
             app.status_bar = text(MSG, "running" if mode == "recalculate" else "checking", lang)
             status_set = True
-        except Exception:  # status bar is a nicety; some hosts refuse it
-            pass
+        except Exception as exc:  # noqa: BLE001 - a nicety some hosts refuse (COM/appscript errors); logged
+            _log(exc)
         outcome = _evaluate_and_write(book, lang, mode)
-    except Exception as exc:  # the user must never see a traceback
+    except Exception as exc:  # noqa: BLE001 - the door's guard: a message box, the traceback in the log
         outcome = _failure(book, exc, lang, mode)
     finally:
         if status_set:
             try:
                 book.app.status_bar = False
-            except Exception:
-                pass
+            except Exception as exc:  # noqa: BLE001 - as above; logged
+                _log(exc)
     _alert(book, outcome, lang)
     return outcome
 
@@ -174,7 +178,7 @@ def _evaluate_and_write(book: Any, lang: str, mode: Mode) -> Outcome:
         xbook.apply(plan)
     except SheetProtected:
         raise  # raised before anything is written
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - re-raised with the fact that part may be written
         raise PartialWrite(str(exc)) from exc
     return outcome
 
@@ -189,7 +193,7 @@ def prepare(source: BookSource, lang: str = "zh", mode: Mode = "recalculate") ->
     from evaltool.io.writeback import build_plan
 
     evaluation = parse_book(source)
-    result = evaluate(evaluation, lang=lang)
+    result = evaluate(evaluation)
     plan = build_plan(result, lang=lang)  # includes calc_status "已计算 …", as the CLI writes it
     errors, warnings = result.errors, result.warnings
     if mode == "check":
@@ -239,19 +243,27 @@ def explain(exc: BaseException, lang: str = "zh") -> str:
     if isinstance(exc, SheetProtected):
         return text(MSG, "sheet_protected", lang, detail=exc.sheet)
     if isinstance(exc, TemplateError):
-        return text(MSG, "not_template", lang, detail=exc.message)
-    if name in ("FormulaSyntaxError", "XLError") or "Formula" in name:
+        return text(MSG, "not_template", lang, detail=error_text(exc, lang))
+    if isinstance(exc, (FormulaSyntaxError, ErrorSignal)):
         return text(MSG, "formula", lang, detail=str(exc))
     if isinstance(exc, ModuleNotFoundError):
         return text(MSG, "missing_part", lang, detail=exc.name or str(exc))
     detail = str(exc)
-    if name == "XlwingsError" or "Book.caller()" in detail or (
+    if _is_xlwings_error(exc) or "Book.caller()" in detail or (
         isinstance(exc, AttributeError) and ("_xlwindows" in detail or "'apps'" in detail)
     ):
         return text(MSG, "no_caller", lang, detail=str(exc))
     if isinstance(exc, KeyError):
         return text(MSG, "sheet_missing", lang, detail=str(exc))
     return text(MSG, "unexpected", lang, kind=name, detail=str(exc) or name)
+
+
+def _is_xlwings_error(exc: BaseException) -> bool:
+    try:
+        from xlwings import XlwingsError
+    except ImportError:  # pragma: no cover - xlwings is a dependency
+        return False
+    return isinstance(exc, XlwingsError)
 
 
 def _log(exc: BaseException) -> Path:
@@ -286,15 +298,16 @@ def _write_failed_status(book: Any, reason: str, lang: str) -> None:
         if where is not None:
             status = text(MSG, "status_failed", lang, when=_now(), reason=reason)[:250]
             xbook.apply(WritePlan(cells={(where.sheet, where.ref): status}))
-    except Exception:
-        pass
+    except Exception as exc:  # noqa: BLE001 - best effort after a failure; logged, the box still shows
+        _log(exc)
 
 
 def _alert(book: Any, outcome: Outcome, lang: str) -> None:
     title = TITLE[1] if lang == "en" else TITLE[0]
     try:
         book.app.alert(outcome.message, title=title, mode="info" if outcome.ok else "critical")
-    except Exception:
+    except Exception as exc:  # noqa: BLE001 - no host to show it; logged, then stderr
+        _log(exc)
         # No Excel to show it (e.g. Book.caller() failed). RunPython (Windows) shows the
         # interpreter's stderr in a message box only when the exit code is not 0.
         print(outcome.message, file=sys.stderr)

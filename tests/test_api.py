@@ -58,8 +58,8 @@ def test_load_reads_now_and_evaluates_lazily(returns: Path) -> None:
     assert ind["得分"].sum() == pytest.approx(wb.result.total, abs=0.01 * len(ind))
     near = ind[ind["三级指标"] == "青年交友联谊活动参与人数"].iloc[0]
     assert near["实际完成值"] == "近800"  # text stays text
-    assert list(wb.findings.columns) == ["rule", "severity", "sheet", "cell", "message", "value", "source",
-                                         "explained", "file"]
+    assert list(wb.findings.columns) == ["rule", "code", "severity", "sheet", "cell", "message", "params", "value",
+                                         "source", "explained", "file"]
     assert len(wb.findings) == len(wb.result.findings)
     total = wb.scores[wb.scores["key"] == "total_score"].iloc[0]
     assert total["value"] == wb.result.total and total["formula"].startswith("=")

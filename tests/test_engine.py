@@ -31,7 +31,7 @@ def test_evaluate_sample_is_pure_and_complete(tmp_path: Path) -> None:
     is_scoring = [f.rule.startswith("SCORE-") for f in result.findings]
     assert is_scoring == sorted(is_scoring)                       # validation first, then scoring
     assert any(f.rule == "VAR-1" for f in result.findings)        # 9.60 % > 5 % warning from the rules
-    en = evaluate(ev, lang="en")
+    en = evaluate(ev)
     assert en.total == result.total and en.grade == result.grade
 
 

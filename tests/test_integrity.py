@@ -29,6 +29,7 @@ from evaltool.integrity.locked import (
 )
 from evaltool.io import patch_cells
 from evaltool.io.reader import load
+from evaltool.messages import render
 from evaltool.template import write_template
 from evaltool.template.writer import build_context
 
@@ -74,9 +75,9 @@ def test_each_locked_edit_is_named_with_old_and_new(signed: Path, tmp_path: Path
     assert len(named) == 1, findings
     f = named[0]
     assert (f.severity, f.sheet, f.cell, f.source) == ("error", cell[0], cell[1], "integrity")
-    assert f"{cell[0]}!{cell[1]} {label} " in f.message and f"→ {new}" in f.message
+    assert f"{cell[0]}!{cell[1]} {label} " in render(f) and f"→ {new}" in render(f)
     if old is not None:
-        assert f"{label} {old} → {new}" in f.message
+        assert f"{label} {old} → {new}" in render(f)
         assert f.value == {"old": old, "new": new}
 
 
@@ -85,7 +86,7 @@ def test_a_changed_rate_formula_is_named(signed: Path, tmp_path: Path) -> None:
     row = int(ev.names["variance_rate"].ref.strip("$").lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ$"))
     findings = verify(load(_patched(signed, tmp_path, {("预算执行", f"C{row}"): "0"})), key=b"")
     assert [(f.sheet, f.cell) for f in findings] == [("预算执行", f"C{row}")]
-    assert "variance_rate" in findings[0].message and "→ 0" in findings[0].message
+    assert "variance_rate" in render(findings[0]) and "→ 0" in render(findings[0])
 
 
 def test_input_cells_are_free_to_change(signed: Path, tmp_path: Path) -> None:
@@ -97,7 +98,7 @@ def test_signature_checks(signed: Path, tmp_path: Path) -> None:
     ev = load(signed)
     other = verify(ev, key=OTHER_KEY)
     assert [(f.rule, f.severity) for f in other] == [("INT-4", "warning")]
-    assert "密钥不同" in other[0].message
+    assert "密钥不同" in render(other[0])
     unsigned = load(_patched(signed, tmp_path, {("_meta", "B8"): "", ("_meta", "B9"): ""}))
     assert [(f.rule, f.severity) for f in verify(unsigned, key=KEY)] == [("INT-3", "error")]
     assert verify(unsigned, key=b"") == []  # without a key a missing signature is not an error
@@ -110,7 +111,7 @@ def test_an_edited_fingerprint_is_caught(signed: Path, tmp_path: Path) -> None:
     forged = load(_patched(signed, tmp_path, {TAMPER_CELL: 5, ("_meta", "B7"): forged_fp}))
     assert [f.rule for f in verify(tampered, key=b"")] == ["INT-1"]
     no_key = verify(forged, key=b"")
-    assert [f.rule for f in no_key] == ["INT-2"] and "_meta" in no_key[0].message
+    assert [f.rule for f in no_key] == ["INT-2"] and "_meta" in render(no_key[0])
     with_key = verify(forged, key=KEY)
     assert {f.rule for f in with_key} == {"INT-2", "INT-3"}
 
@@ -121,7 +122,7 @@ def test_integrity_reaches_the_engine(signed: Path, tmp_path: Path, monkeypatch:
     result = evaluate(load(edited))
     found = [f for f in result.findings if f.source == "integrity"]
     assert [(f.sheet, f.cell) for f in found] == [TAMPER_CELL]
-    assert "绩效指标!F7 分值 2 → 5" in found[0].message
+    assert "绩效指标!F7 分值 2 → 5" in render(found[0])
     keys.generate_key()  # now the bureau key exists: the unsigned-by-it workbook is a warning
     assert [f.rule for f in evaluate(load(signed)).findings if f.source == "integrity"] == ["INT-4"]
 

@@ -16,6 +16,7 @@ from evaltool.frameworks import list_frameworks
 from evaltool.io.book import BookSource
 from evaltool.io.filebook import FileBook, parse_location
 from evaltool.io.reader import load
+from evaltool.messages import error_text
 from evaltool.model import Location, TemplateError
 from evaltool.template import template_fingerprint, write_template
 
@@ -110,8 +111,9 @@ def _expect_error(path, *fragments):
     with pytest.raises(TemplateError) as ei:
         load(path)
     assert ei.value.path == str(path)
+    both = error_text(ei.value, "zh") + " / " + error_text(ei.value, "en")
     for f in fragments:
-        assert f in str(ei.value)
+        assert f in both
 
 
 def test_errors_on_wrong_files(tmp_path):
@@ -141,7 +143,7 @@ def test_error_on_other_version(templates, tmp_path):
     wb["_meta"]["B2"] = "2.0"
     p = tmp_path / "v2.xlsx"
     wb.save(p)
-    _expect_error(p, "模板版本 2.0 不受支持", "unsupported template version")
+    _expect_error(p, "模板版本 2.0 不受支持", "template version 2.0 is not supported")
 
 
 def test_error_on_missing_table_or_name(templates, tmp_path):

@@ -14,6 +14,7 @@ import pytest
 from test_rules_build import bad_values, checks_row, good_values, patch, sample_values, write
 
 from evaltool.io.reader import load
+from evaltool.messages import render
 from evaltool.model import Evaluation
 from evaltool.rules import CheckOutcome, compile_ruleset
 from evaltool.rules import check as rules_check
@@ -58,10 +59,10 @@ def test_sample_findings_are_what_an_evaluator_would_note(sample: Evaluation) ->
     assert got == expected
     assert out.errors == 0
     by = {(f.rule, f.cell): f for f in out.findings}
-    assert "[720, 800)" in by[("NUM-1", "J11")].message and "未达成" in by[("NUM-1", "J11")].message
-    assert "(30, 40)" in by[("NUM-1", "J17")].message and "已达成" in by[("NUM-1", "J17")].message
-    assert "(100000, 200000)" in by[("NUM-1", "J28")].message
-    assert "疑似以万元填报" in by[("UNIT-1", "B21")].message and "6,049,100.00" in by[("UNIT-1", "B21")].message
+    assert "[720, 800)" in render(by[("NUM-1", "J11")]) and "未达成" in render(by[("NUM-1", "J11")])
+    assert "(30, 40)" in render(by[("NUM-1", "J17")]) and "已达成" in render(by[("NUM-1", "J17")])
+    assert "(100000, 200000)" in render(by[("NUM-1", "J28")])
+    assert "疑似以万元填报" in render(by[("UNIT-1", "B21")]) and "6,049,100.00" in render(by[("UNIT-1", "B21")])
     assert by[("UNIT-1", "B21")].value == Decimal("604.91")
     assert all(f.file == sample.path for f in out.findings)
     # 优秀 is an alias of 优 and the computed total is in [90, 100]: SCORE-3 passes
@@ -79,15 +80,15 @@ def test_report_variance_rate_reproduces(sample: Evaluation) -> None:
     assert v == pytest.approx(1813787.12 / 18902744.60, rel=1e-12)
     assert format_value(v, "rate") == "9.60%"
     var = next(f for f in out.findings if f.rule == "VAR-1")
-    assert var.message.startswith("预决算差异率为 9.60%，超过预警阈值 5.00%")
+    assert render(var).startswith("预决算差异率为 9.60%，超过预警阈值 5.00%")
 
 
 def test_english_messages(sample: Evaluation) -> None:
-    out = check(sample, lang="en")
+    out = check(sample)
     var = next(f for f in out.findings if f.rule == "VAR-1")
-    assert var.message.startswith("budget-to-final variance 9.60% exceeds the warning threshold 5.00%")
+    assert render(var, "en").startswith("budget-to-final variance 9.60% exceeds the warning threshold 5.00%")
     num = next(f for f in out.findings if f.cell == "J11")
-    assert "read as [720, 800)" in num.message and "not met for certain" in num.message
+    assert "read as [720, 800)" in render(num, "en") and "not met for certain" in render(num, "en")
 
 
 def test_good_workbook_is_quiet(books: dict[str, Path]) -> None:
@@ -117,7 +118,7 @@ def test_each_builtin_fires_on_the_bad_workbook(books: dict[str, Path]) -> None:
     type1 = [f for f in out.findings if f.rule == "TYPE-1" and f.cell == "C5"]
     assert len(type1) == 1 and type1[0].severity == "error" and type1[0].value == "一千万"
     num2 = next(f for f in out.findings if f.rule == "NUM-2")
-    assert num2.severity == "info" and "按 120 计" in num2.message
+    assert num2.severity == "info" and "按 120 计" in render(num2)
     assert out.errors >= 5
 
 
@@ -132,16 +133,16 @@ def test_rate1_and_rate2_on_overtyped_cells(books: dict[str, Path], tmp_path: Pa
     out = check(load(p))
     rate1 = {f.cell: f for f in out.findings if f.rule == "RATE-1"}
     assert set(rate1) == {"B24", "B29"}
-    assert rate1["B24"].severity == "error" and "9.00%" in rate1["B24"].message and "4.78%" in rate1["B24"].message
+    assert rate1["B24"].severity == "error" and "9.00%" in render(rate1["B24"]) and "4.78%" in render(rate1["B24"])
     rate2 = [f for f in out.findings if f.rule == "RATE-2"]
-    assert len(rate2) == 1 and "相反" in rate2[0].message
+    assert len(rate2) == 1 and "相反" in render(rate2[0])
 
 
 def test_rate1_rounded_cached_value_is_a_warning(books: dict[str, Path], tmp_path: Path) -> None:
     # 9.5954% typed as a whole 10%: a rounded value, outside the 0.005 pp tolerance
     p = patch(books["sample"], tmp_path / "rounded.xlsx", {("预算执行", "B24"): 0.1})
     rate1 = [f for f in check(load(p)).findings if f.rule == "RATE-1"]
-    assert len(rate1) == 1 and rate1[0].severity == "warning" and "舍入" in rate1[0].message
+    assert len(rate1) == 1 and rate1[0].severity == "warning" and "舍入" in render(rate1[0])
 
 
 def test_malformed_and_unknown_rules_are_findings(books: dict[str, Path], tmp_path: Path) -> None:
@@ -158,9 +159,9 @@ def test_malformed_and_unknown_rules_are_findings(books: dict[str, Path], tmp_pa
     by = {f.rule: f for f in out.findings if f.sheet == "校验规则"}
     assert set(by) == {"SUM-1", "BUD-1", "WGT-1", "XREF-2", "VAR-1"}
     assert by["SUM-1"].cell == f"D{rows['SUM-1']}" and by["SUM-1"].severity == "error"
-    assert "第 20 个字符" in by["SUM-1"].message
-    assert "NO_SUCH_NAME" in by["BUD-1"].message and "Nope" in by["WGT-1"].message
-    assert "不存在" in by["XREF-2"].message and "全局" in by["VAR-1"].message
+    assert "第 20 个字符" in render(by["SUM-1"])
+    assert "NO_SUCH_NAME" in render(by["BUD-1"]) and "Nope" in render(by["WGT-1"])
+    assert "不存在" in render(by["XREF-2"]) and "全局" in render(by["VAR-1"])
     static = [c for c in out.checks if c.rule == "SUM-1"]
     assert len(static) == 1 and static[0].formula is None
 
@@ -203,8 +204,8 @@ def test_rule_evaluating_to_an_error_value(books: dict[str, Path], tmp_path: Pat
     row = next(r.row for r in ev.rules if r.id == "XREF-2")
     p = patch(books["good"], tmp_path / "div0.xlsx", {("校验规则", f"D{row}"): "eval_year/0>1"})
     for lang, text in (("zh", "计算结果为 #DIV/0!"), ("en", "evaluates to #DIV/0!")):
-        out = check(load(p), lang=lang)
+        out = check(load(p))
         (f,) = [f for f in out.findings if f.rule == "XREF-2"]
-        assert f.cell == "B5" and f.sheet == "封面" and text in f.message  # eval_year lives in 封面!B5
+        assert f.cell == "B5" and f.sheet == "封面" and text in render(f, lang)  # eval_year lives in 封面!B5
         (c,) = [c for c in out.checks if c.rule == "XREF-2"]
         assert c.result == "#DIV/0!" and c.formula == '=IF(eval_year/0>1,"通过","评价年度（"&(eval_year&"")&"）应为 2000–2100 之间的年份")'

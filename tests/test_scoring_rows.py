@@ -16,7 +16,7 @@ import pytest
 from test_scoring_fixtures import SAMPLE, make_book, row, scored, value
 
 from evaltool.io.reader import load
-from evaltool.scoring import score
+from evaltool.messages import notes_text, render
 
 
 def test_sample_total_grade_rates_subtotals() -> None:
@@ -30,7 +30,7 @@ def test_sample_total_grade_rates_subtotals() -> None:
     ev = r.evaluation
     youth = row(ev, "青年交友联谊活动参与人数")
     assert value(r, f"indicator:{youth.row}:得分") == 1.8
-    note = next(s.note for s in r.scores if s.key == f"indicator:{youth.row}:得分")
+    note = next(notes_text(s.notes) for s in r.scores if s.key == f"indicator:{youth.row}:得分")
     assert "按模糊值下限计分" in note and "720" in note
     assert any(f.rule == "SCORE-FUZZY" and f.cell == f"J{youth.row}" for f in r.findings)
     variance = row(ev, "部门预决算差异率")
@@ -96,10 +96,9 @@ def test_edge_rows(tmp_path: Path) -> None:
     assert ("SCORE-TARGET", f"I{row(ev, '救助患癌妇女人数').row}") in rules
     assert ("SCORE-TIER", f"J{row(ev, '部门整体支出控制在预算批复范围内').row}") in rules
     blank = row(ev, "推荐首都最美家庭户数")
-    note = next(s.note for s in r.scores if s.key == f"indicator:{blank.row}:得分")
-    assert note == "未填写实际完成值，暂不计分"
-    assert next(s.note for s in score(ev, lang="en").scores
-                if s.key == f"indicator:{blank.row}:得分") == "actual value not filled in: not scored yet"
+    notes = next(s.notes for s in r.scores if s.key == f"indicator:{blank.row}:得分")
+    assert notes_text(notes) == "未填写实际完成值，暂不计分"
+    assert notes_text(notes, "en") == "actual value not filled in: not scored yet"
 
 
 def test_bad_method_params_and_unknown_method_are_findings(tmp_path: Path) -> None:
@@ -113,9 +112,9 @@ def test_bad_method_params_and_unknown_method_are_findings(tmp_path: Path) -> No
                ("绩效指标", f"E{r1.row + 1}"): "M99"})                 # unknown method
     r = scored(path)
     errors = [f for f in r.findings if f.severity == "error"]
-    assert any(f.rule == "SCORE-PARAM" and "cap" in f.message for f in errors)
-    assert any(f.rule == "SCORE-PARAM" and "shares" in f.message for f in errors)
-    assert any(f.rule == "SCORE-METHOD" and "M99" in f.message for f in errors)
+    assert any(f.rule == "SCORE-PARAM" and "cap" in render(f) for f in errors)
+    assert any(f.rule == "SCORE-PARAM" and "shares" in render(f) for f in errors)
+    assert any(f.rule == "SCORE-METHOD" and "M99" in render(f) for f in errors)
     assert value(r, f"indicator:{r1.row}:得分") == 0.0
 
 

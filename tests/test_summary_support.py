@@ -107,7 +107,7 @@ def make_result(
 
 
 def finding(rule: str, severity: Severity, cell: str, message: str, *, explained: bool = False) -> Finding:
-    return Finding(rule, severity, "预算执行", cell, message, explained=explained)
+    return Finding(rule, severity, "预算执行", cell, "rule.message", {"message": message}, explained=explained)
 
 
 HYPERLINK_UNIT = '=HYPERLINK("http://example.com","x")'

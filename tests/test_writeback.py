@@ -73,7 +73,7 @@ def _sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
 
 def test_lossless_on_rich_workbook(rich_book: Path, tmp_path: Path) -> None:
     result = scored(rich_book)
-    flagged = Finding("R1", "warning", "绩效指标", "J7", "偏差原因未填写")  # a note beside N6's comment
+    flagged = Finding("R1", "warning", "绩效指标", "J7", "rule.message", {"message": "偏差原因未填写"})  # a note beside N6's comment
     result = dataclasses.replace(result, findings=(*result.findings, flagged))
     out = tmp_path / "out.xlsx"
     plan = write_result(result, rich_book, out)
@@ -137,11 +137,11 @@ def test_plan_status_fills_and_notes(tmp_path: Path) -> None:
 
     base = scored(SAMPLE)
     findings = (
-        Finding("R1", "error", "预算执行", "B5", "年初预算数与明细不符"),
-        Finding("R2", "warning", "预算执行", "B5", "请说明差异"),
-        Finding("R3", "warning", "绩效指标", "J5:J6", "偏差原因未填"),
-        Finding("R4", "warning", "绩效指标", "J9", "已说明", explained=True),
-        Finding("R5", "info", "绩效指标", "J10", "提示"),
+        Finding("R1", "error", "预算执行", "B5", "rule.message", {"message": "年初预算数与明细不符"}),
+        Finding("R2", "warning", "预算执行", "B5", "rule.message", {"message": "请说明差异"}),
+        Finding("R3", "warning", "绩效指标", "J5:J6", "rule.message", {"message": "偏差原因未填"}),
+        Finding("R4", "warning", "绩效指标", "J9", "rule.message", {"message": "已说明"}, explained=True),
+        Finding("R5", "info", "绩效指标", "J10", "rule.message", {"message": "提示"}),
     )
     plan = build_plan(dataclasses.replace(base, findings=findings), now=datetime(2026, 11, 27, 10, 0))
     assert plan.cells[("封面", "B13")] == "已计算 2026-11-27 10:00，错误 1 项，警告 2 项"

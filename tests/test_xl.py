@@ -29,8 +29,9 @@ def test_pressed_outside_excel_explains_instead_of_traceback(capsys: pytest.Capt
 
 
 def test_explain_is_readable() -> None:
-    assert xl.explain(TemplateError("a.xlsx", "缺少 _meta 工作表")) == (
-        "这个工作簿不是评价模板，或模板版本不受支持（缺少 _meta 工作表）。请使用主管部门下发的模板填报。"
+    assert xl.explain(TemplateError("a.xlsx", "template.no_meta")) == (
+        "这个工作簿不是评价模板，或模板版本不受支持（不是评价模板工作簿（缺少 _meta 表的 template_id））。"
+        "请使用主管部门下发的模板填报。"
     )
     assert xl.explain(ModuleNotFoundError("No module named 'evaltool.engine'", name="evaltool.engine"), "en") == (
         "evaltool is not fully installed (evaltool.engine is missing). Run install.bat from the offline bundle again "

@@ -28,6 +28,8 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
+from evaltool.model import EvaltoolError
+
 ADDIN_NAME = "evaltool_xl"
 ADDIN_FILE = ADDIN_NAME + ".xlam"
 TEMPLATE_FILE = "quickstart_addin_ribbon.xlam"
@@ -43,8 +45,10 @@ RUN_LABEL = "计算评分"
 CHECK_LABEL = "仅校验"
 
 
-class AddinBuildError(RuntimeError):
+class AddinBuildError(EvaltoolError, RuntimeError):
     """The xlwings template is missing or no longer has the expected ribbon callback."""
+
+    code = "addin_build"
 
 
 def template_path() -> Path:

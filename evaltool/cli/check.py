@@ -31,7 +31,7 @@ from rich.console import Console
 from rich.table import Table
 
 from evaltool.cli import app
-from evaltool.messages import text
+from evaltool.messages import finding_dict, severity_label, text
 
 if TYPE_CHECKING:  # pragma: no cover
     from evaltool.engine import Outcome
@@ -53,7 +53,6 @@ MSG = {
     "none": ("没有找到要校验的工作簿（.xlsx/.xlsm）：{path}", "no workbooks (.xlsx/.xlsm) to check in: {path}"),
     "all": ("共 {files} 个文件：{bad} 个有错误", "{files} files: {bad} with errors"),
 }
-SEVERITY = {"error": ("错误", "error"), "warning": ("警告", "warning"), "info": ("提示", "info")}
 STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
@@ -67,13 +66,14 @@ class Lang(str, Enum):
     en = "en"
 
 
-def report(outcome: Outcome) -> dict[str, Any]:
-    """One file's JSON-ready report: path, status, findings (the pipeline's order), total/grade."""
+def report(outcome: Outcome, lang: str = "zh") -> dict[str, Any]:
+    """One file's JSON-ready report: path, status, findings (the pipeline's order, each with its
+    code, params and message in ``lang``), total/grade."""
     result = outcome.result
     return {
         "path": outcome.path,
         "status": outcome.status,
-        "findings": [f.as_dict() for f in outcome.findings],
+        "findings": [finding_dict(f, lang) for f in outcome.findings],
         "total": result.total if result else None,
         "grade": result.grade if result else None,
         "self_grade": (result.evaluation.unit.self_grade or None) if result else None,
@@ -93,11 +93,13 @@ def check_file(path: Path, lang: str) -> dict[str, Any]:
     name = shown(str(path))
     screen = screen_file(path)
     if screen.rejection is not None:
-        message = screen.rejection.message_en if lang == "en" else screen.rejection.message_zh
-        return report(Outcome(name, (Finding("FILE-1", "error", "", "", message, None, name, "intake"),), error=message))
-    outcome = evaluate_file(path, lang=lang, label=name)
-    flags = tuple(replace(f, file=name) for f in flag_findings(screen.flags, lang))
-    return report(replace(outcome, findings=(*flags, *outcome.findings)) if flags else outcome)
+        rejection = screen.rejection
+        params = {"message": rejection.message_zh, "message_en": rejection.message_en}
+        finding = Finding("FILE-1", "error", "", "", "file.rejected", params, None, name, "intake")
+        return report(Outcome(name, (finding,)), lang)
+    outcome = evaluate_file(path, label=name)
+    flags = tuple(replace(f, file=name) for f in flag_findings(screen.flags))
+    return report(replace(outcome, findings=(*flags, *outcome.findings)) if flags else outcome, lang)
 
 
 def _print(console: Console, report: dict[str, Any], lang: str) -> None:
@@ -107,7 +109,6 @@ def _print(console: Console, report: dict[str, Any], lang: str) -> None:
         console.print(f"{name}: {findings[0]['message']}", markup=False, highlight=False, soft_wrap=True)
         return
     shown = [f for f in findings if not f["explained"]]
-    li = 1 if lang == "en" else 0
     if shown:
         t = Table(title=text(MSG, "title", lang, name=name), show_lines=False, expand=True)
         for col, kw in (("severity", {"no_wrap": True}), ("rule", {"no_wrap": True}),
@@ -116,7 +117,7 @@ def _print(console: Console, report: dict[str, Any], lang: str) -> None:
         order = {"error": 0, "warning": 1, "info": 2}
         for f in sorted(shown, key=lambda f: order.get(f["severity"], 3)):
             sev = f["severity"]
-            t.add_row(f"[{STYLE.get(sev, '')}]{SEVERITY.get(sev, (sev, sev))[li]}[/]", f["rule"], f["sheet"],
+            t.add_row(f"[{STYLE.get(sev, '')}]{severity_label(sev, lang)}[/]", f["rule"], f["sheet"],
                       f["cell"], f["message"])
         console.print(t)
     else:

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from evaltool.cli import app
-from evaltool.messages import text
+from evaltool.messages import render, severity_label, text
 
 MSG = {
     "start": ("evaltool 演示：输出目录 {folder}", "evaltool demo: output folder {folder}"),
@@ -37,7 +37,6 @@ MSG = {
     "where": ("位置", "Cell"),
     "message": ("说明", "Message"),
 }
-SEVERITY = {"error": ("错误", "error"), "warning": ("警告", "warning"), "info": ("提示", "info")}
 
 
 def _money(value: object) -> str:
@@ -57,7 +56,6 @@ def demo(
     from evaltool.demo import run
 
     console = Console()
-    li = 1 if lang == "en" else 0
     console.print(text(MSG, "start", lang, folder=folder.resolve()))
     out = run(folder, lang=lang)
     res = out.result
@@ -80,8 +78,7 @@ def demo(
         for col in ("sev", "rule", "where", "message"):
             t.add_column(text(MSG, col, lang), overflow="fold", ratio=1 if col == "message" else None)
         for f in shown[:show]:
-            t.add_row(SEVERITY.get(f.severity, (f.severity, f.severity))[li], f.rule, f"{f.sheet}!{f.cell}",
-                      f.message)
+            t.add_row(severity_label(f.severity, lang), f.rule, f"{f.sheet}!{f.cell}", render(f, lang))
         console.print(t)
 
     console.print(text(MSG, "scored", lang, path=out.scored))

@@ -25,8 +25,8 @@ from rich.console import Console
 from rich.table import Table
 
 from evaltool.cli import app
-from evaltool.cli.check import SEVERITY, STYLE, Format
-from evaltool.messages import text
+from evaltool.cli.check import STYLE, Format
+from evaltool.messages import severity_label, text
 
 MSG = {
     "missing": ("路径不存在：{path}", "path does not exist: {path}"),
@@ -71,7 +71,6 @@ def lint_report_cmd(
                               ensure_ascii=False, indent=2))
     else:
         console = Console()
-        li = 1 if lang == "en" else 0
         if findings:
             t = Table(title=text(MSG, "title", lang, name=report), expand=True, show_lines=True)
             t.add_column(text(MSG, "severity", lang), no_wrap=True)
@@ -80,7 +79,7 @@ def lint_report_cmd(
             t.add_column(text(MSG, "message", lang), ratio=1, overflow="fold")
             t.add_column(text(MSG, "sentence", lang), ratio=1, overflow="fold")
             for f in findings:
-                t.add_row(f"[{STYLE[f.severity]}]{SEVERITY[f.severity][li]}[/]", f.code,
+                t.add_row(f"[{STYLE[f.severity]}]{severity_label(f.severity, lang)}[/]", f.code,
                           text(MSG, "para", lang, n=f.paragraph), f.message, f.sentence)
             console.print(t)
         else:

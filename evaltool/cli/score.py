@@ -31,8 +31,8 @@ from rich.table import Table
 
 from evaltool.cli import app
 from evaltool.cli.check import Format
-from evaltool.messages import text
-from evaltool.model import Result
+from evaltool.messages import error_text, text
+from evaltool.model import EvaltoolError, Result
 
 MSG = {
     "title": ("评分结果：{name}", "Scores: {name}"),
@@ -98,14 +98,11 @@ def score(
     if not path.is_file():
         err.print(text(MSG, "missing", lang, path=path))
         raise typer.Exit(1)
-    try:
-        outcome = evaluate_file(path, lang=lang)  # the same pipeline as check, summary, collect
-    except Exception as exc:  # an unexpected failure while evaluating
-        err.print(text(MSG, "unreadable", lang, path=path, error=exc))
-        raise typer.Exit(1) from None
+    outcome = evaluate_file(path)  # the same pipeline as check, summary, collect
     result = outcome.result
-    if result is None:
-        err.print(text(MSG, "unreadable", lang, path=path, error=f"{path}: {outcome.error}"))
+    if result is None:  # not a readable template (an unexpected error goes to the CLI's guard)
+        reason = error_text(outcome.error, lang) if outcome.error else ""
+        err.print(text(MSG, "unreadable", lang, path=path, error=reason))
         raise typer.Exit(1)
     try:
         if in_place:
@@ -120,11 +117,11 @@ def score(
     except WorkbookLocked as exc:
         err.print(str(exc))
         raise typer.Exit(1) from None
-    except Exception as exc:
-        err.print(text(MSG, "write_failed", lang, path=path, error=exc))
+    except (OSError, EvaltoolError) as exc:  # cannot write there, or the package cannot be patched
+        err.print(text(MSG, "write_failed", lang, path=path, error=error_text(exc, lang)))
         raise typer.Exit(1) from None
     if fmt is Format.json:
-        doc = {**report(outcome), "output": str(written), "backup": str(backup) if backup else None,
+        doc = {**report(outcome, lang), "output": str(written), "backup": str(backup) if backup else None,
                "subtotals": dict(result.subtotals)}
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
         return

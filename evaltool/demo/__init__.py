@@ -53,7 +53,7 @@ def run(folder: Path, *, lang: str = "zh") -> DemoOutputs:
     sample = write_sample(returns / "sample-xicheng-2023.xlsx")
     units = tuple(write_demo_units(returns))
 
-    outcome = evaluate_file(sample, lang=lang)
+    outcome = evaluate_file(sample)
     if outcome.result is None:  # our own sample: cannot happen unless the install is broken
         raise TemplateError(str(sample), outcome.error)
     result = outcome.result

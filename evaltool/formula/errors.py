@@ -6,11 +6,15 @@ character (and suggests the half-width operator they meant) is the whole user in
 
 from __future__ import annotations
 
+from evaltool.model import EvaltoolError
+
 __all__ = ["FormulaSyntaxError"]
 
 
-class FormulaSyntaxError(ValueError):
+class FormulaSyntaxError(EvaltoolError, ValueError):
     """Raised for unparsable formulas. ``position`` is a 0-based offset into ``text``."""
+
+    code = "formula_syntax"
 
     def __init__(self, message: str, position: int, text: str = "") -> None:
         self.message = message

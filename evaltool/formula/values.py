@@ -14,6 +14,8 @@ from decimal import Decimal
 from numbers import Real
 from typing import TypeAlias
 
+from evaltool.model import EvaltoolError
+
 __all__ = [
     "XLError",
     "ErrorSignal",
@@ -62,8 +64,10 @@ NULL = XLError("#NULL!")
 ERRORS: dict[str, XLError] = {e.code: e for e in (DIV0, VALUE, NA, NAME, REF, NUM, NULL)}
 
 
-class ErrorSignal(Exception):
+class ErrorSignal(EvaltoolError):
     """Internal: raised by coercions to abort an operation with an error value."""
+
+    code = "formula_error"
 
     def __init__(self, error: XLError) -> None:
         super().__init__(error.code)

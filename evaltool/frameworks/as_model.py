@@ -13,7 +13,8 @@ Example::
 from __future__ import annotations
 
 from evaltool.frameworks.schema import Framework, parse_params
-from evaltool.model import SEVERITY_ZH, Grade, Indicator, Method, Param, Rule
+from evaltool.messages import SEVERITY_OF_LABEL
+from evaltool.model import Grade, Indicator, Method, Param, Rule
 
 
 def indicators_of(fw: Framework, first_row: int) -> tuple[Indicator, ...]:
@@ -36,7 +37,7 @@ def methods_of(fw: Framework, first_row: int) -> tuple[Method, ...]:
 def rules_of(fw: Framework, first_row: int) -> tuple[Rule, ...]:
     return tuple(
         Rule(row=first_row + i, id=r.id, scope=r.scope, table=r.table, expression=r.expression,
-             severity=SEVERITY_ZH[r.severity], message=r.message, tolerance=r.tolerance,
+             severity=SEVERITY_OF_LABEL[r.severity], message=r.message, tolerance=r.tolerance,
              explain_required=r.explain)
         for i, r in enumerate(fw.rules)
     )

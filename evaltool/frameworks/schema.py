@@ -17,6 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from evaltool.messages import SEVERITY_OF_LABEL
+from evaltool.model import EvaltoolError
+
 #: Scoring kinds and the parameter names each accepts (every kind also accepts ``source``).
 KINDS: dict[str, frozenset[str]] = {
     "ratio": frozenset({"cap"}),
@@ -34,11 +37,13 @@ INDICATOR_KINDS = ("定量", "定性")
 DIRECTIONS = ("≥", "≤", "=", "区间")
 SCOPES = ("表内", "表间", "逐行")
 ROW_TABLES = ("Indicators", "Projects", "Budget")
-SEVERITIES = ("错误", "警告", "提示")
+SEVERITIES = tuple(SEVERITY_OF_LABEL)  # 错误 警告 提示
 
 
-class FrameworkError(ValueError):
+class FrameworkError(EvaltoolError, ValueError):
     """A framework file is missing or its data is inconsistent (message says where)."""
+
+    code = "framework"
 
 
 def parse_params(text: str) -> dict[str, str]:

@@ -30,6 +30,7 @@ Example::
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import shutil
@@ -60,10 +61,11 @@ from evaltool.intake.receipts import place_outputs, summary_digest
 from evaltool.intake.sniff import Kind
 from evaltool.intake.unpack import Submission, unpack
 from evaltool.intake.versions import Candidate, supersede, unit_key
-from evaltool.messages import text
+from evaltool.messages import error_text, text
 
 __all__ = ["collect", "process_one", "CollectReport", "MSG"]
 
+log = logging.getLogger(__name__)
 MSG = {
     "internal": ("内部错误（{kind}）：处理此文件时程序出错，详见 collect.json", "Internal error ({kind}) "
                  "while processing this file; see collect.json"),
@@ -91,15 +93,8 @@ def _naive_utc(d: datetime | None) -> datetime | None:
     return d.astimezone(timezone.utc).replace(tzinfo=None) if d.tzinfo else d
 
 
-def _pick(message: str, lang: str) -> str:
-    """One language out of a reader message ``中文 / English``."""
-    if " / " in message:
-        zh, en = message.split(" / ", 1)
-        return en if lang == "en" else zh
-    return message
-
-
 def _failure(seq: int, exc: BaseException, lang: str) -> dict[str, Any]:
+    log.error("collect: an unexpected error on file %s", seq, exc_info=exc)  # the traceback, in the log too
     return {"seq": seq, "status": REJECTED, "summary_status": STATUS_REJECTED, "reason_code": "internal",
             "reason": text(MSG, "internal", lang, kind=type(exc).__name__),
             "traceback": "".join(traceback.format_exception(exc))}
@@ -125,14 +120,14 @@ def _process(task: Task) -> dict[str, Any]:
     from evaltool.summary.entries import ERRORS, PASSED, Status, SummaryEntry
 
     lang = task.lang
-    outcome = evaluate_file(task.work_path, lang=lang)  # the one per-file pipeline; one read
+    outcome = evaluate_file(task.work_path)  # the one per-file pipeline; one read
     result = outcome.result
     if result is None:
         return {"seq": task.seq, "status": REJECTED, "summary_status": STATUS_REJECTED,
                 "reason_code": "not-template",
-                "reason": text(MSG, "not-template", lang, detail=_pick(outcome.error, lang))}
+                "reason": text(MSG, "not-template", lang, detail=error_text(outcome.error, lang) if outcome.error else "")}
     ev = result.evaluation
-    intake = flag_findings(task.flags, lang)
+    intake = flag_findings(task.flags)
     errors = result.errors + sum(1 for f in intake if f.severity == "error")
     warnings = result.warnings + sum(1 for f in intake if f.severity == "warning")
     status: Status = ERRORS if errors else PASSED
@@ -152,7 +147,7 @@ def _process(task: Task) -> dict[str, Any]:
         "framework": ev.framework_id, "modified": modified,
         "total": float(result.total) if result.total is not None else None, "grade": result.grade or "",
         "errors": errors, "warnings": warnings, "findings": len(entry.findings),
-        "scored": not tampered, "digest": digest(entry),
+        "scored": not tampered, "digest": digest(entry, lang),
     }
 
 

@@ -26,6 +26,8 @@ DEFAULT_PASSWORD = "VelvetSweatshop"
 class DecryptError(IntakeRejected):
     """No password in the list opens the file (or the method is unsupported)."""
 
+    code = "decrypt"
+
 
 def _office_file(data: bytes) -> msoffcrypto.base.BaseOfficeFile | None:
     try:

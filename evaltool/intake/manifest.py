@@ -24,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from evaltool.intake.reasons import Flag
+from evaltool.intake.reasons import FLAGS, Flag
 from evaltool.io.atomic import atomic_write_bytes
 from evaltool.model import Finding, Severity
 from evaltool.summary.digest import Digest
@@ -93,11 +93,12 @@ class Outcome:
     seconds: float = 0.0
 
 
-def flag_findings(flags: Sequence[Flag], lang: str) -> tuple[Finding, ...]:
-    """Intake flags (macros, ActiveX, links, DDE, …) as findings of the return."""
+def flag_findings(flags: Sequence[Flag]) -> tuple[Finding, ...]:
+    """Intake flags (macros, ActiveX, links, DDE, …) as findings of the return (code ``intake.<flag>``)."""
     sev: dict[str, Severity] = {"error": "error", "warning": "warning"}
     return tuple(Finding(rule=f.code, severity=sev.get(f.severity, "info"), sheet="", cell=f.part,
-                         message=f.message("en" if lang == "en" else "zh"), source="intake") for f in flags)
+                         code=f"intake.{f.code}" if f.code in FLAGS else "intake.unknown",
+                         params={"code": f.code, "detail": f.detail or f.part}, source="intake") for f in flags)
 
 
 def _iso(d: datetime | None) -> str | None:

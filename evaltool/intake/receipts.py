@@ -36,12 +36,11 @@ from evaltool.intake.manifest import ACCEPTED, DUPLICATE, REJECTED, SUPERSEDED, 
 from evaltool.intake.names import safe_filename, unique_path
 from evaltool.intake.sniff import Kind
 from evaltool.io import paper
-from evaltool.messages import text
+from evaltool.messages import severity_label, text
 from evaltool.summary.digest import Digest, OtherRow, digest
 from evaltool.summary.entries import REJECTED as S_REJECTED
 from evaltool.summary.entries import SUPERSEDED as S_SUPERSEDED
 from evaltool.summary.entries import SummaryEntry
-from evaltool.summary.labels import severity_label
 
 __all__ = ["receipt_bytes", "reply_eml", "status_text", "place_outputs", "summary_digest", "XLSX_MIME"]
 
@@ -192,9 +191,9 @@ def summary_digest(o: Outcome, lang: str = "zh") -> Digest:
         other = OtherRow(o.label, o.unit_name, S_SUPERSEDED, o.reason, o.sender, _naive(o.mail_date), o.superseded_by)
         return Digest(None, other, (), d.findings, d.grades, d.stamp)
     entry = SummaryEntry(source=o.label, status=S_SUPERSEDED if o.status == DUPLICATE else S_REJECTED,
-                         reason=o.reason, findings=flag_findings(o.flags, lang), sender=o.sender,
+                         reason=o.reason, findings=flag_findings(o.flags), sender=o.sender,
                          mail_date=_naive(o.mail_date), superseded_by=o.duplicate_of, unit_name=o.unit_name)
-    return digest(entry)
+    return digest(entry, lang)
 
 
 def _move(src: Path, folder: Path, name: str) -> Path:

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from evaltool.frameworks.locate import config_dir
+from evaltool.model import EvaltoolError
 
 __all__ = [
     "KEY_FILE",
@@ -46,8 +47,10 @@ KEY_FILE = "bureau.key"
 KEY_BYTES = 32
 
 
-class KeyExists(FileExistsError):
+class KeyExists(EvaltoolError, FileExistsError):
     """A key already exists and ``force`` was not given (replacing it orphans old signatures)."""
+
+    code = "key_exists"
 
 
 def key_path() -> Path:

@@ -21,7 +21,7 @@ Example::
 
     from evaltool.integrity import verify
     for f in verify(evaltool.load("returned.xlsx"), key=keys.load_key()):
-        print(f.sheet, f.cell, f.message)      # 绩效指标 F7 锁定内容被修改：绩效指标!F7 分值 2 → 5
+        print(f.sheet, f.cell, render(f))      # 绩效指标 F7 锁定内容被修改：绩效指标!F7 分值 2 → 5
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ from evaltool.contract.fingerprint import (
     fingerprint_of_evaluation,
     rate_formulas_of_evaluation,
 )
-from evaltool.messages import text
-from evaltool.model import Evaluation, Finding, Grade, Indicator, Method, Param, Rule, Severity
+from evaltool.messages import severity_label
+from evaltool.model import Evaluation, Finding, Grade, Indicator, Method, Param, Rule, Severity, Text
 
 __all__ = ["LOCKED_KEY", "LockedCell", "Change", "locked_cells", "locked_cells_of_evaluation",
            "meta_entries", "stored_locked_cells", "diff_locked", "verify", "MAX_CELL_FINDINGS"]
@@ -51,26 +51,6 @@ MAX_CELL_FINDINGS = 30
 SHOW_CHARS = 60  # long rule expressions are cut in the message (full text in Finding.value)
 SOURCE = "integrity"
 
-MSG = {
-    "changed": ("锁定内容被修改：{where} {label} {old} → {new}（评分口径由财政局统一设定，请使用下发的模板）",
-                "Locked content changed: {where} {label} {old} → {new} (set by the bureau; use the issued template)"),
-    "more": ("另有 {n} 处锁定内容被修改", "{n} more locked cells changed"),
-    "unknown": ("锁定内容（权重、评分方法、校验规则、等级或计算公式）已被修改，无法定位具体单元格",
-                "Locked content (weights, methods, rules, grades or rate formulas) was changed; "
-                "the cell cannot be named"),
-    "meta-edited": ("模板的校验信息（_meta 表）被改动，无法确认锁定内容未被修改",
-                    "The template's check data (_meta sheet) was edited; locked content cannot be trusted"),
-    "no-signature": ("模板没有财政局签名，无法确认是下发的模板", "The template carries no bureau signature"),
-    "bad-signature": ("签名不符：模板的校验信息被改动或不是本局下发的模板",
-                      "Signature mismatch: the check data was altered or the template was not issued here"),
-    "other-key": ("无法验证签名：密钥不同（签名密钥 {theirs}，本机密钥 {ours}）",
-                  "Cannot verify the signature: different key (signed with {theirs}, this machine has {ours})"),
-    "no-fingerprint": ("模板缺少指纹，无法校验锁定内容", "The template has no fingerprint; locked content not checked"),
-    "blank": ("（空）", "(blank)"),
-    "formula": ("计算公式", "formula"),
-}
-
-_SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 @dataclass(frozen=True)
@@ -136,7 +116,7 @@ def locked_cells(
     for r in rules:
         out += _row_cells(lay, "Rules", r.row, {
             "规则编号": r.id, "范围": r.scope, "对象表": r.table, "表达式": r.expression.lstrip("="),
-            "级别": _SEVERITY_LABEL.get(r.severity, r.severity), "提示信息": r.message, "容差": r.tolerance,
+            "级别": severity_label(r.severity), "提示信息": r.message, "容差": r.tolerance,
             "需说明": "是" if r.explain_required else "否"})
     for g in grades:
         out += _row_cells(lay, "Grades", g.row, {"等级": g.name, "下限": g.lower, "上限": g.upper,
@@ -220,62 +200,62 @@ def diff_locked(stored: Iterable[LockedCell], current: Iterable[LockedCell]) -> 
     return out
 
 
-def _finding(rule: str, severity: Severity, message: str, sheet: str = C.META, cell: str = "",
-             value: Any = None) -> Finding:
-    return Finding(rule=rule, severity=severity, sheet=sheet, cell=cell, message=message, value=value,
-                   source=SOURCE)
+def _finding(rule: str, severity: Severity, code: str, params: Mapping[str, Any] | None = None,
+             sheet: str = C.META, cell: str = "", value: Any = None) -> Finding:
+    return Finding(rule=rule, severity=severity, sheet=sheet, cell=cell, code=code, params=params or {},
+                   value=value, source=SOURCE)
 
 
 def _meta_cell(key: str) -> str:
     return f"B{C.META_KEYS.index(key) + 1}"
 
 
-def _show(value: str | None, lang: str) -> str:
+def _show(value: str | None) -> str | Text:
     if value in (None, ""):
-        return text(MSG, "blank", lang)
+        return Text("word.blank")
     v = str(value)
     return v if len(v) <= SHOW_CHARS else v[:SHOW_CHARS - 1] + "…"
 
 
-def _content_findings(ev: Evaluation, stored_fp: str, lang: str) -> list[Finding]:
+def _content_findings(ev: Evaluation, stored_fp: str) -> list[Finding]:
     if fingerprint_of_evaluation(ev) == stored_fp:
         return []
     stored = stored_locked_cells(ev.meta)
     if stored is None:
-        return [_finding("INT-2", "error", text(MSG, "unknown", lang))]
+        return [_finding("INT-2", "error", "INT-2.unknown")]
     cells, fp = stored
     if fp != stored_fp:
-        return [_finding("INT-2", "error", text(MSG, "meta-edited", lang))]
+        return [_finding("INT-2", "error", "INT-2.meta_edited")]
     changes = diff_locked(cells, locked_cells_of_evaluation(ev))
     if not changes:
-        return [_finding("INT-2", "error", text(MSG, "unknown", lang))]
+        return [_finding("INT-2", "error", "INT-2.unknown")]
     out = []
     for ch in changes[:MAX_CELL_FINDINGS]:
-        label = text(MSG, "formula", lang) + f"（{ch.label}）" if ch.label in C.RATE_NAMES else ch.label
-        msg = text(MSG, "changed", lang, where=f"{ch.sheet}!{ch.cell}", label=label,
-                   old=_show(ch.old, lang), new=_show(ch.new, lang))
-        out.append(_finding("INT-1", "error", msg, ch.sheet, ch.cell, {"old": ch.old, "new": ch.new}))
+        label: str | Text = Text("word.formula", {"name": ch.label}) if ch.label in C.RATE_NAMES else ch.label
+        params = {"where": f"{ch.sheet}!{ch.cell}", "label": label, "old": _show(ch.old), "new": _show(ch.new)}
+        out.append(_finding("INT-1", "error", "INT-1.changed", params, ch.sheet, ch.cell,
+                            {"old": ch.old, "new": ch.new}))
     if len(changes) > MAX_CELL_FINDINGS:
-        out.append(_finding("INT-1", "error", text(MSG, "more", lang, n=len(changes) - MAX_CELL_FINDINGS)))
+        out.append(_finding("INT-1", "error", "INT-1.more", {"n": len(changes) - MAX_CELL_FINDINGS}))
     return out
 
 
-def _signature_findings(meta: Mapping[str, str], key: bytes, lang: str) -> list[Finding]:
+def _signature_findings(meta: Mapping[str, str], key: bytes) -> list[Finding]:
     from evaltool.integrity.keys import key_id, sign
 
     ours, theirs = key_id(key), meta.get("key_id", "")
     signature = meta.get("signature", "")
     if not signature:
-        return [_finding("INT-3", "error", text(MSG, "no-signature", lang), cell=_meta_cell("signature"))]
+        return [_finding("INT-3", "error", "INT-3.no_signature", cell=_meta_cell("signature"))]
     if theirs and theirs != ours:
-        return [_finding("INT-4", "warning", text(MSG, "other-key", lang, theirs=theirs, ours=ours),
+        return [_finding("INT-4", "warning", "INT-4.other_key", {"theirs": theirs, "ours": ours},
                          cell=_meta_cell("key_id"))]
     if not hmac.compare_digest(signature, sign(meta.get("fingerprint", ""), key)):
-        return [_finding("INT-3", "error", text(MSG, "bad-signature", lang), cell=_meta_cell("signature"))]
+        return [_finding("INT-3", "error", "INT-3.bad_signature", cell=_meta_cell("signature"))]
     return []
 
 
-def verify(ev: Evaluation, *, key: bytes | None = None, lang: str = "zh") -> list[Finding]:
+def verify(ev: Evaluation, *, key: bytes | None = None) -> list[Finding]:
     """Integrity findings for a parsed workbook (empty when it is the template as issued).
 
     ``key``: the bureau key; None means "the key in the config folder, if any"
@@ -289,8 +269,8 @@ def verify(ev: Evaluation, *, key: bytes | None = None, lang: str = "zh") -> lis
         key = load_key()
     stored_fp = ev.meta.get("fingerprint", "")
     if not stored_fp:
-        return [_finding("INT-5", "warning", text(MSG, "no-fingerprint", lang), cell=_meta_cell("fingerprint"))]
-    findings = _content_findings(ev, stored_fp, lang)
+        return [_finding("INT-5", "warning", "INT-5.no_fingerprint", cell=_meta_cell("fingerprint"))]
+    findings = _content_findings(ev, stored_fp)
     if key:
-        findings += _signature_findings(ev.meta, key, lang)
+        findings += _signature_findings(ev.meta, key)
     return findings

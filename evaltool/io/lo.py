@@ -24,6 +24,8 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from evaltool.model import EvaltoolError
+
 __all__ = ["soffice_path", "recalculate", "convert", "LibreOfficeError"]
 
 _PROFILE_XCU = """<?xml version="1.0" encoding="UTF-8"?>
@@ -34,8 +36,10 @@ _PROFILE_XCU = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-class LibreOfficeError(RuntimeError):
+class LibreOfficeError(EvaltoolError, RuntimeError):
     """soffice is missing, failed, or did not write an expected output."""
+
+    code = "libreoffice"
 
 
 def soffice_path() -> str | None:

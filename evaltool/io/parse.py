@@ -4,7 +4,7 @@ Why: the engine runs on the same model whether the workbook is a file (``FileBoo
 live Excel book. This module knows the template contract (via ``evaltool.contract``)
 and nothing about Excel libraries. Cached values of formula cells (得分, 完成率/偏差率, rates,
 total, grade) are never read as truth; money becomes ``Decimal``; a workbook that is not an
-evaltool template of major version 1 raises :class:`TemplateError` (Chinese / English).
+evaltool template of major version 1 raises :class:`TemplateError` (a catalogue code naming what is wrong).
 
 Example::
 
@@ -26,8 +26,8 @@ from evaltool.contract.a1 import column_letters
 from evaltool.contract.cells import cell_value
 from evaltool.frameworks.schema import FrameworkError, parse_params
 from evaltool.io.book import BookSource
+from evaltool.messages import SEVERITY_OF_LABEL
 from evaltool.model import (
-    SEVERITY_ZH,
     BudgetLine,
     CellValue,
     Evaluation,
@@ -107,37 +107,38 @@ def _blank(rec: dict[str, CellValue], cols: Sequence[str]) -> bool:
     return all(rec.get(c) in (None, "") for c in cols)
 
 
-def _fail(source: BookSource, zh: str, en: str) -> TemplateError:
-    return TemplateError(source.label, f"{zh} / {en}")
+def _fail(source: BookSource, code: str, **params: Any) -> TemplateError:
+    """A TemplateError naming the file, with catalogue ``code`` (``template.…``) and params."""
+    return TemplateError(source.label, code, **params)
 
 
 def _meta(source: BookSource, sheets: list[str]) -> dict[str, str]:
     if C.META not in sheets:
-        raise _fail(source, "不是评价模板工作簿（缺少 _meta 表的 template_id）", "not an evaltool template (no _meta)")
+        raise _fail(source, "template.no_meta")
     meta = {text(r[0]): text(r[1]) if len(r) > 1 else "" for r in source.sheet_values(C.META) if r and r[0]}
     tid = meta.get("template_id", "")
     if not tid.startswith(C.TEMPLATE_ID_PREFIX):
-        raise _fail(source, "不是评价模板工作簿（缺少 _meta 表的 template_id）",
-                    "not an evaltool template (no template_id in _meta)")
+        raise _fail(source, "template.no_meta")
     version = meta.get("template_version", "")
     if version.split(".")[0] != C.TEMPLATE_VERSION.split(".")[0]:
-        raise _fail(source, f"模板版本 {version or '（空）'} 不受支持，本程序支持 1.x 版模板",
-                    f"unsupported template version {version!r} (this evaltool reads 1.x)")
+        raise _fail(source, "template.version", version=version or "''",
+                    supported=C.TEMPLATE_VERSION.split(".")[0] + ".x")
     return meta
 
 
 def _check_layout(source: BookSource, names: dict[str, Any], tables: dict[str, TableInfo]) -> None:
     for t, headers in C.TABLE_HEADERS.items():
         if t not in tables:
-            raise _fail(source, f"缺少表格 {t}（{C.TABLE_SHEETS[t]} 表）", f"required table {t} is missing")
+            raise _fail(source, "template.no_table", table=t, sheet=C.TABLE_SHEETS[t])
         got = tables[t].headers
         if tuple(got[: len(headers)]) != headers:
             missing = [h for h in headers if h not in got]
-            raise _fail(source, f"表格 {t} 的列标题与模板不符（缺少：{'、'.join(missing) or '顺序不同'}）",
-                        f"table {t} headers differ from the template")
+            if missing:
+                raise _fail(source, "template.headers", table=t, missing=missing)
+            raise _fail(source, "template.headers_order", table=t)
     missing = [n for n in C.REQUIRED_NAMES if n not in names]
     if missing:
-        raise _fail(source, f"缺少定义名称：{', '.join(missing)}", f"required defined names missing: {missing}")
+        raise _fail(source, "template.no_names", names=missing)
 
 
 def _scalars(names: dict[str, Any], grids: dict[str, Grid]) -> dict[str, CellValue]:
@@ -214,8 +215,7 @@ def _bound(source: BookSource, info: TableInfo, row: int, column: str, v: Any) -
     if isinstance(v, (int, float, Decimal)) and not isinstance(v, bool):
         return float(v)
     cell = f"{info.sheet}!{column_letters(info.first_col + info.headers.index(column))}{row}"
-    raise _fail(source, f"等级标准的{column}必须是数字：{cell} 为“{v}”",
-                f"grade band {column} must be a number: {cell} is {v!r}")
+    raise _fail(source, "template.grade_bound", column=column, cell=cell, value=str(v))
 
 
 def _paragraphs(v: Any) -> str:
@@ -265,7 +265,7 @@ def parse_book(source: BookSource) -> Evaluation:
                    for row, r in records(g["Budget"], tables["Budget"]))
     rules = tuple(
         Rule(row=row, id=text(r["规则编号"]), scope=text(r["范围"]), table=text(r["对象表"]),
-             expression=text(r["表达式"]).lstrip("="), severity=SEVERITY_ZH.get(text(r["级别"]), "error"),
+             expression=text(r["表达式"]).lstrip("="), severity=SEVERITY_OF_LABEL.get(text(r["级别"]), "error"),
              message=text(r["提示信息"]), tolerance=_tolerance(r["容差"]), explain_required=text(r["需说明"]) == "是")
         for row, r in records(g["Rules"], tables["Rules"]) if text(r["规则编号"]))
     methods = tuple(

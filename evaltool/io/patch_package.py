@@ -20,6 +20,7 @@ from urllib.parse import unquote
 
 from evaltool.io.patch_scan import UTF8, Encoding, from_utf8, to_utf8
 from evaltool.io.patch_xml import NS_R, UnsafeXml, escape_attr, iter_elements
+from evaltool.model import EvaltoolError
 
 __all__ = ["Package", "Rel", "SheetRef", "PackageError", "rels_path", "REL_BASE"]
 
@@ -28,11 +29,13 @@ _REL_STRICT = "http://purl.oclc.org/ooxml/officeDocument/relationships/"
 _NS_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
-class PackageError(ValueError):
+class PackageError(EvaltoolError, ValueError):
     """The package is not a usable workbook (message is user-facing; file name added by caller).
 
     ``part`` names the zip member concerned, when there is one.
     """
+
+    code = "package"
 
     def __init__(self, message: str, *, part: str | None = None) -> None:
         super().__init__(f"part {part}: {message}" if part else message)

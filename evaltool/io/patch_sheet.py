@@ -30,6 +30,7 @@ from evaltool.io.patch_scan import from_utf8, splice, start_tag_end, to_utf8
 from evaltool.io.patch_sheet_scan import Cell, SheetScan, scan_sheet
 from evaltool.io.patch_types import CellValue, format_ref, parse_ref, render_body
 from evaltool.io.patch_xml import UnsafeXml, del_attr, escape_text, get_attr, set_attr
+from evaltool.model import EvaltoolError
 
 __all__ = ["CellEdit", "SheetEditError", "patch_sheet", "UNSET"]
 
@@ -42,8 +43,10 @@ class _Unset:
 UNSET = _Unset()
 
 
-class SheetEditError(ValueError):
+class SheetEditError(EvaltoolError, ValueError):
     """A cell edit cannot be applied; ``ref`` names the cell."""
+
+    code = "sheet_edit"
 
     def __init__(self, ref: str, message: str) -> None:
         super().__init__(message)

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from evaltool.contract.a1 import cell_name, split_cell
 from evaltool.io.patch_xml import escape_text, ooxml_escape
+from evaltool.model import EvaltoolError
 
 __all__ = [
     "Formula",
@@ -39,12 +40,14 @@ CachedValue = float | int | Decimal | str | bool | None
 MAX_TEXT = 32767
 
 
-class PatchError(Exception):
+class PatchError(EvaltoolError):
     """A patch cannot be applied; the message names the file, sheet and cell concerned.
 
     ``file``, ``part`` (zip member) and ``cause`` are also kept apart for callers that render
     their own message; ``part`` is None when the failure is not about one member.
     """
+
+    code = "patch"
 
     def __init__(self, message: str, *, file: str | None = None, part: str | None = None, cause: str | None = None) -> None:
         super().__init__(message)

@@ -13,6 +13,8 @@ import xml.parsers.expat
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from evaltool.model import EvaltoolError
+
 __all__ = [
     "NS_MAIN",
     "NS_MAIN_STRICT",
@@ -38,8 +40,10 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x0d\ufffe\uffff]")
 _ESCAPED_LOOKALIKE = re.compile("_(x[0-9A-Fa-f]{4}_)")
 
 
-class UnsafeXml(ValueError):
+class UnsafeXml(EvaltoolError, ValueError):
     """A part declared a DTD/entity (XML bomb guard) or is not well-formed."""
+
+    code = "unsafe_xml"
 
 
 def ooxml_escape(text: str) -> str:

@@ -17,6 +17,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from python_calamine import CalamineError
+
 from evaltool.io.filebook import FileBook
 from evaltool.io.parse import parse_book
 from evaltool.model import Evaluation, TemplateError
@@ -30,19 +32,17 @@ def book_from_bytes(data: bytes, label: str) -> FileBook:
     naming ``label`` when they are no workbook."""
     head = data[:8]
     if not head:
-        raise TemplateError(label, "文件为空 / empty file")
+        raise TemplateError(label, "file.empty")
     if head == OLE_MAGIC:
-        raise TemplateError(label, "文件已加密或为旧版 .xls 格式，请另存为未加密的 .xlsx / encrypted or legacy .xls file")
+        raise TemplateError(label, "file.encrypted")
     if not head.startswith(ZIP_MAGIC):
-        raise TemplateError(label, "不是 Excel .xlsx 文件（文件内容不是 xlsx 格式） / not an .xlsx file")
+        raise TemplateError(label, "file.not_xlsx")
     try:
         book = FileBook(label, data)
         book.sheet_names()
         book.defined_names()
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise TemplateError(label, f"无法读取工作簿（文件已损坏或不是 xlsx） / unreadable workbook: {exc}") from exc
-    except Exception as exc:  # calamine raises its own error types
-        raise TemplateError(label, f"无法读取工作簿 / unreadable workbook: {exc}") from exc
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, CalamineError) as exc:
+        raise TemplateError(label, "file.corrupt", detail=str(exc)) from exc
     return book
 
 
@@ -50,7 +50,7 @@ def open_book(path: str | Path) -> FileBook:
     """A FileBook for ``path`` (read once) after sniffing the bytes; TemplateError when it is no workbook."""
     p = Path(path)
     if not p.is_file():
-        raise TemplateError(str(path), "文件不存在 / file not found")
+        raise TemplateError(str(path), "file.missing")
     return book_from_bytes(p.read_bytes(), str(path))
 
 

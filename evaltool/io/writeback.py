@@ -36,14 +36,13 @@ from evaltool.contract.cells import where
 from evaltool.io import patch_cells
 from evaltool.io.atomic import is_locked, replace_with_backup, temp_path_for
 from evaltool.io.book import CellKey, Formula, WritePlan
-from evaltool.messages import text
-from evaltool.model import CheckRow, Evaluation, Finding, Result
+from evaltool.messages import render, severity_label, text
+from evaltool.model import CheckRow, EvaltoolError, Evaluation, Finding, Result
 
 __all__ = ["build_plan", "write_result", "write_in_place", "WorkbookLocked", "FILL",
            "CHECK_COLUMNS"]
 
 FILL = {"error": "FFC7CE", "warning": "FFEB9C"}
-SEVERITY_TEXT = {"error": "错误", "warning": "警告", "info": "提示"}
 CHECK_SHEET = C.CHECKS
 CHECK_COLUMNS = C.TABLE_HEADERS["Checks"]
 MAX_MARKED_CELLS = 200  # a finding on a larger range marks its first cells only
@@ -59,8 +58,10 @@ MSG = {
 }
 
 
-class WorkbookLocked(RuntimeError):
+class WorkbookLocked(EvaltoolError, RuntimeError):
     """The workbook is open elsewhere (an owner/lock file sits beside it)."""
+
+    code = "workbook_locked"
 
     def __init__(self, path: Path, lang: str = "zh") -> None:
         super().__init__(text(MSG, "locked", lang, path=path))
@@ -111,7 +112,7 @@ def _check_rows(ev: Evaluation, checks: tuple[CheckRow, ...],
         r = header_row + 1 + n
         explanation = ev.explanations.get((row.rule, row.sheet, row.cell), row.explanation)
         result: object = Formula(row.formula, cached=row.result) if row.formula else row.result
-        values = {"规则编号": row.rule, "来源": row.source, "级别": SEVERITY_TEXT[row.severity],
+        values = {"规则编号": row.rule, "来源": row.source, "级别": severity_label(row.severity),
                   "工作表": row.sheet, "单元格": row.cell, "结果": result,
                   "提示信息": row.message, "出错说明": explanation or None}
         for h, v in values.items():
@@ -125,7 +126,7 @@ def _check_rows(ev: Evaluation, checks: tuple[CheckRow, ...],
     return {"Checks": f"{column_letters(first)}{header_row}:{column_letters(first + width - 1)}{header_row + new_rows}"}
 
 
-def _marks(ev: Evaluation, findings: tuple[Finding, ...]
+def _marks(ev: Evaluation, findings: tuple[Finding, ...], lang: str
            ) -> tuple[dict[CellKey, str | None], dict[CellKey, str | None]]:
     """Fills (worst severity wins) and notes (messages joined) on the cells findings name."""
     rank = {"error": 2, "warning": 1}
@@ -138,8 +139,9 @@ def _marks(ev: Evaluation, findings: tuple[Finding, ...]
             key = (f.sheet, cell)
             if rank[f.severity] > rank.get(worst.get(key, ""), 0):
                 worst[key] = f.severity
-            if f.message not in notes.setdefault(key, []):
-                notes[key].append(f.message)
+            message = render(f, lang)
+            if message not in notes.setdefault(key, []):
+                notes[key].append(message)
     fills: dict[CellKey, str | None] = {k: FILL[v] for k, v in worst.items()}
     return fills, {k: "\n".join(v) for k, v in notes.items()}
 
@@ -156,7 +158,7 @@ def build_plan(result: Result, *, now: datetime | None = None, lang: str = "zh")
     cells[where(ev.names, "calc_status")] = text(
         MSG, "status", lang, when=when, errors=result.errors, warnings=result.warnings)
     _open_issues(result, when, cells, lang)
-    fills, notes = _marks(ev, result.findings)
+    fills, notes = _marks(ev, result.findings, lang)
     return WritePlan(cells=cells, fills=fills, notes=dict(notes), table_refs=table_refs)
 
 
@@ -171,8 +173,7 @@ def _open_issues(result: Result, when: str, cells: dict[CellKey, object], lang: 
                                                   errors=result.errors, warnings=result.warnings)
     for i, f in enumerate(open_):
         row = first + i
-        values = (i + 1, SEVERITY_TEXT.get(f.severity, f.severity) if lang != "en" else f.severity,
-                  f.sheet, f.cell, f.rule, f.message)
+        values = (i + 1, severity_label(f.severity, lang), f.sheet, f.cell, f.rule, render(f, lang))
         for c, v in enumerate(values):
             cells[(sheet, f"{column_letters(c + 1)}{row}")] = v
     last_old = len(ev.grids[sheet])

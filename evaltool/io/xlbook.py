@@ -57,7 +57,7 @@ from typing import Any
 from evaltool.contract.cells import parse_location
 from evaltool.io.book import CellKey, Formula, WritePlan
 from evaltool.io.patch_types import parse_ref
-from evaltool.model import CellValue, Location, TableInfo
+from evaltool.model import CellValue, EvaltoolError, Location, TableInfo
 
 __all__ = ["XlBook", "Block", "blocks", "excel_cell", "parse_refers_to", "SheetProtected"]
 
@@ -69,8 +69,10 @@ ALLOW_FLAGS = (
 )  # fmt: skip
 
 
-class SheetProtected(RuntimeError):
+class SheetProtected(EvaltoolError, RuntimeError):
     """A sheet the plan writes to is protected with a password evaltool was not given."""
+
+    code = "sheet_protected"
 
     def __init__(self, sheet: str) -> None:
         super().__init__(sheet)

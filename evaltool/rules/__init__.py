@@ -9,9 +9,9 @@ Example::
 
     from evaltool.rules import check
     ev = evaltool.load("returned.xlsx")
-    outcome = check(ev, evaltool.scoring.score(ev).computed, lang="zh")
+    outcome = check(ev, evaltool.scoring.score(ev).computed)
     for f in outcome.findings:
-        print(f.severity, f.sheet, f.cell, f.message)
+        print(f.severity, f.sheet, f.cell, render(f, "zh"))   # evaltool.messages.render
 
 The rule pass receives what the one scoring pass computed (``evaltool.model.Computed``:
 rates, total, grade, the computed Indicators columns) and never recomputes it; rules and

@@ -8,7 +8,7 @@ whose context is re-bound per rule and row.
 
 Example::
 
-    out = check(ev, lang="en")
+    out = check(ev, evaltool.scoring.score(ev).computed)
     [f.as_dict() for f in out.findings if f.severity == "error"]
     out.checks[0].formula        # '=IF(ABS(SUM(\\'绩效指标\\'!$F$5:$F$40)-100)<=...,"通过",...)'
 """
@@ -23,11 +23,12 @@ from evaltool.formula import Value, XLError
 from evaltool.formula.coerce import to_bool
 from evaltool.formula.nodes import CellRef, NameRef, StructRef
 from evaltool.formula.values import ErrorSignal
-from evaltool.model import CheckRow, Computed, Evaluation, Finding, TableInfo, count_open
+from evaltool.messages import render_text
+from evaltool.model import CheckRow, Computed, Evaluation, Finding, TableInfo, Text, count_open
 from evaltool.rules.builtin import run_builtins
-from evaltool.rules.catalog import PASS, english_rule_message, msg
+from evaltool.rules.catalog import PASS, english_rule_message
 from evaltool.rules.live import RULES_SHEET, formula_for, instance_cell, placeholder_ref
-from evaltool.rules.messages import render_text
+from evaltool.rules.messages import render_text as render_text_of
 from evaltool.rules.resolver import EvalResolver
 from evaltool.rules.ruleset import CompiledRule, Placeholder, RuleSet, compile_ruleset, placeholders_of
 
@@ -67,26 +68,26 @@ class Instance:
 
 def _problem(cr: CompiledRule, r: EvalResolver, ev: Evaluation) -> tuple[str, str] | None:
     if cr.formula is None or cr.problem:
-        return cr.problem or "syntax", cr.detail
+        return cr.problem or "rule.syntax", cr.detail
     rule = cr.rule
     if rule.table and rule.table not in ev.tables:
         if rule.scope == "逐行" or any(isinstance(n, StructRef) and n.table is None for n in cr.refs):
-            return "unknown_table", rule.table
+            return "rule.unknown_table", rule.table
     for node in cr.refs:
         if isinstance(node, NameRef) and not r.has_name(node.name):
-            return "unknown_name", node.name
+            return "rule.unknown_name", node.name
         if isinstance(node, StructRef):
             tname = node.table or rule.table
             t = ev.tables.get(tname) if tname else None
             if t is None:
-                return "unknown_table", tname or "?"
+                return "rule.unknown_table", tname or "?"
             if node.column is not None and node.column.lower() not in {h.lower() for h in t.headers}:
-                return "unknown_column", f"{t.name}[{node.column}]"
+                return "rule.unknown_column", f"{t.name}[{node.column}]"
         if isinstance(node, CellRef):
             if node.sheet is None and not (rule.table and rule.table in ev.tables):
-                return "unqualified", node.ref
+                return "rule.unqualified", node.ref
             if node.sheet is not None and node.sheet not in ev.grids:
-                return "unknown_sheet", node.sheet
+                return "rule.unknown_sheet", node.sheet
     return None
 
 
@@ -128,7 +129,7 @@ def evaluate_rules(
             if status == "pass":
                 text = PASS
             else:
-                text, err = render_text(rule.message or rule.id, cr.placeholders,
+                text, err = render_text_of(rule.message or rule.id, cr.placeholders,
                                         partial(_lookup, cr, r=r, tables=tables, known=known, row=row))
                 if status == "error":
                     text = value.code if isinstance(value, XLError) else "#VALUE!"
@@ -157,21 +158,30 @@ def _lookup(
     return value, got[1]
 
 
-def _message(inst: Instance, r: EvalResolver, ev: Evaluation, lang: str) -> str:
+def _render(inst: Instance, r: EvalResolver, ev: Evaluation, message: str) -> str:
+    """``message`` with this instance's ``{placeholders}`` filled in."""
     rule = inst.rule.rule
-    base = rule.message or rule.id
-    text = inst.text
-    if lang == "en":
-        en = english_rule_message(rule.id, rule.message)
-        if en is not None:
-            names = {k.lower() for k in ev.names} | r.override_names()
-            r.bind(table=rule.table if inst.row is not None else None, row=inst.row or 0, tol=rule.tolerance)
-            text, _ = render_text(en, placeholders_of(en),
-                                  partial(_lookup, inst.rule, r=r, tables=ev.tables, known=names, row=inst.row))
-            base = en
+    names = {k.lower() for k in ev.names} | r.override_names()
+    r.bind(table=rule.table if inst.row is not None else None, row=inst.row or 0, tol=rule.tolerance)
+    out, _ = render_text_of(message, placeholders_of(message),
+                            partial(_lookup, inst.rule, r=r, tables=ev.tables, known=names, row=inst.row))
+    return out
+
+
+def _params(inst: Instance, r: EvalResolver, ev: Evaluation) -> dict[str, object]:
+    """The parameters of a failing rule's finding: its 提示信息 rendered from the row (and the
+    bundled English text of the same rule, when there is one); ``err`` for an error value."""
+    rule = inst.rule.rule
+    params: dict[str, object] = {"id": rule.id}
     if inst.status == "error":
-        return msg("rule_error", lang, message=base, id=rule.id, err=inst.text)
-    return text
+        params["message"] = _render(inst, r, ev, rule.message) if rule.message else rule.id
+        params["err"] = inst.text
+    else:
+        params["message"] = inst.text
+    en = english_rule_message(rule.id, rule.message)
+    if en is not None:
+        params["message_en"] = _render(inst, r, ev, en)
+    return params
 
 
 def _value(inst: Instance, r: EvalResolver) -> object:
@@ -200,13 +210,13 @@ def overrides(comp: Computed) -> dict[str, Value]:
     return names
 
 
-def check(ev: Evaluation, computed: Computed, *, lang: str = "zh", ruleset: RuleSet | None = None,
-          ) -> CheckOutcome:
+def check(ev: Evaluation, computed: Computed, *, ruleset: RuleSet | None = None) -> CheckOutcome:
     """Validate ``ev`` against its rule sheet (or ``ruleset``) and the built-in checks.
 
     ``computed``: what the scoring pass computed for ``ev`` (``evaltool.scoring.score(ev).computed``)
     — rates, total, grade and the computed Indicators columns. A returned workbook's cached
-    values of those cells are never trusted; the rules see these instead.
+    values of those cells are never trusted; the rules see these instead. Runs once, whatever
+    the reader's language: findings carry codes (``evaltool.messages`` renders them).
     """
     rs = ruleset if ruleset is not None else compile_ruleset(ev.rules)
     comp = computed
@@ -222,9 +232,9 @@ def check(ev: Evaluation, computed: Computed, *, lang: str = "zh", ruleset: Rule
         expr_col = column_letters(rules_t.first_col + rules_t.headers.index("表达式"))
     for cr, code, detail in problems:
         cell = f"{expr_col}{cr.rule.row}"
-        zh = msg(f"rule_{code}", "zh", id=cr.rule.id, detail=detail, pos=cr.position or 0)
-        text = msg(f"rule_{code}", lang, id=cr.rule.id, detail=detail, pos=cr.position or 0)
-        findings.append(Finding(cr.rule.id, "error", RULES_SHEET, cell, text, cr.rule.expression,
+        params = {"id": cr.rule.id, "detail": detail, "pos": cr.position or 0}
+        zh = render_text(Text(code, params))
+        findings.append(Finding(cr.rule.id, "error", RULES_SHEET, cell, code, params, cr.rule.expression,
                                 ev.path, "rule"))
         checks.append(CheckRow(cr.rule.id, "规则表", "error", RULES_SHEET, cell, None, zh, zh,
                                ev.explanations.get((cr.rule.id, RULES_SHEET, cell), "")))
@@ -236,10 +246,11 @@ def check(ev: Evaluation, computed: Computed, *, lang: str = "zh", ruleset: Rule
         if inst.status == "pass":
             continue
         explained = bool(rule.explain_required and explanation.strip() and inst.status == "fail")
-        findings.append(Finding(rule.id, rule.severity, inst.sheet, inst.cell, _message(inst, r, ev, lang),
+        code = "rule.error" if inst.status == "error" else "rule.message"
+        findings.append(Finding(rule.id, rule.severity, inst.sheet, inst.cell, code, _params(inst, r, ev),
                                 _value(inst, r), ev.path, "rule", explained))
     r.bind()
-    b_findings, b_checks = run_builtins(ev, r, comp, lang)
+    b_findings, b_checks = run_builtins(ev, r, comp)
     findings.extend(b_findings)
     checks.extend(b_checks)
     findings = [replace(f, file=f.file or ev.path) for f in findings]

@@ -32,7 +32,6 @@ __all__ = ["formula_for", "condition_for", "message_for", "template_checks", "RU
 
 RULES_SHEET = C.RULES
 CHECK_COLUMNS = C.TABLE_HEADERS["Checks"]
-SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 def _a1(col: int, row: int, absolute: bool = False) -> str:
@@ -208,7 +207,8 @@ def template_checks(
     be compiled get a static row saying why. The cached ``result`` is ``""`` (nothing has
     been computed for a blank template); for a filled workbook use ``check(ev).checks``.
     """
-    from evaltool.rules.catalog import msg
+    from evaltool.messages import render_text
+    from evaltool.model import Text
 
     names = {k.lower(): v for k, v in (names or {}).items()}
     known = set(names)
@@ -216,7 +216,8 @@ def template_checks(
     for cr in compile_ruleset(rules):
         rule = cr.rule
         if cr.formula is None or cr.problem:
-            text = msg(f"rule_{cr.problem}", id=rule.id, detail=cr.detail, pos=cr.position or 0)
+            text = render_text(Text(cr.problem or "rule.syntax", {"id": rule.id, "detail": cr.detail,
+                                                                   "pos": cr.position or 0}))
             out.append(CheckRow(rule.id, "规则表", "error", RULES_SHEET, f"D{rule.row}", None, text, text))
             continue
         instances: list[int | None] = [None]

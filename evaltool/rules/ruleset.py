@@ -21,7 +21,8 @@ from functools import lru_cache
 
 from evaltool.formula import Formula, FormulaSyntaxError, compile_formula
 from evaltool.formula.nodes import CellRef, NameRef, Node, StructRef, walk
-from evaltool.model import SEVERITY_ZH, Rule
+from evaltool.messages import SEVERITY_OF_LABEL
+from evaltool.model import Rule
 
 __all__ = ["CompiledRule", "RuleSet", "Placeholder", "compile_ruleset", "as_rule", "placeholders_of", "SCOPES",
            "PARSE_COUNTER"]
@@ -46,7 +47,7 @@ class Placeholder:
 class CompiledRule:
     rule: Rule
     formula: Formula | None
-    problem: str | None  # code of what is wrong (syntax, scope, table, this_row), else None
+    problem: str | None  # catalogue code of what is wrong (rule.syntax, rule.scope …), else None
     detail: str  # e.g. the syntax error text
     refs: tuple[Node, ...]  # NameRef/CellRef/StructRef in formula order (without tol)
     placeholders: tuple[Placeholder, ...]
@@ -91,7 +92,7 @@ def as_rule(spec: object, row: int) -> Rule:
         scope=str(getattr(spec, "scope")),  # noqa: B009
         table=str(getattr(spec, "table", "") or ""),
         expression=str(getattr(spec, "expression")),  # noqa: B009
-        severity=SEVERITY_ZH.get(sev, sev),  # type: ignore[arg-type]
+        severity=SEVERITY_OF_LABEL.get(sev, sev),  # type: ignore[arg-type]
         message=str(getattr(spec, "message", "")),
         tolerance=getattr(spec, "tolerance", None),
         explain_required=bool(getattr(spec, "explain", getattr(spec, "explain_required", False))),
@@ -120,25 +121,25 @@ def _compile_one(rule: Rule) -> CompiledRule:
     phs = placeholders_of(rule.message)
     expr = (rule.expression or "").strip()
     if not expr or expr == "=":
-        return CompiledRule(rule, None, "empty", "", (), phs)
+        return CompiledRule(rule, None, "rule.empty", "", (), phs)
     try:
         PARSE_COUNTER[0] += 1
         f = compile_formula(expr)
     except FormulaSyntaxError as e:
         lead = len(rule.expression) - len(rule.expression.lstrip())
         pos = e.position + lead + 1  # 1-based, as counted in the 表达式 cell
-        return CompiledRule(rule, None, "syntax", e.message, (), phs, pos)
+        return CompiledRule(rule, None, "rule.syntax", e.message, (), phs, pos)
     except (KeyError, ValueError) as e:  # unknown function and similar
-        return CompiledRule(rule, None, "syntax", str(e), (), phs)
+        return CompiledRule(rule, None, "rule.syntax", str(e), (), phs)
     refs = _ordered_refs(f.ast)
     problem, detail = None, ""
     has_row = any(isinstance(r, StructRef) and r.this_row for r in refs)
     if rule.scope not in SCOPES:
-        problem, detail = "scope", rule.scope
+        problem, detail = "rule.scope", rule.scope
     elif rule.scope == "逐行" and not rule.table:
-        problem = "row_table"
+        problem = "rule.row_table"
     elif has_row and rule.scope != "逐行":
-        problem = "this_row"
+        problem = "rule.this_row"
     return CompiledRule(rule, f, problem, detail, refs, phs)
 
 

@@ -71,9 +71,9 @@ def _columns(ev: Evaluation, scores: list[Score]) -> dict[tuple[str, str], tuple
     return out
 
 
-def score(ev: Evaluation, *, lang: str = "zh") -> Scoring:
+def score(ev: Evaluation) -> Scoring:
     """Rates, every indicator row, ScoreSummary, total and grade of ``ev``."""
-    ctx = Context.of(ev, lang=lang)
+    ctx = Context.of(ev)
     rate_scores, rate_results, findings = compute_rates(ctx)
     rates = {r.name: r.value for r in rate_results}
     for name, v in ev.scalars.items():
@@ -105,7 +105,7 @@ def score(ev: Evaluation, *, lang: str = "zh") -> Scoring:
     total_expr = "total_score" if "total_score" in ev.names else f"{total.sheet}!{total.cell}"
     scores.append(Score("grade", g_sheet, g_cell, g or "", grade_formula(ctx, total_expr), "评价等级"))
     if g is None and total_value is not None and ev.grades:
-        findings.append(ctx.finding("SCORE-GRADE", "warning", g_sheet, g_cell, "grade_none",
+        findings.append(ctx.finding("SCORE-GRADE", "warning", g_sheet, g_cell, "score.grade_none",
                                     total=total_value))
     computed = Computed(rate_results, total_value, g, _columns(ev, scores))
     return Scoring(tuple(scores), tuple(findings), total_value, g,

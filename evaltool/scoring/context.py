@@ -1,4 +1,4 @@
-"""What every scoring step needs from the workbook: language, rounding, cells and names.
+"""What every scoring step needs from the workbook: rounding, cells and names.
 
 Why: indicator scoring, rates, sub-totals and grades all render references to the same
 cells and round the same way (``ROUND(…, param_round_digits)`` live, ``xl_round`` in
@@ -6,7 +6,7 @@ Python). One small frozen object carries that, built once per evaluation.
 
 Example::
 
-    ctx = Context.of(ev, lang="zh")
+    ctx = Context.of(ev)
     ctx.ref("绩效指标", "L5")        # "'绩效指标'!L5"
     ctx.round(87.125)               # 87.13
 """
@@ -20,8 +20,7 @@ from decimal import Decimal
 from evaltool import contract as C
 from evaltool.contract.a1 import column_letters
 from evaltool.formula import xl_round
-from evaltool.model import Evaluation, Finding, Severity
-from evaltool.scoring.messages import MSG, text
+from evaltool.model import Evaluation, Finding, Severity, Text
 from evaltool.scoring.xl import cell_ref, lit
 
 __all__ = ["Context", "INDICATOR_SHEET", "INDICATOR_COLUMNS"]
@@ -46,7 +45,6 @@ def _num(v: object, default: float) -> float:
 @dataclass(frozen=True)
 class Context:
     ev: Evaluation
-    lang: str
     digits: int
     digits_expr: str
     epsilon: float
@@ -55,7 +53,7 @@ class Context:
     sources: dict[str, float | None] = field(default_factory=dict)  # rates and scalars
 
     @classmethod
-    def of(cls, ev: Evaluation, *, lang: str = "zh") -> Context:
+    def of(cls, ev: Evaluation) -> Context:
         digits = int(_num(ev.param("round_digits", 2), 2))
         expr = "param_round_digits" if "param_round_digits" in ev.names else lit(digits)
         info = ev.tables.get("Indicators")
@@ -66,7 +64,7 @@ class Context:
             cols.setdefault(h, column_letters(1 + i))
         sheet = info.sheet if info else INDICATOR_SHEET
         eps = _num(ev.param("fuzzy_epsilon", 0.1), 0.1)
-        return cls(ev, lang, digits, expr, eps, cols, sheet)
+        return cls(ev, digits, expr, eps, cols, sheet)
 
     def ref(self, sheet: str, a1: str) -> str:
         return cell_ref(sheet, a1)
@@ -78,11 +76,12 @@ class Context:
     def round(self, x: float) -> float:
         return xl_round(x, self.digits)
 
-    def msg(self, code: str, **kw: object) -> str:
-        return text(MSG, code, self.lang, **kw)
+    def msg(self, code: str, **kw: object) -> Text:
+        """A note of a score: catalogue code ``score.…`` with its parameters."""
+        return Text(code, kw)
 
     def finding(self, rule: str, severity: Severity, sheet: str, cell: str, code: str,
                 cell_value: object = None, **kw: object) -> Finding:
-        """A finding with message ``code`` formatted with ``kw`` (``cell_value`` is the data)."""
-        return Finding(rule, severity, sheet, cell, self.msg(code, **kw), cell_value,
+        """A finding with catalogue code ``code`` and parameters ``kw`` (``cell_value`` is the data)."""
+        return Finding(rule, severity, sheet, cell, code, kw, cell_value,
                        self.ev.path, "builtin")

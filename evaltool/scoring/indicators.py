@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from evaltool.model import Finding, Indicator, Score
+from evaltool.model import Finding, Indicator, Score, Text
 from evaltool.scoring.completion import column_formula, column_value, norm_direction
 from evaltool.scoring.context import Context
 from evaltool.scoring.kinds import KINDS, Cells, Kind, Row, tier_formula, tier_share
@@ -71,10 +71,10 @@ def row_formulas(kind: Kind, params: dict[str, str], cells: Cells, blanks: list[
     return score, "=" + when(conds, '""', rate)
 
 
-def _zero(ctx: Context, ind: Indicator, note: str) -> list[Score]:
+def _zero(ctx: Context, ind: Indicator, note: Text) -> list[Score]:
     score_cell, rate_cell = ctx.col(SCORE_COL, ind.row), ctx.col(RATE_COL, ind.row)
     return [Score(f"indicator:{ind.row}:{SCORE_COL}", ctx.sheet, score_cell, 0.0, "=0",
-                  ind.level3, note),
+                  ind.level3, (note,)),
             Score(f"indicator:{ind.row}:{RATE_COL}", ctx.sheet, rate_cell, None, "", ind.level3)]
 
 
@@ -84,22 +84,22 @@ def score_indicator(ind: Indicator, ctx: Context) -> tuple[list[Score], list[Fin
     method_cell = ctx.col("评分方法", row)
     actual_cell, target_cell = ctx.col("实际完成值", row), ctx.col("年度目标值", row)
     findings: list[Finding] = []
-    notes: list[str] = []
+    notes: list[Text] = []
 
     def fail(code: str, rule: str, **kw: object) -> tuple[list[Score], list[Finding]]:
         f = ctx.finding(rule, "error", sheet, method_cell, code, **kw)
-        return _zero(ctx, ind, f.message), [f]
+        return _zero(ctx, ind, Text(f.code, f.params)), [f]
 
     def warn(rule: str, cell: str, code: str, data: object, **kw: object) -> None:
         findings.append(ctx.finding(rule, "warning", sheet, cell, code, data, **kw))
-        notes.append(findings[-1].message)
+        notes.append(Text(findings[-1].code, findings[-1].params))
 
     method = ctx.ev.method(ind.method) if ind.method else None
     if method is None:
-        return fail("method_unknown", "SCORE-METHOD", method=ind.method or "")
+        return fail("score.method_unknown", "SCORE-METHOD", method=ind.method or "")
     kind = KINDS.get(method.kind)
     if kind is None:
-        return fail("kind_unknown", "SCORE-METHOD", method=method.code, kind=method.kind)
+        return fail("score.kind_unknown", "SCORE-METHOD", method=method.code, kind=method.kind)
     params = parse_params(method.params_text) if method.params_text else dict(method.params)
     direction = norm_direction(ind.direction)
     weight = float(ind.weight) if isinstance(ind.weight, (int, float, Decimal)) else 0.0
@@ -111,25 +111,25 @@ def score_indicator(ind: Indicator, ctx: Context) -> tuple[list[Score], list[Fin
     source = params.get("source", "").strip()
     if source:
         if source not in ctx.sources:
-            return fail("source_unknown", "SCORE-METHOD", method=method.code, name=source)
+            return fail("score.source_unknown", "SCORE-METHOD", method=method.code, name=source)
         x_value, x_expr = ctx.sources[source], source
         blanks.append(f'{source}=""')
         if x_value is None:
-            notes.append(ctx.msg("blank_source", name=source))
+            notes.append(ctx.msg("score.blank_source", name=source))
     else:
         act = read_actual(ind.actual, direction, j_ref, text_x=kind.text_x, epsilon=ctx.epsilon)
         x_value, x_expr = act.value, act.expr
         if act.guard is not None:
             blanks.append(f'{act.guard}=""')
         if act.kind == "blank":
-            notes.append(ctx.msg("blank_actual"))
+            notes.append(ctx.msg("score.blank_actual"))
         elif act.kind == "fuzzy" and act.note:
             code, txt, bound = act.note
             notes.append(ctx.msg(code, text=txt, bound=bound))
             findings.append(ctx.finding("SCORE-FUZZY", "info", sheet, actual_cell, code, ind.actual,
                                         text=txt, bound=bound))
         elif act.kind in ("bad", "fuzzy_unbounded"):
-            code = "actual_not_number" if act.kind == "bad" else "actual_unbounded"
+            code = "score.actual_not_number" if act.kind == "bad" else "score.actual_unbounded"
             warn("SCORE-ACTUAL", actual_cell, code, ind.actual, value=ind.actual)
             x_expr = f"VALUE({j_ref})"
             zeros.append(f"ISERROR({x_expr})")
@@ -139,7 +139,7 @@ def score_indicator(ind: Indicator, ctx: Context) -> tuple[list[Score], list[Fin
     tgt = read_target(ind.target, i_ref)
     if kind.needs_target and tgt.target is None:
         if x_value is not None:
-            code = "target_blank" if ind.target in (None, "") else "target_bad"
+            code = "score.target_blank" if ind.target in (None, "") else "score.target_bad"
             warn("SCORE-TARGET", target_cell, code, ind.target, value=ind.target)
         zeros += [f'{i_ref}=""', f"ISERROR(VALUE({i_ref}))"]
         zero = True
@@ -153,17 +153,17 @@ def score_indicator(ind: Indicator, ctx: Context) -> tuple[list[Score], list[Fin
         if not zero:
             x = x_value if kind.text_x else float(x_value)  # type: ignore[arg-type]
             raw, code = kind.value(Row(x, tgt.target, weight, direction), params)
-            if code == "tier_unknown":
+            if code == "score.tier_unknown":
                 tiers = "/".join(params.get(kind.tier_key or "", "").split(","))
                 warn("SCORE-TIER", actual_cell, code, ind.actual, value=x_value,
                      method=method.code, tiers=tiers)
-            elif code == "over_target":
+            elif code == "score.over_target":
                 notes.append(ctx.msg(code, threshold=f"{number(params, 'threshold', 0.3):.0%}"))
     except ParamError as exc:
         return fail(exc.code, "SCORE-PARAM", method=method.code, key=exc.key, value=exc.value)
 
     score = Score(f"indicator:{row}:{SCORE_COL}", sheet, ctx.col(SCORE_COL, row),
-                  None if blank else ctx.round(raw), score_f, ind.level3, "；".join(notes))
+                  None if blank else ctx.round(raw), score_f, ind.level3, tuple(notes))
     rate = Score(f"indicator:{row}:{RATE_COL}", sheet, ctx.col(RATE_COL, row),
                  _rate_value(kind, params, x_value, tgt, direction), rate_f, ind.level3)
     return [score, rate], findings

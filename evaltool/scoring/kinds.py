@@ -144,7 +144,7 @@ register(Kind("deduct_per_pp", _dpp_v, _dpp_f))
 def _bands(p: P) -> tuple[tuple[float, ...], tuple[float, ...], str]:
     edges, shares = numbers(p, "edges"), numbers(p, "shares")
     if len(shares) != len(edges) + 1:
-        raise ParamError("param_bands_len", "shares", p.get("shares", ""))
+        raise ParamError("score.param_bands_len", "shares", p.get("shares", ""))
     return edges, shares, choice(p, "side", ("high", "low"))
 
 
@@ -174,7 +174,7 @@ register(Kind("bands", _bands_v, _bands_f))
 def _lin(p: P) -> tuple[float, float]:
     full, zero = number(p, "full"), number(p, "zero")
     if full == zero:
-        raise ParamError("param_linear_equal", "zero", p.get("zero", ""))
+        raise ParamError("score.param_linear_equal", "zero", p.get("zero", ""))
     return full, zero
 
 
@@ -244,7 +244,7 @@ def tier_formula(p: P, key: str, x: str, default: str) -> str:
 def _tier_pair(key: str) -> tuple[Callable[[Row, P], tuple[float, str]], Callable[[Cells, P], str]]:
     def value(row: Row, p: P) -> tuple[float, str]:
         share = tier_share(p, key, str(row.x or ""))
-        return (0.0, "tier_unknown") if share is None else (row.weight * share, "")
+        return (0.0, "score.tier_unknown") if share is None else (row.weight * share, "")
 
     def formula(c: Cells, p: P) -> str:
         return f"{c.weight}*{tier_formula(p, key, c.x, '0')}"
@@ -265,7 +265,7 @@ def _otp_v(row: Row, p: P) -> tuple[float, str]:
     threshold, penalty = _otp(p)
     c = achievement(_num(row), _target(row), row.direction)
     if gt(c - 1, threshold):
-        return row.weight * max(0.0, 1 - penalty), "over_target"
+        return row.weight * max(0.0, 1 - penalty), "score.over_target"
     return row.weight * min(1.0, max(0.0, c)), ""
 
 

@@ -18,14 +18,16 @@ import math
 import re
 from collections.abc import Mapping
 
+from evaltool.model import EvaltoolError
+
 __all__ = ["ParamError", "parse_params", "number", "numbers", "mapping", "choice"]
 
 _SEP = re.compile(r"[;；]")
 _LIST = re.compile(r"[,，、]")
 
 
-class ParamError(ValueError):
-    """A parameter is missing or malformed; ``code`` is a message code, ``key`` the name."""
+class ParamError(EvaltoolError, ValueError):
+    """A parameter is missing or malformed; ``code`` is a catalogue code, ``key`` the name."""
 
     def __init__(self, code: str, key: str, value: str = "") -> None:
         super().__init__(f"{code}: {key}={value}")
@@ -58,9 +60,9 @@ def _to_float(key: str, raw: str) -> float:
     try:
         value = float(s) * scale
     except ValueError:
-        raise ParamError("param_not_number", key, raw) from None
+        raise ParamError("score.param_not_number", key, raw) from None
     if not math.isfinite(value):
-        raise ParamError("param_not_number", key, raw)
+        raise ParamError("score.param_not_number", key, raw)
     return value
 
 
@@ -69,7 +71,7 @@ def number(params: Mapping[str, str], key: str, default: float | None = None) ->
     raw = params.get(key)
     if raw is None or raw == "":
         if default is None:
-            raise ParamError("param_missing", key)
+            raise ParamError("score.param_missing", key)
         return default
     return _to_float(key, raw)
 
@@ -78,7 +80,7 @@ def numbers(params: Mapping[str, str], key: str) -> tuple[float, ...]:
     """A list parameter ``0.9,0.8,0.7`` → ``(0.9, 0.8, 0.7)``; missing/empty → ParamError."""
     raw = params.get(key)
     if not raw:
-        raise ParamError("param_missing", key)
+        raise ParamError("score.param_missing", key)
     return tuple(_to_float(key, item) for item in _LIST.split(raw) if item.strip())
 
 
@@ -86,19 +88,19 @@ def mapping(params: Mapping[str, str], key: str) -> dict[str, float]:
     """A tier map ``达成=1,部分达成=0.8`` → ``{"达成": 1.0, "部分达成": 0.8}`` (order kept)."""
     raw = params.get(key)
     if not raw:
-        raise ParamError("param_missing", key)
+        raise ParamError("score.param_missing", key)
     out: dict[str, float] = {}
     for item in _LIST.split(raw):
         if not item.strip():
             continue
         if "=" not in item:
-            raise ParamError("param_bad_map", key, raw)
+            raise ParamError("score.param_bad_map", key, raw)
         name, value = item.split("=", 1)
         if not name.strip():
-            raise ParamError("param_bad_map", key, raw)
+            raise ParamError("score.param_bad_map", key, raw)
         out[name.strip()] = _to_float(key, value)
     if not out:
-        raise ParamError("param_missing", key)
+        raise ParamError("score.param_missing", key)
     return out
 
 
@@ -108,5 +110,5 @@ def choice(params: Mapping[str, str], key: str, options: tuple[str, ...]) -> str
     if not raw:
         return options[0]
     if raw not in options:
-        raise ParamError("param_bad_choice", key, raw)
+        raise ParamError("score.param_bad_choice", key, raw)
     return raw

@@ -82,7 +82,7 @@ def read_actual(value: CellValue, direction: str, ref: str, *, text_x: bool = Fa
     bound = iv.bound_for(norm_direction(direction))
     if not math.isfinite(bound):
         return Actual("fuzzy_unbounded", None, ref, ref)
-    code = "fuzzy_high" if norm_direction(direction) == "≤" else "fuzzy_low"
+    code = "score.fuzzy_high" if norm_direction(direction) == "≤" else "score.fuzzy_low"
     return Actual("fuzzy", bound, lit(bound), None, (code, value.strip(), lit(bound)))
 
 

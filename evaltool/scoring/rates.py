@@ -97,7 +97,7 @@ def compute_rates(ctx: Context, defs: tuple[RateSpec, ...] | None = None,
             result = f.evaluate(resolver)
             text = f.render()
         except FormulaSyntaxError as exc:
-            findings.append(ctx.finding("SCORE-RATE", "error", sheet, cell, "rate_error",
+            findings.append(ctx.finding("SCORE-RATE", "error", sheet, cell, "score.rate_error",
                                         name=rd.name, error=str(exc)))
             results.append(RateResult(rd.name, rd.label, rd.description, rd.formula, None, "#NAME?"))
             continue
@@ -105,7 +105,7 @@ def compute_rates(ctx: Context, defs: tuple[RateSpec, ...] | None = None,
         error: str | None = None
         if isinstance(result, XLError):
             error = result.code
-            findings.append(ctx.finding("SCORE-RATE", "warning", sheet, cell, "rate_error",
+            findings.append(ctx.finding("SCORE-RATE", "warning", sheet, cell, "score.rate_error",
                                         name=rd.name, error=result.code))
         elif isinstance(result, (int, float)) and not isinstance(result, bool):
             value = float(result)

@@ -113,11 +113,11 @@ class Collected:
         return out, root
 
 
-def collect(items: Iterable[SummaryEntry | Digest]) -> Collected:
+def collect(items: Iterable[SummaryEntry | Digest], lang: str = "zh") -> Collected:
     """Digest a stream of entries (or ready digests, e.g. from worker processes)."""
     c = Collected()
     for item in items:
-        c.add(item if isinstance(item, Digest) else digest(item))
+        c.add(item if isinstance(item, Digest) else digest(item, lang))
     c.finish()
     return c
 

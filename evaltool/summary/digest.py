@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from evaltool import contract as C
 from evaltool.contract.a1 import column_letters
+from evaltool.messages import notes_text, render
 from evaltool.model import CellValue, Evaluation, Result
 from evaltool.summary.entries import REJECTED, SUPERSEDED, SummaryEntry
 
@@ -191,7 +192,7 @@ def _unit_row(entry: SummaryEntry, result: Result) -> UnitRow:
     )
 
 
-def _indicator_lines(entry: SummaryEntry, result: Result, unit: str) -> tuple[IndicatorLine, ...]:
+def _indicator_lines(entry: SummaryEntry, result: Result, unit: str, lang: str) -> tuple[IndicatorLine, ...]:
     ev = result.evaluation
     rate_col, score_col = indicator_cells(ev)
     sheet = ev.tables["Indicators"].sheet if "Indicators" in ev.tables else C.INDICATORS
@@ -215,14 +216,14 @@ def _indicator_lines(entry: SummaryEntry, result: Result, unit: str) -> tuple[In
                 actual=ind.actual,
                 rate=_score_value(rate.value) if rate else None,
                 score=_score_value(score.value) if score else None,
-                note=(score.note if score else "") or (rate.note if rate else ""),
+                note=notes_text((score.notes if score else ()) or (rate.notes if rate else ()), lang),
             )
         )
     return tuple(lines)
 
 
-def digest(entry: SummaryEntry) -> Digest:
-    """The summary rows of one entry (see the module docstring)."""
+def digest(entry: SummaryEntry, lang: str = "zh") -> Digest:
+    """The summary rows of one entry (see the module docstring); messages in ``lang``."""
     result = entry.result
     if result is None and entry.status not in (REJECTED, SUPERSEDED):
         raise ValueError(f"{entry.source}: a {entry.status} entry needs a Result (use entry_rejected otherwise)")
@@ -242,7 +243,7 @@ def digest(entry: SummaryEntry) -> Digest:
             cell=f.cell,
             rule=f.rule,
             severity=f.severity,
-            message=f.message,
+            message=render(f, lang),
             explained=f.explained,
         )
         for f in findings
@@ -258,7 +259,7 @@ def digest(entry: SummaryEntry) -> Digest:
             mail_date=entry.mail_date,
             superseded_by=entry.superseded_by,
         )
-    indicators = _indicator_lines(entry, result, unit_name) if counted and result is not None else ()
+    indicators = _indicator_lines(entry, result, unit_name, lang) if counted and result is not None else ()
     grades: tuple[str, ...] = ()
     if result is not None:
         grades = tuple(g.name for g in sorted(result.evaluation.grades, key=lambda g: (-g.lower, -g.upper)))

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evaltool import contract as C
+from evaltool.messages import finding_dict, notes_text
 from evaltool.model import Evaluation, Result
 from evaltool.summary.collect import collect
 from evaltool.summary.digest import Digest, indicator_cells
@@ -91,7 +92,7 @@ class LoadedWorkbook:
     def result(self) -> Result:
         from evaltool.engine import evaluate
 
-        return evaluate(self.evaluation, lang=self.lang)
+        return evaluate(self.evaluation)
 
     @property
     def total(self) -> float | None:
@@ -114,16 +115,18 @@ class LoadedWorkbook:
         scores = [by_cell.get((sheet, f"{score_col}{r}")) for r in rows]
         df["完成率/偏差率"] = [s.value if s is not None and s.value != "" else None for s in rates]
         df["得分"] = [s.value if s is not None else None for s in scores]
-        df["计分说明"] = [s.note if s is not None else "" for s in scores]
+        df["计分说明"] = [notes_text(s.notes, self.lang) if s is not None else "" for s in scores]
         return df
 
     @cached_property
     def findings(self) -> pd.DataFrame:
-        """Every finding: rule, severity, sheet, cell, message, value, source, explained, file."""
+        """Every finding: rule, code, severity, sheet, cell, message (in ``lang``), params, value,
+        source, explained, file."""
         import pandas as pd
 
-        cols = ["rule", "severity", "sheet", "cell", "message", "value", "source", "explained", "file"]
-        rows = [{**f.as_dict(), "file": f.file or self.evaluation.path} for f in self.result.findings]
+        cols = ["rule", "code", "severity", "sheet", "cell", "message", "params", "value", "source", "explained",
+                "file"]
+        rows = [{**finding_dict(f, self.lang), "file": f.file or self.evaluation.path} for f in self.result.findings]
         return pd.DataFrame(rows, columns=cols)
 
     @cached_property
@@ -132,7 +135,8 @@ class LoadedWorkbook:
         import pandas as pd
 
         cols = ["key", "sheet", "cell", "value", "formula", "label", "note"]
-        rows = [[s.key, s.sheet, s.cell, s.value, s.formula, s.label, s.note] for s in self.result.scores]
+        rows = [[s.key, s.sheet, s.cell, s.value, s.formula, s.label, notes_text(s.notes, self.lang)]
+                for s in self.result.scores]
         return pd.DataFrame(rows, columns=cols)
 
     def __getattr__(self, name: str) -> Any:

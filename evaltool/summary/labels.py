@@ -2,7 +2,8 @@
 
 Why: the summary is read by the bureau's evaluator in Chinese; ``--lang en`` gives the same
 workbook in English. Sheet names, table headers, status and severity words all live here as
-one ``code -> (中文, English)`` catalogue used through :func:`evaltool.messages.text`.
+one ``code -> (中文, English)`` catalogue used through :func:`evaltool.messages.text`
+(severity words come from :func:`evaltool.messages.severity_label`, their one home).
 
 Example::
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from evaltool.messages import text
 
-__all__ = ["LABELS", "label", "status_label", "severity_label", "level1_headers", "STATUSES", "SEVERITY_ORDER"]
+__all__ = ["LABELS", "label", "status_label", "level1_headers", "STATUSES", "SEVERITY_ORDER"]
 
 #: Canonical statuses (stored in :class:`SummaryEntry`), in display order.
 STATUSES: tuple[str, ...] = ("通过", "有错误", "未通过", "已被替代")
@@ -42,10 +43,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "有错误": ("有错误", "Errors"),
     "未通过": ("未通过", "Rejected"),
     "已被替代": ("已被替代", "Superseded"),
-    # severities
-    "error": ("错误", "Error"),
-    "warning": ("警告", "Warning"),
-    "info": ("提示", "Info"),
     "yes": ("是", "yes"),
     "no": ("否", ""),
     # overview blocks
@@ -122,11 +119,6 @@ def label(code: str, lang: str = "zh", **kw: object) -> str:
 def status_label(status: str, lang: str = "zh") -> str:
     """Display word for a canonical status (通过/有错误/未通过/已被替代)."""
     return text(LABELS, status, lang) if status in LABELS else status
-
-
-def severity_label(severity: str, lang: str = "zh") -> str:
-    """Display word for ``error``/``warning``/``info``."""
-    return text(LABELS, severity, lang) if severity in SEVERITY_ORDER else severity
 
 
 def level1_headers(names: list[str], fixed: set[str], lang: str = "zh") -> list[str]:

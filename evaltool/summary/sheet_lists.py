@@ -17,8 +17,9 @@ from collections.abc import Sequence
 
 from xlsxwriter.workbook import Workbook
 
+from evaltool.messages import severity_label
 from evaltool.summary.digest import FindingLine, IndicatorLine, OtherRow
-from evaltool.summary.labels import label, severity_label, status_label
+from evaltool.summary.labels import label, status_label
 from evaltool.summary.sheet_units import excel_text_literal
 from evaltool.summary.styles import Styles, setup_print
 from evaltool.summary.table import Column, write_table

@@ -22,7 +22,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from evaltool.messages import text
+from evaltool.messages import error_text, text
 from evaltool.summary.digest import Digest, digest
 from evaltool.summary.entries import SummaryEntry, entry_from_result, entry_rejected
 
@@ -45,18 +45,10 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return workbook_paths(paths)
 
 
-def _reason(message: str, lang: str) -> str:
-    """Pick one language out of a bilingual ``中文 / English`` reader message."""
-    if " / " in message:
-        zh, en = message.split(" / ", 1)
-        return en if lang == "en" else zh
-    return message
-
-
 def entry_from_outcome(outcome: Outcome, lang: str = "zh") -> SummaryEntry:
     """The summary entry of one file through the pipeline: 未通过 with the reason when unreadable."""
     if outcome.result is None:
-        return entry_rejected(outcome.path, _reason(outcome.error, lang))
+        return entry_rejected(outcome.path, error_text(outcome.error, lang) if outcome.error else "")
     return entry_from_result(outcome.result, outcome.path)
 
 
@@ -71,11 +63,11 @@ def summarize_file(path: str | os.PathLike[str], *, lang: str = "zh") -> Summary
 
 
 def _digest_of(outcome: Outcome, lang: str = "zh") -> Digest:
-    return digest(entry_from_outcome(outcome, lang))
+    return digest(entry_from_outcome(outcome, lang), lang)
 
 
 def _digest_failure(path: str, exc: Exception, lang: str = "zh") -> Digest:
-    return digest(_internal(path, exc, lang))
+    return digest(_internal(path, exc, lang), lang)
 
 
 def digest_file(path: str | os.PathLike[str], lang: str = "zh") -> Digest:
@@ -87,7 +79,7 @@ def _entries(paths: Sequence[str | os.PathLike[str]], lang: str, workers: int,
              reduce: Callable[..., T], on_error: Callable[..., T]) -> Iterator[T]:
     from evaltool.engine import evaluate_files
 
-    return evaluate_files(paths, lang=lang, workers=workers, reduce=partial(reduce, lang=lang),
+    return evaluate_files(paths, workers=workers, reduce=partial(reduce, lang=lang),
                           on_error=partial(on_error, lang=lang))
 
 

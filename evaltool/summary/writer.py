@@ -57,7 +57,7 @@ def write_summary(
     ``entries`` may also be an already :func:`~evaltool.summary.collect.collect`-ed set of rows.
     ``created`` (the only timestamp in the file) defaults to the latest input mtime/mail date.
     """
-    c, root = (entries if isinstance(entries, Collected) else collect(entries)).relative()
+    c, root = (entries if isinstance(entries, Collected) else collect(entries, lang)).relative()
     stamp = _naive_utc(created or c.stamp or FALLBACK_CREATED).replace(microsecond=0)
     buf = io.BytesIO()
     wb = Workbook(buf, {

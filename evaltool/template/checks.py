@@ -13,13 +13,12 @@ Example::
 from __future__ import annotations
 
 from evaltool import contract as C
+from evaltool.messages import severity_label
 from evaltool.model import CheckRow, Rule
 from evaltool.template.context import Ctx
 from evaltool.template.layout import table_layout
 from evaltool.template.sheetutil import finish_sheet
 from evaltool.template.texts import sheet_head
-
-SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 def default_checks(rules: tuple[Rule, ...]) -> list[CheckRow]:
@@ -62,7 +61,7 @@ def write_checks(ctx: Ctx) -> None:
         "columns": [{"header": x, "header_format": st.header} for x in hdr]})
     for i, cr in enumerate(rows):
         r = h + 1 + i
-        for c, val in enumerate((cr.rule, cr.source, SEVERITY_LABEL.get(cr.severity, cr.severity), cr.sheet,
+        for c, val in enumerate((cr.rule, cr.source, severity_label(cr.severity), cr.sheet,
                                  cr.cell)):
             ws.write_string(r, c, val, st.text)
         if cr.formula:

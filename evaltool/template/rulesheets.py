@@ -17,11 +17,10 @@ from typing import Any
 from xlsxwriter.worksheet import Worksheet
 
 from evaltool import contract as C
+from evaltool.messages import severity_label
 from evaltool.template.context import Ctx
 from evaltool.template.sheetutil import finish_sheet, fit_widths
 from evaltool.template.texts import sheet_head
-
-SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 def _table(ctx: Ctx, ws: Worksheet, name: str, header_row: int, rows: Sequence[Sequence[Any]]) -> None:
@@ -43,7 +42,7 @@ def _table(ctx: Ctx, ws: Worksheet, name: str, header_row: int, rows: Sequence[S
 def write_rules(ctx: Ctx) -> None:
     ws = ctx.wb.add_worksheet(C.RULES)
     sheet_head(ctx, ws, "rules", last_col=len(C.TABLE_HEADERS["Rules"]) - 1)
-    rows = [(r.id, r.scope, r.table, r.expression, SEVERITY_LABEL[r.severity], r.message, r.tolerance,
+    rows = [(r.id, r.scope, r.table, r.expression, severity_label(r.severity), r.message, r.tolerance,
              "是" if r.explain_required else "否") for r in ctx.rules]
     _table(ctx, ws, "Rules", C.TABLE_HEADER_ROWS["Rules"], rows)
     fit_widths(ws, list(zip(C.TABLE_HEADERS["Rules"], *rows, strict=False)), max_width=60)

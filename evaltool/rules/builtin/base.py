@@ -1,26 +1,27 @@
-"""The built-in check registry: each check is a documented rule id with zh/en messages.
+"""The built-in check registry: each check is a documented rule id with catalogue codes.
 
 Why: some checks cannot be Excel formulas (fuzzy text, unit magnitudes, types, recomputed
 rates against cached ones). They are registered here as data — id, severity, whether a
-出错说明 lets a failure stand, a title in both languages, message texts — plus one function
-per id. The engine runs them all on every framework; none branches on the framework.
+出错说明 lets a failure stand — plus one function per id. Their words live in the message
+catalogue (:mod:`evaltool.messages.catalogue`): the title under the rule id (``UNIT-2``), each
+sentence under ``UNIT-2.case``. The engine runs them once, whatever the reader's language,
+and on every framework; none branches on the framework.
 
 Example::
 
-    @builtin("UNIT-2", "warning", "百分比填写方式", "percentage encoding", explain=True,
-             messages={"share_pct": ("{label} 为 {value}，疑似按百分数填写", "...")})
-    def percent_encoding(ctx: Ctx) -> Iterator[Finding]: ...
+    @builtin("UNIT-2", "warning", explain=True)
+    def percent_encoding(ctx: Ctx) -> Iterator[Finding]:
+        yield ctx.finding("UNIT-2.share", "封面", "B9", 95, label="…", value="95")
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
 
 from evaltool.contract.cells import cell_value
-from evaltool.messages import text
 from evaltool.model import CellValue, Computed, Evaluation, Finding, Severity
 from evaltool.rules.resolver import EvalResolver
 
@@ -29,12 +30,11 @@ __all__ = ["Ctx", "BuiltinSpec", "BUILTINS", "builtin", "is_number", "num"]
 
 @dataclass
 class Ctx:
-    """What a built-in check sees: the workbook, the resolver, recomputed values, language."""
+    """What a built-in check sees: the workbook, the resolver and the recomputed values."""
 
     ev: Evaluation
     r: EvalResolver
     comp: Computed
-    lang: str
     spec: BuiltinSpec | None = None
 
     def param(self, name: str, default: float) -> float:
@@ -66,43 +66,36 @@ class Ctx:
 
     def finding(self, code: str, sheet: str, cell: str, found: Any = None, /, *,
                 severity: Severity | None = None, **kw: Any) -> Finding:
-        """A finding of the current check: catalogue message ``code`` formatted with ``kw``;
-        ``found`` is the offending cell's value."""
-        assert self.spec is not None
-        msg = text(self.spec.messages, code, self.lang, **kw)
+        """A finding of the current check: catalogue sentence ``code`` (``RULE-ID.case``) with
+        parameters ``kw``; ``found`` is the offending cell's value."""
+        assert self.spec is not None and code.startswith(self.spec.id + "."), code
         sev = severity or self.spec.severity
         explanation = self.ev.explanations.get((self.spec.id, sheet, cell), "")
         explained = bool(self.spec.explain and explanation.strip() and sev != "error")
-        return Finding(self.spec.id, sev, sheet, cell, msg, found, self.ev.path, "builtin", explained)
+        return Finding(self.spec.id, sev, sheet, cell, code, kw, found, self.ev.path, "builtin", explained)
 
 
 @dataclass(frozen=True)
 class BuiltinSpec:
     id: str
     severity: Severity
-    title_zh: str
-    title_en: str
     run: Callable[[Ctx], Iterable[Finding]]
-    messages: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     explain: bool = False
-
-    def title(self, lang: str) -> str:
-        return self.title_en if lang == "en" else self.title_zh
 
 
 BUILTINS: dict[str, BuiltinSpec] = {}
 
 
 def builtin(
-    rule_id: str, severity: Severity, title_zh: str, title_en: str, *,
-    messages: Mapping[str, tuple[str, str]], explain: bool = False,
+    rule_id: str, severity: Severity, *, explain: bool = False,
 ) -> Callable[[Callable[[Ctx], Iterable[Finding]]], Callable[[Ctx], Iterable[Finding]]]:
-    """Register a built-in check under ``rule_id`` (ids are unique)."""
+    """Register a built-in check under ``rule_id`` (ids are unique; its title is the
+    catalogue entry ``rule_id``)."""
 
     def deco(fn: Callable[[Ctx], Iterable[Finding]]) -> Callable[[Ctx], Iterable[Finding]]:
         if rule_id in BUILTINS:
             raise ValueError(f"duplicate built-in check {rule_id}")
-        BUILTINS[rule_id] = BuiltinSpec(rule_id, severity, title_zh, title_en, fn, messages, explain)
+        BUILTINS[rule_id] = BuiltinSpec(rule_id, severity, fn, explain)
         return fn
 
     return deco

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from evaltool import contract as C
 from evaltool.formula import XLError
 from evaltool.formula.memory import cell_name
-from evaltool.model import Finding, Grade
+from evaltool.model import Finding, Grade, Text
 from evaltool.rules.builtin.base import Ctx, builtin, is_number, num
 from evaltool.rules.messages import format_value
 
@@ -31,13 +31,7 @@ VARIANCE_SIGNS = {
 _ILLUSTRATIVE = re.compile(r"示例|示意|仅供参考|演示|illustrative", re.IGNORECASE)
 
 
-@builtin("RATE-1", "error", "比率与其输入一致", "rates recompute from their inputs", messages={
-    "differs": ("{label}单元格的值为 {cached}，按输入重新计算应为 {computed}（{formula}）",
-                "{label} holds {cached} but recomputes to {computed} ({formula})"),
-    "rounded": ("{label}单元格的值 {cached} 是按输入计算结果 {computed} 的舍入值，应保留公式",
-                "{label} holds {cached}, a rounded value of {computed}; keep the formula"),
-    "error": ("{label}无法计算（{err}）：其输入单元格不是数字", "{label} cannot be computed ({err}): an input is not a number"),
-})
+@builtin("RATE-1", "error")
 def rate_cells(ctx: Ctx) -> Iterator[Finding]:
     tol = ctx.param("rate_tolerance", 0.00005)
     for rf in ctx.comp.rates:
@@ -48,43 +42,36 @@ def rate_cells(ctx: Ctx) -> Iterator[Finding]:
         cached = ctx.scalar(rf.name)
         label = rf.label
         if isinstance(computed, XLError):
-            yield ctx.finding("error", sheet, cell, None, severity="warning", label=label, err=computed.code)
+            yield ctx.finding("RATE-1.error", sheet, cell, None, severity="warning", label=label, err=computed.code)
             continue
         c = num(cached)
         if computed is None or not is_number(computed):
             if c is not None:
-                yield ctx.finding("differs", sheet, cell, cached, label=label, cached=format_value(c, "rate"),
-                                  computed="（空）" if ctx.lang != "en" else "(blank)", formula=rf.description)
+                yield ctx.finding("RATE-1.differs", sheet, cell, cached, label=label, cached=format_value(c, "rate"),
+                                  computed=Text("word.blank"), formula=rf.description)
             continue
         if cached is None or cached == "":
             continue  # not cached (never computed in a spreadsheet): nothing to contradict
         value = float(computed)
         if c is None or abs(c - value) > tol:
             rounded = c is not None and any(abs(c - round(value, d)) <= 1e-12 for d in range(2, 7))
-            code = "rounded" if rounded else "differs"
+            code = "RATE-1.rounded" if rounded else "RATE-1.differs"
             yield ctx.finding(code, sheet, cell, cached, severity="warning" if rounded else None, label=label,
                               cached=format_value(c, "rate") if c is not None else str(cached),
                               computed=format_value(value, "rate"), formula=rf.description)
 
 
-@builtin("RATE-2", "warning", "差异率符号约定", "variance-rate sign convention", messages={
-    "missing": ("参数 variance_sign（预决算差异率的符号约定）未填写，差异率的正负含义不明",
-                "parameter variance_sign (sign convention of the variance rate) is missing"),
-    "unknown": ("参数 variance_sign 为“{value}”，不是可识别的约定 {known}",
-                "parameter variance_sign is {value!r}, not a known convention {known}"),
-    "mismatch": ("参数 variance_sign 为“{value}”，与差异率公式（{formula}）的方向相反",
-                 "parameter variance_sign {value!r} contradicts the rate formula ({formula})"),
-})
+@builtin("RATE-2", "warning")
 def variance_sign(ctx: Ctx) -> Iterator[Finding]:
     p = next((p for p in ctx.ev.params if p.name == "variance_sign"), None)
     sheet, cell = ctx.where("param_variance_sign")
     if p is None or p.value in (None, ""):
-        yield ctx.finding("missing", sheet or C.METHODS, cell, None)
+        yield ctx.finding("RATE-2.missing", sheet or C.METHODS, cell, None)
         return
     value = re.sub(r"\s+", "", str(p.value)).replace("（", "(").replace("）", ")").replace("－", "-")
     kind = VARIANCE_SIGNS.get(value)
     if kind is None:
-        yield ctx.finding("unknown", sheet or C.METHODS, cell, p.value, value=p.value, known=" / ".join(VARIANCE_SIGNS))
+        yield ctx.finding("RATE-2.unknown", sheet or C.METHODS, cell, p.value, value=p.value, known=" / ".join(VARIANCE_SIGNS))
         return
     rf = ctx.comp.rate("variance_rate")
     if rf is not None:
@@ -92,7 +79,7 @@ def variance_sign(ctx: Ctx) -> Iterator[Finding]:
         formula_kind = "budget_minus_final" if "(budget_initial-final_expenditure)" in text else (
             "final_minus_budget" if "(final_expenditure-budget_initial)" in text else None)
         if formula_kind is not None and formula_kind != kind:
-            yield ctx.finding("mismatch", sheet or C.METHODS, cell, p.value, value=p.value, formula=rf.description)
+            yield ctx.finding("RATE-2.mismatch", sheet or C.METHODS, cell, p.value, value=p.value, formula=rf.description)
 
 
 def _band(total: float, grades: tuple[Grade, ...]) -> Grade | None:
@@ -108,13 +95,7 @@ def _same_grade(label: str, grade: Grade, grades: tuple[Grade, ...]) -> bool | N
     return None
 
 
-@builtin("SCORE-3", "error", "自评等级与得分一致", "self-reported grade matches the score", messages={
-    "cover": ("自评等级“{label}”与计算总分 {total} 对应的等级“{grade}”不一致",
-              "self-reported grade {label!r} does not match {grade!r}, the band of the computed total {total}"),
-    "unknown": ("自评等级“{label}”不是等级标准中的等级或别名", "self-reported grade {label!r} is not a grade or alias"),
-    "project": ("项目“{name}”的自评等级“{label}”与其自评得分 {score} 对应的等级“{grade}”不一致",
-                "project {name!r}: grade {label!r} does not match {grade!r}, the band of its score {score}"),
-})
+@builtin("SCORE-3", "error")
 def grade_consistency(ctx: Ctx) -> Iterator[Finding]:
     grades = ctx.ev.grades
     if not grades:
@@ -126,9 +107,9 @@ def grade_consistency(ctx: Ctx) -> Iterator[Finding]:
         g = _band(total, grades)
         same = _same_grade(label, g, grades) if g is not None else None
         if g is not None and same is None:
-            yield ctx.finding("unknown", sheet, cell, label, label=label)
+            yield ctx.finding("SCORE-3.unknown", sheet, cell, label, label=label)
         elif g is not None and same is False:
-            yield ctx.finding("cover", sheet, cell, label, label=label, total=f"{total:.2f}", grade=g.name)
+            yield ctx.finding("SCORE-3.cover", sheet, cell, label, label=label, total=f"{total:.2f}", grade=g.name)
     t = ctx.ev.tables.get("Projects")
     col = t.first_col + t.headers.index("自评等级") if t is not None and "自评等级" in t.headers else 10
     for p in ctx.ev.projects:
@@ -140,23 +121,19 @@ def grade_consistency(ctx: Ctx) -> Iterator[Finding]:
             continue
         same = _same_grade(p.self_grade, g, grades)
         if same is False:
-            yield ctx.finding("project", t.sheet if t else C.PROJECTS, cell_name(p.row, col), p.self_grade,
+            yield ctx.finding("SCORE-3.project", t.sheet if t else C.PROJECTS, cell_name(p.row, col), p.self_grade,
                               name=p.name, label=p.self_grade, score=f"{s:g}", grade=g.name)
 
 
-@builtin("NOTE-1", "info", "示例/示意数据", "illustrative figures", messages={
-    "note": ("{count}项指标的备注注明为示例/示意（{names}），其目标值或档次不是实际数据，不能作为评价依据",
-             "{count} indicators are marked illustrative in 备注 ({names}); their targets/tiers are not evidence"),
-})
+@builtin("NOTE-1", "info")
 def illustrative(ctx: Ctx) -> Iterator[Finding]:
     t = ctx.ev.tables.get("Indicators")
     col = t.first_col + t.headers.index("备注") if t is not None and "备注" in t.headers else 14
     marked = [ind for ind in ctx.ev.indicator_rows if _ILLUSTRATIVE.search(f"{ind.note} {ind.reason}")]
     if not marked:
         return
-    names = "、".join(ind.level3 for ind in marked[:3]) + ("等" if len(marked) > 3 else "")
-    if ctx.lang == "en":
-        names = ", ".join(ind.level3 for ind in marked[:3]) + (", ..." if len(marked) > 3 else "")
+    names = [ind.level3 for ind in marked[:3]]
+    more = Text("word.etc") if len(marked) > 3 else ""
     first = marked[0]
-    yield ctx.finding("note", t.sheet if t else C.INDICATORS, cell_name(first.row, col), first.note,
-                      count=len(marked), names=names)
+    yield ctx.finding("NOTE-1.note", t.sheet if t else C.INDICATORS, cell_name(first.row, col), first.note,
+                      count=len(marked), names=names, more=more)

@@ -6,7 +6,7 @@ it was read. Which cells must be numbers is data (:mod:`evaltool.rules.fields`).
 
 Example::
 
-    list(BUILTINS["NUM-1"].run(ctx))   # [Finding(rule='NUM-1', cell='J12', message='…[720, 800)…')]
+    list(BUILTINS["NUM-1"].run(ctx))   # [Finding(rule='NUM-1', cell='J12', code='NUM-1.fuzzy', …)]
 """
 
 from __future__ import annotations
@@ -15,16 +15,12 @@ from collections.abc import Iterator
 
 from evaltool import contract as C
 from evaltool.formula.memory import cell_name
-from evaltool.model import Finding, Indicator
+from evaltool.model import Finding, Indicator, Text
 from evaltool.quantities.fuzzy import Interval, compare, fmt_number, parse_quantity
 from evaltool.rules.builtin.base import Ctx, builtin, is_number
 from evaltool.rules.fields import COUNT_NAMES, MONEY_COLUMNS, MONEY_NAMES, SHARE_NAMES
 
-_VERDICT = {
-    "met": ("可判定为已达成", "met for certain"),
-    "not_met": ("可判定为未达成", "not met for certain"),
-    "indeterminate": ("无法判定是否达成", "cannot be decided"),
-}
+_VERDICT = {"met": "NUM-1.met", "not_met": "NUM-1.not_met", "indeterminate": "NUM-1.indeterminate"}
 
 
 def _col(ctx: Ctx, table: str, column: str) -> int | None:
@@ -48,14 +44,7 @@ def _blank(v: object) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
 
-@builtin("TYPE-1", "error", "数值单元格应填写数字", "numbers where numbers belong", messages={
-    "name": ("{label}应为数字，现为文本“{value}”", "{label} must be a number, found text {value!r}"),
-    "column": ("{table}第 {row} 行“{column}”应为数字，现为文本“{value}”",
-               "{table} row {row}: {column} must be a number, found text {value!r}"),
-    "weight": ("指标“{name}”的分值应为数字，现为“{value}”", "indicator {name!r}: weight must be a number, found {value!r}"),
-    "actual": ("定量指标“{name}”的实际完成值“{value}”不是可识别的数量（定量指标须填写数值；“达成预期”等表述只适用于定性指标）",
-               "quantitative indicator {name!r}: actual {value!r} is not a quantity (such wording is for 定性 only)"),
-})
+@builtin("TYPE-1", "error")
 def type_checks(ctx: Ctx) -> Iterator[Finding]:
     seen: set[tuple[str, str]] = set()
     for f in _type_checks(ctx):
@@ -70,7 +59,7 @@ def _type_checks(ctx: Ctx) -> Iterator[Finding]:
         v = ctx.scalar(name)
         if not _blank(v) and not is_number(v):
             sheet, cell = ctx.where(name)
-            yield ctx.finding("name", sheet, cell, v, label=_label(ctx, name), value=v)
+            yield ctx.finding("TYPE-1.name", sheet, cell, v, label=_label(ctx, name), value=v)
     for table, columns in MONEY_COLUMNS.items():
         t = ev.tables.get(table)
         if t is None:
@@ -83,16 +72,16 @@ def _type_checks(ctx: Ctx) -> Iterator[Finding]:
                 row = t.first_data_row + i
                 typed = ctx.r.raw(t.sheet, row, c)
                 if isinstance(typed, str) and typed.strip():
-                    yield ctx.finding("column", t.sheet, cell_name(row, c), typed, table=t.sheet, row=row,
+                    yield ctx.finding("TYPE-1.column", t.sheet, cell_name(row, c), typed, table=t.sheet, row=row,
                                       column=column, value=typed)
     sheet = _sheet(ctx, "Indicators", C.INDICATORS)
     for ind in ev.indicator_rows:
         if not _blank(ind.level3) and isinstance(ind.weight, str):
-            yield ctx.finding("weight", sheet, _ind_cell(ctx, ind, "分值"), ind.weight, name=ind.level3,
+            yield ctx.finding("TYPE-1.weight", sheet, _ind_cell(ctx, ind, "分值"), ind.weight, name=ind.level3,
                               value=ind.weight)
         if ind.kind == "定量" and isinstance(ind.actual, str) and ind.actual.strip():
             if parse_quantity(ind.actual, epsilon=ctx.param("fuzzy_epsilon", 0.1)) is None:
-                yield ctx.finding("actual", sheet, _ind_cell(ctx, ind, "实际完成值"), ind.actual,
+                yield ctx.finding("TYPE-1.actual", sheet, _ind_cell(ctx, ind, "实际完成值"), ind.actual,
                                   name=ind.level3, value=ind.actual)
 
 
@@ -118,20 +107,11 @@ def _label(ctx: Ctx, name: str) -> str:
     return name
 
 
-def _fuzzy_note(iv: Interval, lang: str) -> str:
-    if lang == "en":
-        return f"read as {iv.describe()}"
-    return f"按区间 {iv.describe()} 理解"
+def _fuzzy_note(iv: Interval) -> Text:
+    return Text("NUM-1.interval", {"range": iv.describe()})
 
 
-@builtin("NUM-1", "warning", "模糊数量表述", "approximate quantities", explain=True, messages={
-    "fuzzy": ("指标“{name}”的实际完成值“{value}”为约数，{interval}；对照目标 {direction}{target}：{verdict}，"
-              "计分按保守值 {bound}",
-              "indicator {name!r}: actual {value!r} is approximate, {interval}; against target "
-              "{direction}{target} it is {verdict}; scored on the conservative bound {bound}"),
-    "fuzzy_no_target": ("指标“{name}”的实际完成值“{value}”为约数，{interval}（未填目标值，无法判定）",
-                        "indicator {name!r}: actual {value!r} is approximate, {interval} (no target)"),
-})
+@builtin("NUM-1", "warning", explain=True)
 def fuzzy_actuals(ctx: Ctx) -> Iterator[Finding]:
     eps = ctx.param("fuzzy_epsilon", 0.1)
     sheet = _sheet(ctx, "Indicators", C.INDICATORS)
@@ -142,20 +122,18 @@ def fuzzy_actuals(ctx: Ctx) -> Iterator[Finding]:
         if iv is None or iv.is_point:
             continue
         cell = _ind_cell(ctx, ind, "实际完成值")
-        interval = _fuzzy_note(iv, ctx.lang)
+        interval = _fuzzy_note(iv)
         target = parse_quantity(ind.target, epsilon=eps)
         if target is None:
-            yield ctx.finding("fuzzy_no_target", sheet, cell, ind.actual, name=ind.level3, value=ind.actual,
+            yield ctx.finding("NUM-1.fuzzy_no_target", sheet, cell, ind.actual, name=ind.level3, value=ind.actual,
                               interval=interval)
             continue
         verdict = compare(iv, ind.direction or "≥", target)
-        shown = _VERDICT[verdict][1 if ctx.lang == "en" else 0]
-        if verdict != "met" and not ind.reason.strip():
-            shown += "; no reason (偏差原因) given" if ctx.lang == "en" else "，且未填写偏差原因"
+        no_reason = verdict != "met" and not ind.reason.strip()
         yield ctx.finding(
-            "fuzzy", sheet, cell, ind.actual, name=ind.level3, value=ind.actual, interval=interval,
-            direction=ind.direction or "≥", target=_target_text(ind.target),
-            verdict=shown, bound=fmt_number(iv.bound_for(ind.direction or "≥")),
+            "NUM-1.fuzzy", sheet, cell, ind.actual, name=ind.level3, value=ind.actual, interval=interval,
+            direction=ind.direction or "≥", target=_target_text(ind.target), verdict=Text(_VERDICT[verdict]),
+            reason=Text("NUM-1.no_reason") if no_reason else "", bound=fmt_number(iv.bound_for(ind.direction or "≥")),
         )
 
 
@@ -167,9 +145,7 @@ def _target_text(v: object) -> str:
     return str(v)
 
 
-@builtin("NUM-2", "info", "中文数字与文本数值", "Chinese numerals and numbers typed as text", messages={
-    "point": ("指标“{name}”的实际完成值“{value}”按 {number} 计", "indicator {name!r}: actual {value!r} read as {number}"),
-})
+@builtin("NUM-2", "info")
 def chinese_numerals(ctx: Ctx) -> Iterator[Finding]:
     sheet = _sheet(ctx, "Indicators", C.INDICATORS)
     for ind in ctx.ev.indicator_rows:
@@ -177,16 +153,11 @@ def chinese_numerals(ctx: Ctx) -> Iterator[Finding]:
             continue
         iv = parse_quantity(ind.actual)
         if iv is not None and iv.is_point:
-                yield ctx.finding("point", sheet, _ind_cell(ctx, ind, "实际完成值"), ind.actual, name=ind.level3,
+                yield ctx.finding("NUM-2.point", sheet, _ind_cell(ctx, ind, "实际完成值"), ind.actual, name=ind.level3,
                               value=ind.actual, number=fmt_number(iv.low))
 
 
-@builtin("TGT-1M", "error", "目标值可计量", "measurable targets", messages={
-    "target": ("定量指标“{name}”的年度目标值“{value}”不可计量（应为数值、区间 a~b 或 ≥/≤ 数值）",
-               "quantitative indicator {name!r}: target {value!r} is not measurable (number, a~b or ≥/≤ number)"),
-    "range": ("指标“{name}”的指标方向为“区间”，年度目标值应写成 a~b，现为“{value}”",
-              "indicator {name!r}: direction 区间 needs a target written a~b, found {value!r}"),
-})
+@builtin("TGT-1M", "error")
 def measurable_targets(ctx: Ctx) -> Iterator[Finding]:
     sheet = _sheet(ctx, "Indicators", C.INDICATORS)
     for ind in ctx.ev.indicator_rows:
@@ -195,6 +166,6 @@ def measurable_targets(ctx: Ctx) -> Iterator[Finding]:
         iv = parse_quantity(ind.target)
         cell = _ind_cell(ctx, ind, "年度目标值")
         if iv is None:
-            yield ctx.finding("target", sheet, cell, ind.target, name=ind.level3, value=ind.target)
+            yield ctx.finding("TGT-1M.target", sheet, cell, ind.target, name=ind.level3, value=ind.target)
         elif ind.direction == "区间" and iv.is_point:
-            yield ctx.finding("range", sheet, cell, ind.target, name=ind.level3, value=ind.target)
+            yield ctx.finding("TGT-1M.range", sheet, cell, ind.target, name=ind.level3, value=ind.target)

@@ -8,7 +8,7 @@ reference is data (``PARTS``), and which pairs hold the same quantity (``SAME``)
 
 Example::
 
-    list(BUILTINS["UNIT-1"].run(ctx))   # [Finding(rule='UNIT-1', cell='B21', message='…疑似以万元填报…')]
+    list(BUILTINS["UNIT-1"].run(ctx))   # [Finding(rule='UNIT-1', cell='B21', code='UNIT-1.small', …)]
 """
 
 from __future__ import annotations
@@ -43,16 +43,7 @@ def _money(ctx: Ctx, value: float) -> str:
     return format_value(value, "money")
 
 
-@builtin("UNIT-1", "warning", "金额单位（元/万元）", "money units (元 vs 万元)", explain=True, messages={
-    "small": ("{label} {value} 元，仅为{ref_label} {ref} 元的 {share}，疑似以万元填报（按万元折合 {scaled} 元）",
-              "{label} is {value} 元, only {share} of {ref_label} {ref} 元 — likely entered in 万元 "
-              "(as 万元: {scaled} 元)"),
-    "pair": ("{label} {value} 元 与 {other_label} 合计 {other} 元 相差约 1 万倍，其中之一疑似以万元填报",
-             "{label} {value} 元 and the sum of {other_label} {other} 元 differ by about 10,000×: "
-             "one of them is likely in 万元"),
-    "decimals": ("{label} {value} 超过两位小数，元金额应精确到分（是否以万元填报？）",
-                 "{label} {value} has more than 2 decimals; amounts in 元 are to the fen (entered in 万元?)"),
-})
+@builtin("UNIT-1", "warning", explain=True)
 def money_units(ctx: Ctx) -> Iterator[Finding]:
     for name, ref_name, min_share in PARTS:
         x, ref = num(ctx.scalar(name)), num(ctx.scalar(ref_name))
@@ -60,7 +51,7 @@ def money_units(ctx: Ctx) -> Iterator[Finding]:
             continue
         if x < ref * min_share and x * WAN <= ref * 1.05:
             sheet, cell = ctx.where(name)
-            yield ctx.finding("small", sheet, cell, ctx.scalar(name), label=_label(ctx, name), value=_money(ctx, x),
+            yield ctx.finding("UNIT-1.small", sheet, cell, ctx.scalar(name), label=_label(ctx, name), value=_money(ctx, x),
                               ref_label=_label(ctx, ref_name), ref=_money(ctx, ref),
                               share=_share(x / ref), scaled=_money(ctx, x * WAN))
     for name, table, column in SAME:
@@ -76,13 +67,13 @@ def money_units(ctx: Ctx) -> Iterator[Finding]:
         ratio = x / total
         if any(abs(ratio / k - 1) <= _RATIO_TOL for k in (WAN, 1 / WAN)):
             sheet, cell = ctx.where(name)
-            yield ctx.finding("pair", sheet, cell, ctx.scalar(name), label=_label(ctx, name), value=_money(ctx, x),
+            yield ctx.finding("UNIT-1.pair", sheet, cell, ctx.scalar(name), label=_label(ctx, name), value=_money(ctx, x),
                               other_label=f"{t.sheet}“{column}”", other=_money(ctx, total))
     for name in MONEY_NAMES:
         v = ctx.scalar(name)
         if is_number(v) and _decimals(v) > 2:
             sheet, cell = ctx.where(name)
-            yield ctx.finding("decimals", sheet, cell, v, label=_label(ctx, name), value=_plain(v))
+            yield ctx.finding("UNIT-1.decimals", sheet, cell, v, label=_label(ctx, name), value=_plain(v))
     for table, columns in MONEY_COLUMNS.items():
         t = ctx.ev.tables.get(table)
         if t is None:
@@ -95,7 +86,7 @@ def money_units(ctx: Ctx) -> Iterator[Finding]:
                 row = t.first_data_row + i
                 cell_v = _grid(ctx, t.sheet, row, c)
                 if is_number(cell_v) and _decimals(cell_v) > 2:
-                    yield ctx.finding("decimals", t.sheet, cell_name(row, c), cell_v,
+                    yield ctx.finding("UNIT-1.decimals", t.sheet, cell_name(row, c), cell_v,
                                       label=f"{t.sheet}第 {row} 行“{column}”", value=_plain(cell_v))
 
 
@@ -126,20 +117,13 @@ def _decimals(v: object) -> int:
     return len(text.split(".", 1)[1])
 
 
-@builtin("UNIT-2", "warning", "百分比填写方式", "percentage encoding", explain=True, messages={
-    "share": ("{label}为 {value}，疑似按百分数填写（比例应填小数，如 100% 填 1 或 100%）",
-              "{label} is {value}: looks like a percentage number (enter a fraction: 100% is 1 or 100%)"),
-    "indicator": ("指标“{name}”计量单位为百分比，但年度目标值 {target} 与实际完成值 {actual} 的写法不一致"
-                  "（一个是小数，一个是百分数）",
-                  "indicator {name!r} is in percent but target {target} and actual {actual} are encoded "
-                  "differently (fraction vs percentage number)"),
-})
+@builtin("UNIT-2", "warning", explain=True)
 def percent_encoding(ctx: Ctx) -> Iterator[Finding]:
     for name in SHARE_NAMES:
         v = num(ctx.scalar(name))
         if v is not None and v > 1.5:
             sheet, cell = ctx.where(name)
-            yield ctx.finding("share", sheet, cell, ctx.scalar(name), label=_label(ctx, name), value=_plain(v))
+            yield ctx.finding("UNIT-2.share", sheet, cell, ctx.scalar(name), label=_label(ctx, name), value=_plain(v))
     t = ctx.ev.tables.get("Indicators")
     for ind in ctx.ev.indicator_rows:
         if ind.kind != "定量" or ind.unit.strip() not in ("%", "％", "百分比"):
@@ -149,5 +133,5 @@ def percent_encoding(ctx: Ctx) -> Iterator[Finding]:
             continue
         if (tv <= 1.5) != (av <= 1.5) and max(tv, av) <= 150:
             col = t.first_col + t.headers.index("实际完成值") if t is not None and "实际完成值" in t.headers else 10
-            yield ctx.finding("indicator", t.sheet if t is not None else C.INDICATORS, cell_name(ind.row, col),
+            yield ctx.finding("UNIT-2.indicator", t.sheet if t is not None else C.INDICATORS, cell_name(ind.row, col),
                               ind.actual, name=ind.level3, target=_plain(tv), actual=_plain(av))
