@@ -21,6 +21,7 @@ import openpyxl  # type: ignore[import-untyped]
 from openpyxl.workbook.workbook import Workbook  # type: ignore[import-untyped]
 
 from evaltool.io.filebook import parse_location, split_cell
+from evaltool.messages import render
 from evaltool.model import CellValue, Location, Result, TableInfo
 
 
@@ -100,7 +101,7 @@ def write_naive_summary(results: Iterable[tuple[str, Result | None]], path: str 
         units.cell(row=r, column=6, value=res.warnings)
         for fd in res.findings:
             f += 1
-            for c, v in enumerate((source, fd.rule, fd.severity, fd.sheet, fd.cell, fd.message), start=1):
+            for c, v in enumerate((source, fd.rule, fd.severity, fd.sheet, fd.cell, render(fd)), start=1):
                 _text(findings, f, c, v)
     wb.save(path)
     return Path(path)

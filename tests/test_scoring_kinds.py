@@ -90,7 +90,7 @@ def test_kind_value_and_formula(kind: str, params: str, x: object, target: tuple
 
 def test_unknown_tier_is_reported() -> None:
     _, note = KINDS["qualitative"].value(Row("基本达成", None, 5.0, "="), P("tiers=达成=1"))
-    assert note == "tier_unknown"
+    assert note == "score.tier_unknown"
 
 
 def test_column_value_per_direction() -> None:
@@ -111,12 +111,12 @@ def test_params_parse_first_equals_splits() -> None:
 
 
 @pytest.mark.parametrize("kind,params,code", [
-    ("deduct_per_pp", "per_pp=0.5", "param_missing"),            # threshold missing
-    ("deduct_per_pp", "threshold=abc; per_pp=0.5", "param_not_number"),
-    ("deduct_per_pp", "threshold=1; per_pp=0.5; side=up", "param_bad_choice"),
-    ("bands", "edges=0.9,0.8; shares=1,0", "param_bands_len"),
-    ("linear", "full=1; zero=1", "param_linear_equal"),
-    ("qualitative", "tiers=达成", "param_bad_map"),
+    ("deduct_per_pp", "per_pp=0.5", "score.param_missing"),            # threshold missing
+    ("deduct_per_pp", "threshold=abc; per_pp=0.5", "score.param_not_number"),
+    ("deduct_per_pp", "threshold=1; per_pp=0.5; side=up", "score.param_bad_choice"),
+    ("bands", "edges=0.9,0.8; shares=1,0", "score.param_bands_len"),
+    ("linear", "full=1; zero=1", "score.param_linear_equal"),
+    ("qualitative", "tiers=达成", "score.param_bad_map"),
 ])
 def test_bad_params_raise_param_error(kind: str, params: str, code: str) -> None:
     with pytest.raises(ParamError) as exc:

@@ -26,6 +26,7 @@ from rich.table import Table
 from evaltool.cli import app
 from evaltool.frameworks import FrameworkError, load_framework
 from evaltool.frameworks.locate import BUNDLED, list_framework_files
+from evaltool.messages import error_text
 
 frameworks_app = typer.Typer(help="评价框架：列出、新建、导出 / frameworks: list, new, export",
                              invoke_without_command=True, no_args_is_help=False)
@@ -121,6 +122,6 @@ def export(
         else:
             doc, rules = framework_document(source, new_id=output.stem)
     except (FrameworkError, TemplateError) as exc:
-        typer.echo(f"错误 / error: {exc}", err=True)
+        typer.echo(f"错误 / error: {error_text(exc)}", err=True)
         raise typer.Exit(2) from exc
     _write(doc, rules, output, force)

@@ -23,11 +23,11 @@ import yaml
 
 from evaltool.frameworks.loader import load_framework
 from evaltool.frameworks.schema import Framework, RuleSpec
-from evaltool.model import SEVERITY_ZH, Evaluation
+from evaltool.messages import severity_label
+from evaltool.model import Evaluation
 
 __all__ = ["framework_document", "workbook_document", "rules_document", "dump"]
 
-_SEVERITY_LABEL = {v: k for k, v in SEVERITY_ZH.items()}
 
 
 def _num(value: Decimal | float | int | None) -> int | float | None:
@@ -120,7 +120,7 @@ def workbook_document(ev: Evaluation, new_id: str) -> tuple[dict[str, Any], list
         doc["params"] = {p.name: (_num(p.value) if isinstance(p.value, (Decimal, int, float))
                                   and not isinstance(p.value, bool) else p.value) for p in ev.params}
     rules = [{"id": r.id, "scope": r.scope, **({"table": r.table} if r.table else {}),
-              "expression": r.expression, "severity": _SEVERITY_LABEL.get(r.severity, "错误"),
+              "expression": r.expression, "severity": severity_label(r.severity),
               "message": r.message, **({"tolerance": r.tolerance} if r.tolerance is not None else {}),
               "explain": r.explain_required} for r in ev.rules]
     return doc, rules
