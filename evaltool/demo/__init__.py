@@ -55,7 +55,7 @@ def run(folder: Path, *, lang: str = "zh") -> DemoOutputs:
 
     outcome = evaluate_file(sample)
     if outcome.result is None:  # our own sample: cannot happen unless the install is broken
-        raise TemplateError(str(sample), outcome.error)
+        raise outcome.error or TemplateError(str(sample), "file.unreadable", reason="")
     result = outcome.result
     scored = outcome.write(folder / "sample-xicheng-2023.scored.xlsx", lang=lang)
 

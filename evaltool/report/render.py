@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from evaltool.io.atomic import atomic_write_bytes
+from evaltool.model import EvaltoolError
 
 _TAG = re.compile(r"\{%-?\s*(?:p|tr|tc|r)?\s*(\w+)(.*?)-?%\}|\{\{(.*?)\}\}")
 _OPEN = {"for": "endfor", "if": "endif", "macro": "endmacro", "block": "endblock", "with": "endwith",
@@ -29,8 +30,10 @@ _OPEN = {"for": "endfor", "if": "endif", "macro": "endmacro", "block": "endblock
 _MIDDLE = {"elif": "if", "else": ("if", "for")}
 
 
-class ReportTemplateError(ValueError):
+class ReportTemplateError(EvaltoolError, ValueError):
     """The Word template cannot be rendered; the message names the file and the tag."""
+
+    code = "report_template"
 
     def __init__(self, path: str, tag: str, reason: str) -> None:
         super().__init__(f"{path}: 报告模板标签“{tag}”有误：{reason} / broken template tag {tag!r}: {reason}")

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
+from evaltool.messages import SEVERITY_OF_LABEL, severity_label
 from evaltool.report.builder import SUMMARY_TEMPLATE
 from evaltool.report.numbers import rate_text, score_text
 from evaltool.report.render import render_docx, to_pdf
@@ -30,8 +31,12 @@ from evaltool.report.render import render_docx, to_pdf
 #: How many of the lowest-scoring units and of the most frequent problems the report names.
 LOWEST_N = 3
 TOP_PROBLEMS = 10
-SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示", "错误": "错误", "警告": "警告", "提示": "提示"}
 
+
+
+def _zh(severity: str) -> str:
+    """错误/警告/提示 for a severity given as ``error`` … or already as its label."""
+    return severity_label(SEVERITY_OF_LABEL.get(severity, severity))
 
 @dataclass
 class UnitLine:
@@ -128,14 +133,14 @@ def from_workbook(path: Path) -> SummaryData:
 def _problems(data: SummaryData) -> list[dict[str, Any]]:
     by_rule: dict[str, list[tuple[str, str, str]]] = {}
     for unit, rule, sev, msg in data.findings:
-        if SEVERITY_ZH.get(sev, sev) == "提示":
+        if _zh(sev) == "提示":
             continue
         by_rule.setdefault(rule or msg[:20], []).append((unit, sev, msg))
     out: list[dict[str, Any]] = []
     for rule, items in by_rule.items():
         example = min((m for _, _, m in items), key=len)
         out.append({"label": f"{rule}（例：{example}）" if rule else example,
-                    "severity": SEVERITY_ZH.get(items[0][1], items[0][1]),
+                    "severity": _zh(items[0][1]),
                     "units": len({u for u, _, _ in items}), "count": len(items)})
     out.sort(key=lambda p: (-int(p["units"]), -int(p["count"]), str(p["label"])))
     return out[:TOP_PROBLEMS]
@@ -186,7 +191,7 @@ def _grade_key(g: str) -> tuple[int, str]:
 
 
 def _problems_all(data: SummaryData) -> list[dict[str, Any]]:
-    return [{"count": 1} for _, _, sev, _ in data.findings if SEVERITY_ZH.get(sev, sev) != "提示"]
+    return [{"count": 1} for _, _, sev, _ in data.findings if _zh(sev) != "提示"]
 
 
 def _charts(data: SummaryData, folder: Path) -> list[tuple[str, Path]]:
