@@ -24,6 +24,7 @@ from test_rules_build import good_values, sample_values, write
 from evaltool.engine import evaluate, evaluate_file, evaluate_files, workbook_paths
 from evaltool.io import patch_cells
 from evaltool.io.reader import load
+from evaltool.messages import render
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -90,7 +91,7 @@ def test_unreadable_file_is_one_finding_not_an_exception(tmp_path: Path) -> None
     junk.write_bytes(b"\x89PNG\r\n\x1a\n not a workbook")
     outcome = evaluate_file(junk)
     assert outcome.status == "unreadable" and outcome.result is None
-    assert [f.rule for f in outcome.findings] == ["FILE-1"] and "xlsx" in outcome.findings[0].message
+    assert [f.rule for f in outcome.findings] == ["FILE-1"] and "xlsx" in render(outcome.findings[0])
 
 
 def test_one_folder_filter_and_one_loop(tmp_path: Path) -> None:
