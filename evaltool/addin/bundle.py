@@ -42,6 +42,7 @@ from pathlib import Path
 import evaltool
 from evaltool.addin.build import build_addin, module_source
 from evaltool.addin.oxt import build_oxt
+from evaltool.model import EvaltoolError
 
 __all__ = ["DIST_NAME", "PYTHONS", "BundleError", "build_bundle", "install_bat", "readme_text", "own_wheel"]
 
@@ -50,8 +51,10 @@ PYTHONS = ("3.11", "3.12", "3.13", "3.14")  # xlwings 0.37.8 (the add-in bundled
 PLATFORM = "win_amd64"
 
 
-class BundleError(RuntimeError):
+class BundleError(EvaltoolError, RuntimeError):
     """The bundle could not be built (no source tree, pip failed)."""
+
+    code = "addin_bundle"
 
 
 def _source_root() -> Path:
