@@ -30,6 +30,7 @@ SHEET_NAMES = frozenset(C.SHEETS)
 _LETTER_CAPTURE = re.compile(r"\(\[A-Z(?:a-z)?\](?:\{1,3\}|\+|\{1,2\})\)")
 _A1_CELL = re.compile(r"^\$?[A-Z]{1,3}\$?[1-9]\d*(?::\$?[A-Z]{1,3}\$?[1-9]\d*)?$")
 SEVERITIES = frozenset({"error", "warning", "info"})
+LABELS = frozenset({"错误", "警告", "提示", "Error", "Warning", "Info"})
 
 
 def _sources() -> list[tuple[str, ast.Module]]:
@@ -96,12 +97,16 @@ def column_lists(tree: ast.AST) -> list[int]:
 
 
 def severity_maps(tree: ast.AST) -> list[int]:
-    """Dict literals keyed by the severities (error/warning[/info]) → labels."""
+    """Dict literals keyed by the severities (error/warning[/info]) → their words (错误, Warning …),
+    or the reverse; a map to colours or styles is not a label map."""
     hits = []
     for n in ast.walk(tree):
         if isinstance(n, ast.Dict):
             keys = {_str(k) for k in n.keys}
-            if {"error", "warning"} <= keys and keys <= SEVERITIES:
+            words = {_str(e) for v in n.values for e in (v.elts if isinstance(v, ast.Tuple) else [v])}
+            labelled = {"error", "warning"} <= keys and keys <= SEVERITIES and words & LABELS
+            reverse = {"错误", "警告"} <= keys and words <= SEVERITIES | {None}
+            if labelled or reverse:
                 hits.append(n.lineno)
     return hits
 
@@ -144,8 +149,6 @@ def test_no_table_column_list_outside_contract() -> None:
     assert _find(column_lists, allowed=("contract/",)) == []
 
 
-@pytest.mark.xfail(strict=True, reason="TODO(codes engineer, issue 12 item 3): the severity label map "
-                   "gets its one home in evaltool/messages; remove this mark when the copies are gone")
 def test_no_severity_label_map_outside_messages() -> None:
     assert _find(severity_maps, allowed=("messages/",)) == []
 
@@ -159,9 +162,14 @@ def test_no_severity_label_map_outside_messages() -> None:
     (sheet_constants, 'BUDGET_SHEET = "预算执行"'),
     (column_lists, 'COLS = ("规则编号", "来源", "级别", "工作表", "单元格", "结果", "提示信息", "出错说明")'),
     (severity_maps, 'LABELS = {"error": ("错误", "Error"), "warning": ("警告", "Warning"), "info": ("提示", "Info")}'),
+    (severity_maps, 'SEVERITY_ZH = {"错误": "error", "警告": "warning", "提示": "info"}'),
 ])
 def test_each_pattern_catches_a_planted_copy(check, planted: str) -> None:  # type: ignore[no-untyped-def]
     assert check(ast.parse(planted)) == [1]
+
+
+def test_a_severity_keyed_style_is_no_label_map() -> None:
+    assert severity_maps(ast.parse('FILL = {"error": "FFC7CE", "warning": "FFEB9C"}')) == []
 
 
 def test_docstring_examples_do_not_count() -> None:
