@@ -348,6 +348,20 @@ class Finding:
         }
 
 
+#: Finding sources whose errors keep a return out of every ranking, average and chart: the
+#: workbook is not the one issued to this unit (identity) or its locked content was changed.
+DISQUALIFYING_SOURCES = frozenset({"integrity"})
+#: Built-in rules whose errors do the same: a budget that cannot be the unit's (plausibility).
+DISQUALIFYING_RULES = frozenset({"PLAUS-1"})
+
+
+def disqualifying(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    """The errors that keep a return out of the ranking and statistics (identity, integrity,
+    plausibility); ordinary validation errors only make it 有错误."""
+    return tuple(f for f in findings if f.severity == "error" and not f.explained
+                 and (f.source in DISQUALIFYING_SOURCES or f.rule in DISQUALIFYING_RULES))
+
+
 def count_open(findings: Iterable[Finding], severity: Severity) -> int:
     """Findings of ``severity`` that still count (a 需说明 warning with an explanation does not)."""
     return sum(1 for f in findings if f.severity == severity and not f.explained)

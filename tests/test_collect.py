@@ -150,10 +150,13 @@ def test_resubmission_supersedes_the_older_return(run: dict[str, Any]) -> None:
 
 def test_tampered_return_is_caught_naming_the_cell(run: dict[str, Any]) -> None:
     f = _one(run, "tampered")
-    assert f["status"] == "accepted" and f["summary_status"] == "有错误" and "scored" not in f["outputs"]
+    assert f["status"] == "rejected" and f["summary_status"] == "未通过" and "scored" not in f["outputs"]
+    assert f["reason_code"] == "integrity" and "绩效指标!F7 分值 2 → 5" in f["reason"]
+    assert f["total"] is None  # a total computed from changed weights is never quoted
     receipt = openpyxl.load_workbook(run["out"] / f["outputs"]["receipt"]).active
     texts = [str(c) for row in receipt.iter_rows(values_only=True) for c in row if c is not None]
     assert any("绩效指标!F7" in t and "分值 2 → 5" in t for t in texts), texts
+    assert not any(t.startswith(("总分", "计算总分")) for t in texts), texts
 
 
 @requires_lo

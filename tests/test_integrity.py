@@ -17,6 +17,7 @@ import pytest
 from conftest import requires_lo
 from support.inbox import TAMPER_CELL, shared_inbox, values_for
 
+from evaltool import contract as C
 from evaltool.engine import evaluate
 from evaltool.integrity import keys
 from evaltool.integrity.locked import (
@@ -57,7 +58,8 @@ def test_the_issued_template_verifies_clean(signed: Path) -> None:
     assert verify(ev, key=b"") == []
     assert verify(ev, key=KEY) == []
     assert ev.meta["key_id"] == hashlib.sha256(KEY).hexdigest()[:8]
-    expected = hmac.new(KEY, ev.meta["fingerprint"].encode(), hashlib.sha256).hexdigest()
+    signed_text = "\n".join([ev.meta["fingerprint"], *(f"{k}={ev.meta[k]}" for k in C.IDENTITY_KEYS)])
+    expected = hmac.new(KEY, signed_text.encode(), hashlib.sha256).hexdigest()
     assert ev.meta["signature"] == expected
 
 
@@ -90,14 +92,37 @@ def test_a_changed_rate_formula_is_named(signed: Path, tmp_path: Path) -> None:
 
 
 def test_input_cells_are_free_to_change(signed: Path, tmp_path: Path) -> None:
-    edited = _patched(signed, tmp_path, {("封面", "B3"): "乙单位", ("预算执行", "B5"): 1.5, ("绩效指标", "J5"): 999})
+    edited = _patched(signed, tmp_path, {("封面", "B7"): "张三", ("预算执行", "B5"): 1.5, ("绩效指标", "J5"): 999})
     assert verify(load(edited), key=KEY) == []
+
+
+def test_the_cover_must_name_the_unit_and_year_the_template_was_issued_to(signed: Path, tmp_path: Path) -> None:
+    ev = load(signed)
+    assert (ev.meta["unit_name"], ev.meta["unit_code"], ev.meta["eval_year"]) == ("甲单位", "A001", "2023")
+    other = verify(load(_patched(signed, tmp_path, {("封面", "B3"): "乙单位", ("封面", "B4"): "B002"})), key=b"")
+    assert [(f.rule, f.severity, f.cell) for f in other] == [("ID-1", "error", "B3"), ("ID-1", "error", "B4")]
+    assert "乙单位" in render(other[0]) and "甲单位" in render(other[0])
+    year = verify(load(_patched(signed, tmp_path, {("封面", "B5"): 2024})), key=b"")
+    assert [(f.rule, f.cell) for f in year] == [("ID-1", "B5")] and "2024" in render(year[0])
+    assert "2023" in render(year[0])
+    assert verify(load(_patched(signed, tmp_path, {("封面", "B3"): ""})), key=b"") == []  # blank: other rules
+
+
+def test_the_issued_identity_is_inside_the_signature(signed: Path, tmp_path: Path) -> None:
+    # a filler re-issues the template to itself by editing _meta: the fingerprint still
+    # matches (locked content unchanged) but the signature no longer does
+    meta_unit = ("_meta", f"B{C.META_KEYS.index('unit_name') + 1}")
+    forged = load(_patched(signed, tmp_path, {meta_unit: "乙单位", ("封面", "B3"): "乙单位"}))
+    assert verify(forged, key=b"") == []  # without a key there is nothing to hold it to
+    assert [(f.rule, f.severity) for f in verify(forged, key=KEY)] == [("INT-3", "error")]
+    dropped = ("_meta", f"B{C.META_KEYS.index('signed') + 1}")  # claim only the fingerprint is signed
+    assert [f.rule for f in verify(load(_patched(signed, tmp_path, {dropped: ""})), key=KEY)] == ["INT-3"]
 
 
 def test_signature_checks(signed: Path, tmp_path: Path) -> None:
     ev = load(signed)
     other = verify(ev, key=OTHER_KEY)
-    assert [(f.rule, f.severity) for f in other] == [("INT-4", "warning")]
+    assert [(f.rule, f.severity) for f in other] == [("INT-4", "error")]  # with a key: only its own templates
     assert "密钥不同" in render(other[0])
     unsigned = load(_patched(signed, tmp_path, {("_meta", "B8"): "", ("_meta", "B9"): ""}))
     assert [(f.rule, f.severity) for f in verify(unsigned, key=KEY)] == [("INT-3", "error")]
@@ -123,7 +148,7 @@ def test_integrity_reaches_the_engine(signed: Path, tmp_path: Path, monkeypatch:
     found = [f for f in result.findings if f.source == "integrity"]
     assert [(f.sheet, f.cell) for f in found] == [TAMPER_CELL]
     assert "绩效指标!F7 分值 2 → 5" in render(found[0])
-    keys.generate_key()  # now the bureau key exists: the unsigned-by-it workbook is a warning
+    keys.generate_key()  # now the bureau key exists: a workbook signed with another key is an error
     assert [f.rule for f in evaluate(load(signed)).findings if f.source == "integrity"] == ["INT-4"]
 
 

@@ -60,18 +60,19 @@ def test_unit_scores_rows_ranks_and_formats(book: Book) -> None:
     _, wb = book
     ws = wb["单位得分"]
     rows = _table_rows(ws, "UnitScores")
-    # highest total first; the two 88.5 ties ordered by name ('=' sorts before CJK)
-    assert [r["单位名称"] for r in rows] == ["东城区教育局", HYPERLINK_UNIT, "西城区财政局", "朝阳区卫健委"]
-    assert [r["总分"] for r in rows] == [92.0, 88.5, 88.5, 55.25]
-    assert [r["等级"] for r in rows] == ["优", "良", "良", "差"]
+    # clean returns first, highest total first; the return with a validation error (有错误)
+    # is listed with its scores but not ranked (only on request: --rank-with-errors)
+    assert [r["单位名称"] for r in rows] == ["东城区教育局", HYPERLINK_UNIT, "朝阳区卫健委", "西城区财政局"]
+    assert [r["总分"] for r in rows] == [92.0, 88.5, 55.25, 88.5]
+    assert [r["等级"] for r in rows] == ["优", "良", "差", "良"]
     assert [(r["决策"], r["过程"], r["产出"], r["效益"]) for r in rows[:1]] == [(10, 20, 38, 24)]
-    assert [r["状态"] for r in rows] == ["通过", "通过", "有错误", "通过"]
-    assert [r["错误数"] for r in rows] == [0, 0, 1, 0]
-    assert [r["警告数"] for r in rows] == [0, 0, 1, 0]
-    # RANK is a live formula over the total column (H), rows 5..8
-    assert [r["排名"] for r in rows] == [f"=RANK(I{n},$I$5:$I$8)" for n in range(5, 9)]
+    assert [r["状态"] for r in rows] == ["通过", "通过", "通过", "有错误"]
+    assert [r["错误数"] for r in rows] == [0, 0, 0, 1]
+    assert [r["警告数"] for r in rows] == [0, 0, 0, 1]
+    # RANK is a live formula over the ranked totals (column I, rows 5..7)
+    assert [r["排名"] for r in rows] == [f"=RANK(I{n},$I$5:$I$7)" for n in range(5, 8)] + [None]
     cached = openpyxl.load_workbook(book[0], data_only=True)["单位得分"]
-    assert [cached.cell(n, 11).value for n in range(5, 9)] == [1, 2, 2, 4]  # RANK.EQ ties share rank 2
+    assert [cached.cell(n, 11).value for n in range(5, 9)] == [1, 2, 3, None]
     assert ws["L5"].value == -0.08 and ws["L5"].number_format == "0.00%"
     assert ws["O5"].number_format == "#,##0.00" and ws["O5"].value == 1000000
     assert ws["I5"].number_format == "0.00"
@@ -119,17 +120,29 @@ def test_overview_counts_and_stats(book: Book) -> None:
     returns = {r["项目"]: r["数量"] for r in _table_rows(ws, "Returns")}
     assert returns == {"收到文件": 6, "通过": 3, "有错误": 1, "未通过": 1, "已被替代": 1}
     stats = {r["项目"]: r["数值"] for r in _table_rows(ws, "ScoreStats")}
-    assert stats["平均分"] == pytest.approx(324.25 / 4)
+    # the three clean returns only: the one with a validation error is not averaged
+    assert stats["平均分"] == pytest.approx((92.0 + 88.5 + 55.25) / 3)
     assert stats == {"平均分": stats["平均分"], "中位数": 88.5, "最高分": 92.0, "最低分": 55.25}
     grades = [(r["等级"], r["单位数"], r["占比"]) for r in _table_rows(ws, "GradeDistribution")]
-    assert grades == [("优", 1, 0.25), ("良", 2, 0.5), ("差", 1, 0.25)]
+    assert grades == [("优", 1, pytest.approx(1 / 3)), ("良", 1, pytest.approx(1 / 3)), ("差", 1, pytest.approx(1 / 3))]
     assert len(ws._charts) == 3
     with zipfile.ZipFile(book[0]) as z:
         charts = [z.read(f"xl/charts/chart{i}.xml").decode() for i in (1, 2, 3)]
     assert ['<c:barDir val="col"/>' in c for c in charts] == [True, False, False]  # grades: columns
     assert all('<c:barDir val="bar"/>' in c for c in charts[1:])  # totals and variance: bars
-    assert "<c:f>单位得分!$A$5:$A$8</c:f>" in charts[1] and "<c:f>单位得分!$I$5:$I$8</c:f>" in charts[1]
-    assert "<c:f>单位得分!$L$5:$L$8</c:f>" in charts[2]
+    assert "<c:f>单位得分!$A$5:$A$7</c:f>" in charts[1] and "<c:f>单位得分!$I$5:$I$7</c:f>" in charts[1]
+    assert "<c:f>单位得分!$L$5:$L$7</c:f>" in charts[2]
+
+
+def test_rank_with_errors_ranks_and_counts_the_return_with_errors(tmp_path: Path) -> None:
+    path = tmp_path / "ranked.xlsx"
+    write_summary(_entries(), path, created=CREATED, rank_with_errors=True)
+    wb = openpyxl.load_workbook(path, data_only=True)
+    rows = _table_rows(wb["单位得分"], "UnitScores")
+    assert [r["单位名称"] for r in rows] == ["东城区教育局", HYPERLINK_UNIT, "西城区财政局", "朝阳区卫健委"]
+    assert [r["排名"] for r in rows] == [1, 2, 2, 4]  # RANK.EQ: ties share rank 2
+    stats = {r["项目"]: r["数值"] for r in _table_rows(wb["总览"], "ScoreStats")}
+    assert stats["平均分"] == pytest.approx(324.25 / 4)
 
 
 def test_print_setup_everywhere(book: Book) -> None:

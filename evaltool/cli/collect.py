@@ -6,6 +6,12 @@ receipts with reply drafts, accepted/scored/superseded/rejected copies and ``col
 (see :mod:`evaltool.intake.collect`). INBOX is only read. A progress bar goes to stderr when
 it is a terminal (``--quiet`` turns it off).
 
+Re-runs into the same OUTDIR process only inbox files not seen before (by content hash),
+write reply drafts only for them and rebuild the summary from everything seen; with nothing
+new nothing is written. ``--fresh`` starts over. Times are shown in ``--tz`` (default
+Asia/Shanghai) and stored in UTC in ``collect.json``. Only clean returns are ranked;
+``--rank-with-errors`` also ranks returns with ordinary validation errors.
+
 Exit codes: 0 done (whatever the returns contained); 2 usage errors (no INBOX, bad option).
 
 Example::
@@ -35,6 +41,10 @@ MSG = {
     "bad_scheduler": ("--scheduler 须形如 tcp://主机:端口", "--scheduler must look like tcp://host:port"),
     "no_passwords": ("密码文件不存在：{path}", "password file does not exist: {path}"),
     "progress": ("处理中", "processing"),
+    "bad_tz": ("--tz 不是已知的时区（如 Asia/Shanghai、UTC）：{value}", "--tz is not a known time zone "
+               "(e.g. Asia/Shanghai, UTC): {value}"),
+    "nothing_new": ("没有新的文件：输出未改动（{path}）；--fresh 可全部重新处理",
+                    "nothing new: outputs left unchanged ({path}); --fresh starts over"),
     "done": ("完成：共 {n} 个文件，接收 {accepted}，未通过 {rejected}，重复 {duplicate}，被替代 {superseded}（{secs:.1f} 秒）",
              "done: {n} files, {accepted} accepted, {rejected} rejected, {duplicate} duplicates, "
              "{superseded} superseded ({secs:.1f} s)"),
@@ -64,6 +74,12 @@ def collect(
     created: Annotated[str | None, typer.Option(
         "--created", help="输出中的时间戳（ISO），便于复现 / fixed timestamp for reproducible output")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度 / no progress bar")] = False,
+    tz: Annotated[str, typer.Option(
+        "--tz", help="显示时间所用的时区（collect.json 存 UTC）/ time zone for displayed times")] = "Asia/Shanghai",
+    fresh: Annotated[bool, typer.Option(
+        "--fresh", help="清除上次的输出，全部重新处理 / discard the earlier run's outputs and start over")] = False,
+    rank_with_errors: Annotated[bool, typer.Option(
+        "--rank-with-errors", help="有校验错误的报送也参与排名与统计 / also rank returns with validation errors")] = False,
 ) -> None:
     """收取并处理退回的邮件和工作簿 / Process returned mails and workbooks."""
     from evaltool.intake.collect import collect as run
@@ -86,6 +102,15 @@ def collect(
             raise typer.Exit(2)
         pw = read_passwords(passwords)
     stamp = _created(created, lang)
+    from evaltool.messages.times import zone
+
+    try:
+        zone(tz)
+    except ValueError:
+        typer.echo(text(MSG, "bad_tz", lang, value=tz), err=True)
+        raise typer.Exit(2) from None
+    options = {"workers": workers, "passwords": pw, "scheduler": scheduler, "lang": lang, "created": stamp,
+               "tz": tz, "fresh": fresh, "rank_with_errors": rank_with_errors}
     show = not quiet and sys.stderr.isatty()
     if show:
         from rich.console import Console
@@ -102,10 +127,13 @@ def collect(
                       TimeElapsedColumn(), TextColumn("{task.fields[last]}"),
                       console=Console(stderr=True), transient=False) as bar:
             task = bar.add_task(text(MSG, "progress", lang), total=None, last="")
-            report = run(inbox, output, workers=workers, passwords=pw, scheduler=scheduler, lang=lang,
-                         created=stamp, progress=lambda o: bar.update(task, advance=1, last=o.filename[:40]))
+            report = run(inbox, output, progress=lambda o: bar.update(task, advance=1, last=o.filename[:40]),
+                         **options)  # type: ignore[arg-type]
     else:
-        report = run(inbox, output, workers=workers, passwords=pw, scheduler=scheduler, lang=lang, created=stamp)
+        report = run(inbox, output, **options)  # type: ignore[arg-type]
+    if report.new == 0 and not fresh and (output / "collect.json").is_file():
+        typer.echo(text(MSG, "nothing_new", lang, path=report.manifest))
+        return
     c = report.counts
     typer.echo(text(MSG, "done", lang, n=sum(c.values()), accepted=c.get("accepted", 0),
                     rejected=c.get("rejected", 0), duplicate=c.get("duplicate", 0),

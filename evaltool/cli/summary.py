@@ -62,6 +62,10 @@ def summary(
     created: Annotated[str | None, typer.Option(
         "--created", help="工作簿时间戳（ISO 日期）；默认取输入文件的最新时间 / timestamp, ISO date")] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="并行进程数 / worker processes")] = 1,
+    rank_with_errors: Annotated[bool, typer.Option(
+        "--rank-with-errors", help="有错误的报送也参与排名与统计（默认只计校验通过的）/ also rank returns with errors")
+    ] = False,
+    tz: Annotated[str, typer.Option("--tz", help="显示时间所用的时区 / time zone for displayed times")] = "Asia/Shanghai",
     keep_duplicates: Annotated[bool, typer.Option(
         "--keep-duplicates", help="同一单位同一年度的多份报送都计入（默认只计最新一份）/ count every return of a unit")
     ] = False,
@@ -74,6 +78,13 @@ def summary(
 
     err = Console(stderr=True)
     stamp = _created(created, lang)
+    from evaltool.messages.times import zone
+
+    try:
+        zone(tz)
+    except ValueError as exc:
+        err.print(str(exc))
+        raise typer.Exit(2) from None
     files = [f for f in expand_paths(paths) if f.resolve() != output.resolve()]  # not a previous summary
     if not files:
         err.print(text(MSG, "none", lang, paths=", ".join(map(str, paths))))
@@ -82,13 +93,13 @@ def summary(
         err.print(text(MSG, "locked", lang, path=output))
         raise typer.Exit(1)
     digests = iter_digests(files, workers=workers, lang=lang)
-    c = collect(digests if keep_duplicates else supersede_duplicates(digests))
+    c = collect(digests if keep_duplicates else supersede_duplicates(digests), rank_with_errors=rank_with_errors)
     for o in c.others:
         msg = (text(MSG, "superseded", lang, path=o.source, by=o.superseded_by) if o.status == "已被替代"
                else text(MSG, "rejected", lang, path=o.source, reason=o.reason))
         err.print(msg, markup=False, highlight=False, soft_wrap=True)
     try:
-        write_summary(c, output, lang=lang, created=stamp)
+        write_summary(c, output, lang=lang, created=stamp, tz=tz)
     except OSError as exc:
         err.print(text(MSG, "write_failed", lang, path=output, error=exc))
         raise typer.Exit(1) from None

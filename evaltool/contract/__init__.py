@@ -13,6 +13,8 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 TEMPLATE_VERSION = "1.0"
 TEMPLATE_ID_PREFIX = "evaltool/"
 
@@ -125,6 +127,25 @@ PROJECT_ROWS = 30
 META_KEYS = (
     "template_id", "template_version", "framework_id", "framework_version", "created_at",
     "unit_name", "fingerprint", "signature", "key_id", "locked_indicator_rows",
+    "unit_code", "eval_year", "signed",
 )
+#: The issued identity in ``_meta``: whom the template was issued to, for which year and
+#: framework. A return whose cover names another unit, code or year is an identity error;
+#: with a bureau key these values are inside the signature (``signed`` lists what it covers).
+IDENTITY_KEYS = ("template_id", "framework_id", "unit_name", "unit_code", "eval_year")
+SIGNED_IDENTITY = "fingerprint+identity"
+
+
+def signed_payload(meta: Mapping[str, str]) -> str:
+    """The text the bureau's HMAC signs: the fingerprint, and — when ``meta["signed"]`` says
+    so (templates written since the issued identity was stored) — the identity keys too.
+
+    Clearing ``signed`` does not help a forger: the stored signature was made over the longer
+    text, so the shorter one no longer matches it.
+    """
+    fingerprint = str(meta.get("fingerprint", ""))
+    if meta.get("signed") != SIGNED_IDENTITY:
+        return fingerprint
+    return "\n".join([fingerprint, *(f"{k}={meta.get(k, '')}" for k in IDENTITY_KEYS)])
 
 STATUS_NOT_CALCULATED = "未计算"

@@ -30,6 +30,7 @@ Example::
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import pickle
@@ -48,20 +49,24 @@ from evaltool.intake.limits import DEFAULT_LIMITS, Limits
 from evaltool.intake.manifest import (
     ACCEPTED,
     DUPLICATE,
+    PENDING,
     REJECTED,
     SUPERSEDED,
     Outcome,
     Task,
     flag_findings,
+    read_manifest,
     write_manifest,
 )
-from evaltool.intake.names import shown
+from evaltool.intake.names import shown, unique_path
 from evaltool.intake.reasons import text as reason_text
-from evaltool.intake.receipts import place_outputs, summary_digest
+from evaltool.intake.receipts import place_outputs, summary_digest, write_replies
 from evaltool.intake.sniff import Kind
 from evaltool.intake.unpack import Submission, unpack
-from evaltool.intake.versions import Candidate, supersede, unit_key
+from evaltool.intake.versions import Candidate, decide, unit_key
 from evaltool.messages import error_text, text
+from evaltool.messages.times import zone
+from evaltool.model import Finding, disqualifying
 
 __all__ = ["collect", "process_one", "CollectReport", "MSG"]
 
@@ -73,9 +78,18 @@ MSG = {
     "biff": ("这是旧版 .xls 或 WPS .et 文件，请使用下发的 .xlsx 模板填报",
              "This is a legacy .xls or WPS .et file; please fill in the issued .xlsx template"),
     "duplicate": ("与 {of} 内容完全相同（重复附件），只处理一次", "Identical to {of} (sent twice); processed once"),
-    "superseded": ("同一单位同一年度有更新的报送：{by}", "A later return of the same unit and year: {by}"),
+    "superseded": ("同一单位同一年度有更新的报送：{by}（依据{rule}）", "A later return of the same unit and year: {by} "
+                   "(decided by {rule})"),
+    "rule-mail_date": ("邮件日期", "the mail's date"),
+    "rule-fill_date": ("填报日期", "the 填报日期 on the cover"),
+    "rule-modified": ("工作簿保存时间", "the workbook's save time"),
+    "rule-same": ("内容相同，以后收到的为准", "identical content; the later input stands"),
+    "pending": ("与 {others} 无法区分先后（邮件日期、填报日期、保存时间均相同而内容不同），待与单位确认，暂不计入排名",
+                "Cannot be ordered against {others} (same mail date, 填报日期 and save time, different content); "
+                "to be confirmed with the unit, not ranked meanwhile"),
 }
 STATUS_PASSED, STATUS_ERRORS, STATUS_REJECTED, STATUS_SUPERSEDED = "通过", "有错误", "未通过", "已被替代"
+STATUS_PENDING = "待确认"
 
 
 @dataclass(frozen=True)
@@ -85,6 +99,13 @@ class CollectReport:
     manifest: Path
     counts: dict[str, int]
     elapsed: float
+    new: int = 0  # inputs processed by this run (0: nothing new, nothing written)
+
+
+#: Earlier outcomes whose kept original is re-read on a re-run (they have summary rows).
+_REREAD = frozenset({"accepted", "superseded", "pending"})
+#: Reason codes of returns the engine read but that may not count (they keep summary rows too).
+_DISQUALIFIED = frozenset({"identity", "integrity", "implausible"})
 
 
 def _naive_utc(d: datetime | None) -> datetime | None:
@@ -117,7 +138,8 @@ def process_one(task: Task) -> dict[str, Any]:
 def _process(task: Task) -> dict[str, Any]:
     from evaltool.engine import evaluate_file
     from evaltool.summary.digest import digest
-    from evaltool.summary.entries import ERRORS, PASSED, Status, SummaryEntry
+    from evaltool.summary.entries import ERRORS, PASSED, Status, SummaryEntry, disqualified_reason
+    from evaltool.summary.entries import REJECTED as REJECTED_STATUS
 
     lang = task.lang
     outcome = evaluate_file(task.work_path)  # the one per-file pipeline; one read
@@ -134,21 +156,36 @@ def _process(task: Task) -> dict[str, Any]:
     modified = outcome.modified
     # findings name the work copy (ev.path); the summary must name the inbox input instead
     findings = tuple(replace(f, file=task.label) for f in intake + result.findings)
-    entry = SummaryEntry(source=task.label, status=status, result=result, findings=findings,
-                         sender=task.sender, mail_date=_naive_utc(task.mail_date), modified=_naive_utc(modified),
-                         unit_name=ev.unit.name)
+    bad = disqualifying(result.findings)  # identity, integrity, plausibility: never counted
+    reason = disqualified_reason(bad, lang)
+    entry = SummaryEntry(source=task.label, status=REJECTED_STATUS if bad else status, result=result,
+                         findings=findings, reason=reason, sender=task.sender, mail_date=_naive_utc(task.mail_date),
+                         modified=_naive_utc(modified), unit_name=ev.unit.name)
     tampered = outcome.tampered
     if not tampered:
         outcome.write(task.scored_path, now=task.now, lang=lang)  # from the bytes already read
     year = ev.unit.year if ev.unit.year is not None else ev.scalar("eval_year")
-    return {
+    fill_date = ev.unit.fill_date
+    fields: dict[str, Any] = {
         "seq": task.seq, "status": ACCEPTED, "summary_status": status, "unit_name": ev.unit.name,
         "unit_code": ev.unit.code, "year": year if isinstance(year, int) else None,
         "framework": ev.framework_id, "modified": modified,
+        "fill_date": fill_date.replace(tzinfo=None) if isinstance(fill_date, datetime) else None,
         "total": float(result.total) if result.total is not None else None, "grade": result.grade or "",
         "errors": errors, "warnings": warnings, "findings": len(entry.findings),
         "scored": not tampered, "digest": digest(entry, lang),
     }
+    if bad:  # never ranked, averaged or charted; no total computed from changed values is quoted
+        fields.update(status=REJECTED, summary_status=STATUS_REJECTED, total=None, grade="",
+                      reason_code=_bad_code(bad), reason=reason)
+    return fields
+
+
+def _bad_code(bad: Sequence[Finding]) -> str:
+    rules = {f.rule for f in bad}
+    if any(r.startswith("ID-") or r in ("INT-3", "INT-4") for r in rules):
+        return "identity"
+    return "integrity" if any(f.source == "integrity" for f in bad) else "implausible"
 
 
 def _base(seq: int, sub: Submission, inbox: Path) -> Outcome:
@@ -169,10 +206,12 @@ class _Run:
     """One collect run: turns the unpack stream into tasks and pre-decided outcomes."""
 
     def __init__(self, inbox: Path, out: Path, work: Path, lang: str, now: datetime | None,
-                 progress: Callable[[Outcome], None] | None) -> None:
+                 progress: Callable[[Outcome], None] | None, start: int = 0) -> None:
         self.inbox, self.out, self.work, self.lang, self.now = inbox, out, work, lang, now
         self.progress = progress
-        self.outcomes: list[Outcome] = []
+        self.start = start
+        self.outcomes: list[Outcome] = []  # this run's new inputs
+        self.redone: dict[int, Outcome] = {}  # earlier returns re-read for the summary
         self.in_flight: dict[int, Outcome] = {}
         self.labels: dict[str, str] = {}  # first label -> label as given by unpack (for duplicates)
 
@@ -182,7 +221,7 @@ class _Run:
             self.progress(o)
 
     def tasks(self, subs: Iterator[Submission]) -> Iterator[Task]:
-        for seq, sub in enumerate(subs):
+        for seq, sub in enumerate(subs, self.start):
             base = _base(seq, sub, self.inbox)
             self.labels.setdefault(sub.label, base.label)
             if sub.duplicate_of:
@@ -208,13 +247,36 @@ class _Run:
                        scored_path=str(self.work / f"{seq:06d}.scored{suffix}"), flags=sub.flags,
                        sender=base.sender, mail_date=sub.mail_date, lang=self.lang, now=self.now)
 
+    def again(self, previous: Sequence[Outcome]) -> Iterator[Task]:
+        """Tasks that re-read earlier runs' returns from their kept originals (the summary is
+        rebuilt from everything seen; nothing of theirs is written again)."""
+        for o in previous:
+            original = o.outputs.get("original")
+            reread = o.status in _REREAD or (o.status == REJECTED and o.reason_code in _DISQUALIFIED)
+            if not reread or not original or not (self.out / original).is_file():
+                continue
+            self.redone[o.seq] = o
+            self.in_flight[o.seq] = replace(o, status=ACCEPTED, reason_code="", reason="", superseded_by="",
+                                            decided_by="", pending_with=())
+            yield Task(seq=o.seq, label=o.label, work_path=str(self.out / original),
+                       scored_path=str(self.work / f"again-{o.seq:06d}.scored.xlsx"), flags=o.flags,
+                       sender=o.sender, mail_date=o.mail_date, lang=self.lang, now=self.now)
+
+    def kept(self, previous: Sequence[Outcome]) -> list[Outcome]:
+        """Earlier outcomes: re-read where they could be, as recorded otherwise."""
+        return [self.redone.get(o.seq, o) for o in previous]
+
     def finished(self, fields: dict[str, Any]) -> None:
         seq = fields.pop("seq")
         found = fields.pop("digest", None)
         if found is not None:  # spilled to the work folder: memory stays flat however many returns
             with open(self.work / f"{seq:06d}.digest", "wb") as fh:
                 pickle.dump(found, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        self.decided(replace(self.in_flight.pop(seq), **fields))
+        done = replace(self.in_flight.pop(seq), **fields)
+        if seq in self.redone:
+            self.redone[seq] = done
+        else:
+            self.decided(done)
 
     def with_digest(self, o: Outcome) -> Outcome:
         """``o`` with its digest read back from the work folder (our own pickle, never input)."""
@@ -226,19 +288,30 @@ class _Run:
 
 
 def _versions(outcomes: list[Outcome], lang: str) -> list[Outcome]:
-    accepted = [o for o in outcomes if o.status == ACCEPTED]
-    winners = supersede(Candidate(o.seq, unit_key(o.unit_code, o.unit_name, o.year, o.framework), o.mail_date,
-                                  o.modified, o.filename, o.label) for o in accepted)
+    """Decide, per unit, year and framework, which accepted return counts (intake.versions)."""
+    candidates = [o for o in outcomes if o.status == ACCEPTED]
+    decisions = decide(Candidate(o.seq, unit_key(o.unit_code, o.unit_name, o.year, o.framework), o.mail_date,
+                                 o.fill_date, o.modified, o.sha256) for o in candidates)
     label = {o.seq: o.label for o in outcomes}
-    return [replace(o, status=SUPERSEDED, summary_status=STATUS_SUPERSEDED, reason_code="superseded",
-                    superseded_by=label[winners[o.seq]], reason=text(MSG, "superseded", lang, by=label[winners[o.seq]]))
-            if o.seq in winners else o for o in sorted(outcomes, key=lambda o: o.seq)]
+    out = []
+    for o in sorted(outcomes, key=lambda o: o.seq):
+        if o.seq in decisions.superseded:
+            by, rule = decisions.superseded[o.seq]
+            o = replace(o, status=SUPERSEDED, summary_status=STATUS_SUPERSEDED, reason_code="superseded",
+                        superseded_by=label[by], decided_by=rule,
+                        reason=text(MSG, "superseded", lang, by=label[by], rule=text(MSG, f"rule-{rule}", lang)))
+        elif o.seq in decisions.pending:
+            others = tuple(label[s] for s in decisions.pending[o.seq])
+            o = replace(o, status=PENDING, summary_status=STATUS_PENDING, reason_code="pending", pending_with=others,
+                        reason=text(MSG, "pending", lang, others="、".join(others) if lang != "en" else ", ".join(others)))
+        out.append(o)
+    return out
 
 
-def _place(o: Outcome, out: Path, work: Path, lang: str, created: datetime | None) -> Outcome:
+def _place(o: Outcome, out: Path, work: Path, lang: str, created: datetime | None, tz: str | None) -> Outcome:
     """Write one outcome's files; a failure there is this file's outcome, never the batch's."""
     try:
-        return replace(place_outputs(o, out, work, lang=lang, created=created), digest=None)
+        return replace(place_outputs(o, out, work, lang=lang, created=created, tz=tz), digest=None)
     except Exception as exc:  # disk full, a name the file system refuses, a writer bug ...
         detail = f"{type(exc).__name__}: {shown(str(exc))[:200]}"
         return replace(o, status=REJECTED, summary_status=STATUS_REJECTED, reason_code="output-failed",
@@ -249,6 +322,62 @@ def _earlier_outputs(inbox: Path) -> list[Path]:
     """Output folders of earlier runs inside the inbox (``collect.json`` + ``receipts/``): never input."""
     return [Path(root) for root, dirs, files in os.walk(inbox)
             if "collect.json" in files and "receipts" in dirs]
+
+
+#: What a run writes into OUTDIR (and ``--fresh`` removes): nothing else there is touched.
+OUTPUT_FOLDERS = ("accepted", "scored", "superseded", "rejected", "receipts")
+OUTPUT_FILES = ("collect.json", "汇总.xlsx", "summary.xlsx")
+
+
+def _fresh(out: Path) -> None:
+    """Remove an earlier run's outputs (only what collect writes)."""
+    for name in OUTPUT_FOLDERS:
+        shutil.rmtree(out / name, ignore_errors=True)
+    for name in OUTPUT_FILES:
+        (out / name).unlink(missing_ok=True)
+
+
+def _previous(out: Path, fresh: bool) -> list[Outcome]:
+    manifest = out / "collect.json"
+    if fresh or not manifest.is_file():
+        return []
+    return read_manifest(manifest)[1]
+
+
+def _seen_filter(previous: Sequence[Outcome], src: Path) -> Callable[[Path, str], bool]:
+    """An inbox file was seen when an earlier run read the same content (or, for a file that
+    could not be read, the same path)."""
+    hashes = {o.source_sha256 for o in previous if o.source_sha256}
+    unread = {o.source for o in previous if not o.source_sha256}
+
+    def seen(path: Path, sha256: str) -> bool:
+        if sha256:
+            return sha256 in hashes
+        try:
+            return path.relative_to(src).as_posix() in unread
+        except ValueError:
+            return False
+
+    return seen
+
+
+_FOLDER = {ACCEPTED: "accepted", PENDING: "accepted", SUPERSEDED: "superseded", REJECTED: "rejected"}
+
+
+def _relocate(before: Outcome, after: Outcome, out: Path) -> Outcome:
+    """An earlier return whose decision changed (a newer return superseded it): its original
+    moves to the right folder and its scored copy leaves scored/."""
+    outputs = dict(after.outputs)
+    old, new = _FOLDER.get(before.status), _FOLDER.get(after.status)
+    original = outputs.get("original")
+    if original and old != new and new is not None and (out / original).exists():
+        (out / new).mkdir(exist_ok=True)
+        dst = unique_path(out / new, Path(original).name)
+        shutil.move(str(out / original), dst)
+        outputs["original"] = dst.relative_to(out).as_posix()
+    if after.status not in (ACCEPTED, PENDING) and "scored" in outputs:
+        (out / outputs.pop("scored")).unlink(missing_ok=True)
+    return replace(after, outputs=outputs)
 
 
 def collect(
@@ -262,13 +391,25 @@ def collect(
     created: datetime | None = None,
     limits: Limits = DEFAULT_LIMITS,
     progress: Callable[[Outcome], None] | None = None,
+    tz: str | None = None,
+    fresh: bool = False,
+    rank_with_errors: bool = False,
 ) -> CollectReport:
     """Process every payload under ``inbox`` into ``outdir`` (see the module docstring).
 
     ``workers``: processes (default: CPU cores); ``scheduler``: a Dask scheduler address
     (``tcp://host:port``; OUTDIR must be on storage the Dask workers share). ``created`` fixes
     every timestamp evaltool writes (summary, receipts, 计算状态) for reproducible output.
-    ``progress`` is called once per input as its outcome is known.
+    ``progress`` is called once per input as its outcome is known. ``tz``: the zone times are
+    shown in (default Asia/Shanghai; collect.json stores UTC). ``rank_with_errors``: returns
+    with validation errors are ranked too (never those failing identity, integrity or
+    plausibility checks).
+
+    Re-runs: when OUTDIR holds an earlier run's ``collect.json``, only inbox files not seen
+    before (by content hash) are processed, reply drafts are written only for them, and the
+    summary and manifest are rebuilt from everything seen (earlier returns are re-read from
+    their kept originals); with nothing new, nothing is written at all. ``fresh`` removes the
+    earlier outputs first.
     """
     t0 = time.perf_counter()
     src, out = Path(inbox).resolve(), Path(outdir).resolve()
@@ -276,25 +417,51 @@ def collect(
         raise NotADirectoryError(str(src))
     if out == src:
         raise ValueError(f"OUTDIR must not be the INBOX itself: {out}")  # INBOX is never written
+    zone(tz)  # an unknown zone fails before anything is written
+    if fresh and (out / "collect.json").is_file():
+        _fresh(out)
+    previous = _previous(out, fresh)
+    known = {o.sha256: o.label for o in previous if o.sha256 and o.status != DUPLICATE}
+    subs = unpack(src, limits=limits, passwords=passwords, exclude=[out, *_earlier_outputs(src)],
+                  seen=_seen_filter(previous, src) if previous else None, known=known)
+    first = next(subs, None)
+    if first is None and previous:  # nothing new: every file stays as it is
+        counts = dict(sorted(Counter(o.status for o in previous).items()))
+        summary = out / ("summary.xlsx" if lang == "en" else "汇总.xlsx")
+        return CollectReport(out, summary, out / "collect.json", counts, time.perf_counter() - t0, new=0)
     out.mkdir(parents=True, exist_ok=True)
     work = out / f".work-{os.getpid()}"
     work.mkdir(mode=0o700)
     try:
-        run = _Run(src, out, work, lang, created, progress)
-        subs = unpack(src, limits=limits, passwords=passwords, exclude=[out, *_earlier_outputs(src)])
-        for fields in stream_map(process_one, run.tasks(subs), workers=workers or default_workers(),
+        start = max((o.seq for o in previous), default=-1) + 1
+        run = _Run(src, out, work, lang, created, progress, start=start)
+        new_tasks = run.tasks(itertools.chain([first] if first is not None else [], subs))
+        for fields in stream_map(process_one, itertools.chain(new_tasks, run.again(previous)),
+                                 workers=workers or default_workers(),
                                  scheduler=scheduler, on_error=lambda t, e: _failure(t.seq, e, lang)):
             run.finished(fields)
-        outcomes = _versions(run.outcomes, lang)
-        outcomes = [_place(run.with_digest(o), out, work, lang, created) for o in outcomes]
+        before = {o.seq: o for o in previous}
+        outcomes = _versions(run.outcomes + run.kept(previous), lang)
+        placed = []
+        for o in outcomes:
+            if o.seq in before:
+                placed.append(_relocate(before[o.seq], o, out))
+            else:
+                placed.append(_place(run.with_digest(o), out, work, lang, created, tz))
+        fresh_seqs = {o.seq for o in run.outcomes}
+        new_outcomes = write_replies([o for o in placed if o.seq in fresh_seqs], out, lang=lang, tz=tz)
+        by_seq = {o.seq: o for o in new_outcomes}
+        outcomes = [by_seq.get(o.seq, o) for o in placed]
         from evaltool.summary import write_summary
 
         summary = write_summary((summary_digest(run.with_digest(o), lang) for o in outcomes),
-                                out / ("summary.xlsx" if lang == "en" else "汇总.xlsx"), lang=lang, created=created)
+                                out / ("summary.xlsx" if lang == "en" else "汇总.xlsx"), lang=lang, created=created,
+                                rank_with_errors=rank_with_errors, tz=tz)
+        outcomes = [replace(o, digest=None) for o in outcomes]
         elapsed = time.perf_counter() - t0
         manifest = write_manifest(out / "collect.json", outcomes, inbox=shown(str(src)), lang=lang, created=created,
                                   summary=summary.name, elapsed=elapsed)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     counts = dict(sorted(Counter(o.status for o in outcomes).items()))
-    return CollectReport(out, summary, manifest, counts, elapsed)
+    return CollectReport(out, summary, manifest, counts, elapsed, new=len(fresh_seqs))

@@ -20,7 +20,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +29,13 @@ from evaltool.io.atomic import atomic_write_bytes
 from evaltool.model import Finding, Severity
 from evaltool.summary.digest import Digest
 
-__all__ = ["Task", "Outcome", "ACCEPTED", "REJECTED", "DUPLICATE", "SUPERSEDED", "manifest_doc",
-           "write_manifest", "TIMING_FIELDS", "flag_findings", "outcome_dict"]
+__all__ = ["Task", "Outcome", "ACCEPTED", "REJECTED", "DUPLICATE", "SUPERSEDED", "PENDING", "manifest_doc",
+           "write_manifest", "TIMING_FIELDS", "flag_findings", "outcome_dict", "outcome_from_dict", "read_manifest"]
 
 ACCEPTED, REJECTED, DUPLICATE, SUPERSEDED = "accepted", "rejected", "duplicate", "superseded"
+PENDING = "pending"  # 待确认: ties with another return of the same unit and year (intake.versions)
 TIMING_FIELDS = ("seconds", "elapsed_seconds")
+MANIFEST_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ class Outcome:
     decrypted: bool = False
     flags: tuple[Flag, ...] = ()
     status: str = REJECTED
-    summary_status: str = ""  # 通过 | 有错误 | 未通过 | 已被替代
+    summary_status: str = ""  # 通过 | 有错误 | 未通过 | 已被替代 | 待确认
     reason_code: str = ""
     reason: str = ""
     traceback: str = ""
@@ -80,6 +82,7 @@ class Outcome:
     year: int | None = None
     framework: str = ""
     modified: datetime | None = None  # docProps/core.xml dcterms:modified
+    fill_date: datetime | None = None  # 填报日期 on the cover
     total: float | None = None
     grade: str = ""
     errors: int = 0
@@ -87,6 +90,8 @@ class Outcome:
     findings: int = 0
     duplicate_of: str = ""
     superseded_by: str = ""
+    decided_by: str = ""  # the versions rule that superseded it: mail_date | fill_date | modified | same
+    pending_with: tuple[str, ...] = ()  # labels of the returns it ties with (待确认)
     scored: bool = False  # a scored copy was written (in the work folder, then scored/)
     digest: Digest | None = field(default=None, repr=False)
     outputs: dict[str, str] = field(default_factory=dict)  # role -> path relative to OUTDIR
@@ -102,7 +107,11 @@ def flag_findings(flags: Sequence[Flag]) -> tuple[Finding, ...]:
 
 
 def _iso(d: datetime | None) -> str | None:
-    return d.isoformat() if d is not None else None
+    """ISO 8601 in UTC (times are stored in UTC; shown in the bureau's time zone). A naive
+    time is already UTC (how evaltool keeps them) and is written as it is."""
+    if d is None:
+        return None
+    return (d.astimezone(timezone.utc) if d.tzinfo else d).isoformat()
 
 
 def outcome_dict(o: Outcome, lang: str = "zh") -> dict[str, Any]:
@@ -127,13 +136,14 @@ def outcome_dict(o: Outcome, lang: str = "zh") -> dict[str, Any]:
         "reason_code": o.reason_code,
         "reason": o.reason,
         "traceback": o.traceback,
-        "flags": [{"code": f.code, "severity": f.severity, "part": f.part, "message": f.message(
+        "flags": [{"code": f.code, "severity": f.severity, "part": f.part, "detail": f.detail, "message": f.message(
             "en" if lang == "en" else "zh")} for f in o.flags],
         "unit": o.unit_name,
         "unit_code": o.unit_code,
         "year": o.year,
         "framework": o.framework,
         "saved": _iso(o.modified),
+        "fill_date": _iso(o.fill_date),
         "total": o.total,
         "grade": o.grade,
         "errors": o.errors,
@@ -141,16 +151,56 @@ def outcome_dict(o: Outcome, lang: str = "zh") -> dict[str, Any]:
         "findings": o.findings,
         "duplicate_of": o.duplicate_of or None,
         "superseded_by": o.superseded_by or None,
+        "decided_by": o.decided_by or None,
+        "pending_with": list(o.pending_with),
         "outputs": dict(sorted(o.outputs.items())),
         "seconds": round(o.seconds, 3),
     }
+
+
+def _time(v: Any) -> datetime | None:
+    return datetime.fromisoformat(v) if isinstance(v, str) and v else None
+
+
+def outcome_from_dict(d: dict[str, Any]) -> Outcome:
+    """The :class:`Outcome` a ``collect.json`` entry records (the digest is not stored: a
+    re-run rebuilds it from the kept original)."""
+    return Outcome(
+        seq=int(d["seq"]), label=str(d["label"]), source=str(d["path"]), member=d.get("member"),
+        filename=str(d.get("filename", "")), source_sha256=str(d.get("source_sha256", "")),
+        sha256=str(d.get("sha256", "")), kind=str(d.get("kind", "")), sender=str(d.get("sender", "")),
+        sender_name=str(d.get("sender_name", "")), subject=str(d.get("subject", "")),
+        message_id=str(d.get("message_id", "")), mail_date=_time(d.get("date")), decrypted=bool(d.get("decrypted")),
+        flags=tuple(Flag(str(f["code"]), str(f.get("part", "")), str(f.get("detail", ""))) for f in d.get("flags", [])),
+        status=str(d.get("status", REJECTED)), summary_status=str(d.get("summary_status", "")),
+        reason_code=str(d.get("reason_code", "")), reason=str(d.get("reason", "")),
+        traceback=str(d.get("traceback", "")), unit_name=str(d.get("unit", "")), unit_code=str(d.get("unit_code", "")),
+        year=d.get("year") if isinstance(d.get("year"), int) else None, framework=str(d.get("framework", "")),
+        modified=_time(d.get("saved")), fill_date=_time(d.get("fill_date")),
+        total=float(d["total"]) if isinstance(d.get("total"), (int, float)) else None, grade=str(d.get("grade", "")),
+        errors=int(d.get("errors", 0)), warnings=int(d.get("warnings", 0)), findings=int(d.get("findings", 0)),
+        duplicate_of=str(d.get("duplicate_of") or ""), superseded_by=str(d.get("superseded_by") or ""),
+        decided_by=str(d.get("decided_by") or ""), pending_with=tuple(d.get("pending_with") or ()),
+        outputs={str(k): str(v) for k, v in (d.get("outputs") or {}).items()}, seconds=float(d.get("seconds", 0.0)),
+    )
+
+
+def read_manifest(path: Path) -> tuple[dict[str, Any], list[Outcome]]:
+    """``(document, outcomes)`` of an earlier run's ``collect.json``; ValueError when it is not one."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(doc, dict) or doc.get("version") != MANIFEST_VERSION:
+            raise ValueError(f"{path}: not a collect.json of this evaltool (version {doc.get('version')!r})")
+        return doc, [outcome_from_dict(d) for d in doc["files"]]
+    except (KeyError, TypeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{path}: unreadable collect.json: {exc}") from exc
 
 
 def manifest_doc(outcomes: Iterable[Outcome], *, inbox: str, lang: str, created: datetime | None,
                  summary: str, elapsed: float) -> dict[str, Any]:
     files = [outcome_dict(o, lang) for o in sorted(outcomes, key=lambda o: o.seq)]
     return {
-        "version": 1,
+        "version": MANIFEST_VERSION,
         "inbox": inbox,
         "lang": lang,
         "created": _iso(created),

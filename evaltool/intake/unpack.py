@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -255,7 +255,8 @@ def _read(path: Path, limits: Limits) -> bytes:
 
 
 def unpack(inbox: Path, *, limits: Limits = DEFAULT_LIMITS, passwords: Sequence[str] = (),
-           scan: bool = True, exclude: Sequence[Path] = ()) -> Iterator[Submission]:
+           scan: bool = True, exclude: Sequence[Path] = (), seen: Callable[[Path, str], bool] | None = None,
+           known: Mapping[str, str] | None = None) -> Iterator[Submission]:
     """Yield one ``Submission`` per payload found under ``inbox`` (recursively, sorted).
 
     ``passwords`` are tried on encrypted workbooks; ``scan`` adds structural flags;
@@ -263,13 +264,18 @@ def unpack(inbox: Path, *, limits: Limits = DEFAULT_LIMITS, passwords: Sequence[
     Hidden files, ``~$`` lock files, Thumbs.db/desktop.ini are skipped silently; symlinks and
     unreadable folders are listed as refusals. Everything found inside one top-level file is
     held back until the file is done: a file over its budget (``Limits.inbox_file_*``) yields
-    one refusal for the whole file instead of thousands of outcomes.
+    one refusal for the whole file instead of thousands of outcomes. ``seen(path, sha256)``
+    (sha256 "" for a file that could not be read) skips inbox files an earlier run processed;
+    ``known`` maps payload hashes of earlier runs to their labels, so a payload sent again is a
+    duplicate of the earlier one.
     """
     unpacker = _Unpacker(limits, passwords, scan)
-    seen: dict[str, str] = {}
+    first_of: dict[str, str] = dict(known or {})
     for found in _walk(Path(inbox), exclude):
         if isinstance(found, tuple):
             path, err = found
+            if seen is not None and seen(path, ""):
+                continue
             yield Submission(path, "", None, safe_filename(path.name), b"",
                              rejection=Rejection.of("not-regular-file", f"{shown(path.name)}: {err.strerror}"))
             continue
@@ -278,9 +284,13 @@ def unpack(inbox: Path, *, limits: Limits = DEFAULT_LIMITS, passwords: Sequence[
         try:
             data = _read(path, limits)
         except IntakeRejected as exc:
-            yield replace(empty, rejection=exc.record())
+            if seen is None or not seen(path, ""):
+                yield replace(empty, rejection=exc.record())
             continue
-        base = replace(empty, source_sha256=hashlib.sha256(data).hexdigest())
+        digest = hashlib.sha256(data).hexdigest()
+        if seen is not None and seen(path, digest):
+            continue
+        base = replace(empty, source_sha256=digest)
         unpacker.budget = _Budget(limits)
         held: list[Submission] = []
         subs = unpacker.expand(data, shown(path.name), _Ctx(base), 0)
@@ -294,7 +304,7 @@ def unpack(inbox: Path, *, limits: Limits = DEFAULT_LIMITS, passwords: Sequence[
         del data
         for sub in held:
             if sub.sha256:
-                first = seen.setdefault(sub.sha256, sub.label)
+                first = first_of.setdefault(sub.sha256, sub.label)
                 if first != sub.label:
                     sub = replace(sub, duplicate_of=first)
             yield sub

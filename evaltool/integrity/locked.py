@@ -14,8 +14,10 @@ out; no Excel library.
 
 Rules: ``INT-1`` locked cell changed (error), ``INT-2`` locked content changed but the cell
 cannot be named, or the stored check data was edited (error), ``INT-3`` bad or missing
-signature (error), ``INT-4`` signed with another key (warning), ``INT-5`` no fingerprint
-(warning).
+signature (error), ``INT-4`` signed with another key (error: with a bureau key only its own
+templates count), ``INT-5`` no fingerprint (warning), ``ID-1`` the cover names another unit,
+unit code or year than the template was issued to (``_meta`` ``unit_name``, ``unit_code``,
+``eval_year``; signed with the fingerprint, :func:`evaltool.contract.signed_payload`) (error).
 
 Example::
 
@@ -30,6 +32,7 @@ import hmac
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from evaltool import contract as C
@@ -43,7 +46,8 @@ from evaltool.messages import severity_label
 from evaltool.model import Evaluation, Finding, Grade, Indicator, Method, Param, Rule, Severity, Text
 
 __all__ = ["LOCKED_KEY", "LockedCell", "Change", "locked_cells", "locked_cells_of_evaluation",
-           "meta_entries", "stored_locked_cells", "diff_locked", "verify", "MAX_CELL_FINDINGS"]
+           "meta_entries", "stored_locked_cells", "diff_locked", "verify", "identity_findings",
+           "MAX_CELL_FINDINGS"]
 
 LOCKED_KEY = "locked_content"
 CHUNK_CHARS = 32_000
@@ -248,11 +252,46 @@ def _signature_findings(meta: Mapping[str, str], key: bytes) -> list[Finding]:
     if not signature:
         return [_finding("INT-3", "error", "INT-3.no_signature", cell=_meta_cell("signature"))]
     if theirs and theirs != ours:
-        return [_finding("INT-4", "warning", "INT-4.other_key", {"theirs": theirs, "ours": ours},
+        return [_finding("INT-4", "error", "INT-4.other_key", {"theirs": theirs, "ours": ours},
                          cell=_meta_cell("key_id"))]
-    if not hmac.compare_digest(signature, sign(meta.get("fingerprint", ""), key)):
+    if not hmac.compare_digest(signature, sign(C.signed_payload(meta), key)):
         return [_finding("INT-3", "error", "INT-3.bad_signature", cell=_meta_cell("signature"))]
     return []
+
+
+#: cover name -> the catalogue's label code of the issued identity compared with the cover.
+_IDENTITY_LABELS = {"unit_name": "ID-1.label_unit_name", "unit_code": "ID-1.label_unit_code",
+                    "eval_year": "ID-1.label_eval_year"}
+
+
+def _cover_text(v: Any) -> str:
+    if isinstance(v, Decimal) and v == v.to_integral():
+        v = int(v)
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return " ".join(str(v).split()) if v not in (None, "") else ""
+
+
+def identity_findings(ev: Evaluation) -> list[Finding]:
+    """``ID-1``: the cover names another unit, code or year than the template was issued to
+    (``_meta`` ``unit_name``/``unit_code``/``eval_year``), or the template id does not match
+    its framework. Blank issued values (a blank template for everyone) and a blank cover
+    cell are not compared. Errors: such a return is not counted anywhere."""
+    out: list[Finding] = []
+    for key, label in _IDENTITY_LABELS.items():
+        issued = _cover_text(ev.meta.get(key, ""))
+        found = _cover_text(ev.scalars.get(key))
+        if not issued or not found or issued == found:
+            continue
+        loc = ev.names.get(key)
+        out.append(_finding("ID-1", "error", "ID-1.cover", {"label": Text(label), "found": found, "issued": issued},
+                            loc.sheet if loc else C.COVER, loc.ref.replace("$", "") if loc else "",
+                            {"issued": issued, "found": found}))
+    template_id, framework = ev.meta.get("template_id", ""), ev.meta.get("framework_id", "")
+    if framework and template_id and template_id != C.TEMPLATE_ID_PREFIX + framework:
+        out.append(_finding("ID-1", "error", "ID-1.framework", {"template_id": template_id, "framework": framework},
+                            cell=_meta_cell("framework_id")))
+    return out
 
 
 def verify(ev: Evaluation, *, key: bytes | None = None) -> list[Finding]:
@@ -269,8 +308,9 @@ def verify(ev: Evaluation, *, key: bytes | None = None) -> list[Finding]:
         key = load_key()
     stored_fp = ev.meta.get("fingerprint", "")
     if not stored_fp:
-        return [_finding("INT-5", "warning", "INT-5.no_fingerprint", cell=_meta_cell("fingerprint"))]
-    findings = _content_findings(ev, stored_fp)
+        return [_finding("INT-5", "warning", "INT-5.no_fingerprint", cell=_meta_cell("fingerprint")),
+                *identity_findings(ev)]
+    findings = identity_findings(ev) + _content_findings(ev, stored_fp)
     if key:
         findings += _signature_findings(ev.meta, key)
     return findings

@@ -101,6 +101,26 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                     "one of them is likely in 万元"),
     "UNIT-1.decimals": ("{label} {value} 超过两位小数，元金额应精确到分（是否以万元填报？）",
                         "{label} {value} has more than 2 decimals; amounts in 元 are to the fen (entered in 万元?)"),
+    "PLAUS-1": ("预算规模可信性", "plausibility of the whole budget"),
+    "PLAUS-1.floor": ("资金总额 {value} 元，低于可信下限 {floor} 元（参数 plaus_min_budget），疑似整表以万元填报："
+                      "按万元应为 {scaled} 元",
+                      "资金总额 is {value} 元, below the plausible floor of {floor} 元 (parameter plaus_min_budget): "
+                      "the whole budget is likely in 万元 — as 万元 it would be {scaled} 元"),
+    "PLAUS-1.three_public": ("本年度“三公经费” {value} 元 大于资金总额 {budget} 元，不可能成立：二者之一的单位有误"
+                             "（若资金总额以万元填报，应为 {scaled} 元）",
+                             "三公经费 {value} 元 exceeds the whole budget of {budget} 元: one of them is in the wrong "
+                             "unit (if the budget is in 万元 it would be {scaled} 元)"),
+    "PLAUS-1.note": ("预算执行表注明“{note}”，而模板金额单位为元：请按元填报（按万元折合，资金总额应为 {scaled} 元）",
+                     "The budget sheet says \"{note}\" but the template's amounts are in 元: enter 元 "
+                     "(as 万元 the total would be {scaled} 元)"),
+    "PLAUS-1.per_staff": ("资金总额 {value} 元，按在职人员 {staff} 人计每人仅 {each} 元，低于 {floor} 元"
+                          "（参数 plaus_min_per_staff），疑似以万元填报",
+                          "资金总额 {value} 元 for {staff} staff is {each} 元 a head, below {floor} 元 "
+                          "(parameter plaus_min_per_staff): likely in 万元"),
+    "PLAUS-1.per_project": ("项目清单 {n} 个项目的年初预算合计 {value} 元，平均每个项目仅 {each} 元，低于 {floor} 元"
+                            "（参数 plaus_min_per_project），疑似以万元填报",
+                            "{n} listed projects total {value} 元, {each} 元 each, below {floor} 元 "
+                            "(parameter plaus_min_per_project): likely in 万元"),
     "UNIT-2": ("百分比填写方式", "percentage encoding"),
     "UNIT-2.share": ("{label}为 {value}，疑似按百分数填写（比例应填小数，如 100% 填 1 或 100%）",
                      "{label} is {value}: looks like a percentage number (enter a fraction: 100% is 1 or 100%)"),
@@ -186,6 +206,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "INT-4.other_key": ("无法验证签名：密钥不同（签名密钥 {theirs}，本机密钥 {ours}）",
                         "Cannot verify the signature: different key (signed with {theirs}, this machine has {ours})"),
     "INT-5.no_fingerprint": ("模板缺少指纹，无法校验锁定内容", "The template has no fingerprint; locked content not checked"),
+    "ID-1.cover": ("封面{label}为“{found}”，与下发模板的{label}“{issued}”不符：请使用下发给本单位、本年度的模板",
+                   "The cover's {label} is \"{found}\" but the template was issued for {label} \"{issued}\"; "
+                   "use the template issued to your unit for this year"),
+    "ID-1.framework": ("模板编号 {template_id} 与评价框架 {framework} 不符",
+                       "template id {template_id} does not match framework {framework}"),
+    "ID-1.label_unit_name": ("单位名称", "unit name"),
+    "ID-1.label_unit_code": ("单位编码", "unit code"),
+    "ID-1.label_eval_year": ("评价年度", "evaluation year"),
     # ---- intake: why a returned file is refused, and what is notable in a package
     "intake.unknown": ("未知原因：{code}（{detail}）", "Unknown reason: {code} ({detail})"),
     "intake.empty": ("文件为空（0 字节）",

@@ -105,11 +105,12 @@ def add_charts(
             chart.set_size({"width": BAR_W, "height": height})
             ws.insert_chart(top, 0, chart, {"x_offset": 4})
         chart = wb.add_chart({"type": "bar"})
+        last = layout.first_row + len(units) - 1  # the rows of ``units``: ranked returns come first
         beyond = [u.variance_rate is not None and abs(u.variance_rate) > u.variance_threshold for u in units]
         chart.add_series({
             "name": label("col_variance", lang),
-            "categories": [layout.sheet, layout.first_row, layout.unit_col, layout.last_row, layout.unit_col],
-            "values": [layout.sheet, layout.first_row, layout.variance_col, layout.last_row, layout.variance_col],
+            "categories": [layout.sheet, layout.first_row, layout.unit_col, last, layout.unit_col],
+            "values": [layout.sheet, layout.first_row, layout.variance_col, last, layout.variance_col],
             "points": [{"fill": {"color": RED if b else BLUE}} for b in beyond],
             "data_labels": {"value": True, "num_format": "0.0%", "font": _font(9)},
             "gap": 60,

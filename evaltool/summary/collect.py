@@ -1,7 +1,9 @@
 """Gather a stream of digests into the sorted rows every summary view shares.
 
 Why: the workbook writer and the DataFrame API must show the same rows in the same order,
-and the same inputs in any order must give the same output (byte-identical workbooks).
+and the same inputs in any order must give the same output (byte-identical workbooks). What
+counts in the ranking is decided here once (:func:`counts_in_ranking`): clean returns only,
+unless the bureau also ranks returns with validation errors.
 :func:`collect` consumes digests (or entries) one at a time, keeps only their small rows and
 sorts them: units by total (highest first; ties by name, year, file), indicators by unit,
 findings by file, severity, sheet and cell, other files by status and path.
@@ -22,10 +24,10 @@ from datetime import datetime
 
 from evaltool.contract.a1 import parse_part
 from evaltool.summary.digest import Digest, FindingLine, IndicatorLine, OtherRow, UnitRow, digest
-from evaltool.summary.entries import SUPERSEDED, SummaryEntry
+from evaltool.summary.entries import ERRORS, PASSED, SUPERSEDED, SummaryEntry
 from evaltool.summary.labels import SEVERITY_ORDER, STATUSES
 
-__all__ = ["Collected", "collect", "sort_units", "finding_sort_key", "supersede_duplicates"]
+__all__ = ["Collected", "collect", "sort_units", "finding_sort_key", "supersede_duplicates", "counts_in_ranking"]
 
 
 def _cell_key(cell: str) -> tuple[int, int, str]:
@@ -42,17 +44,26 @@ def finding_sort_key(f: FindingLine) -> tuple[object, ...]:
     return (f.source, SEVERITY_ORDER.get(f.severity, 9), f.sheet, _cell_key(f.cell), f.rule, f.message)
 
 def sort_units(units: Sequence[UnitRow]) -> list[UnitRow]:
-    """Highest total first; unscored last; ties by unit name, year, file (deterministic)."""
+    """Ranked units first, highest total first; then unranked ones (有错误 unless ranked on
+    request, 待确认), then unscored; ties by unit name, year, file (deterministic)."""
     return sorted(
         units,
-        key=lambda u: (u.total is None, -(u.total or 0.0), u.unit, u.year or 0, u.source),
+        key=lambda u: (u.total is None, not u.ranked, -(u.total or 0.0), u.unit, u.year or 0, u.source),
     )
+
+
+def counts_in_ranking(status: str, rank_with_errors: bool = False) -> bool:
+    """Whether a unit row of ``status`` is ranked, averaged and charted: 通过 always, 有错误
+    only when the bureau asks (``--rank-with-errors``), 待确认 never (no rule decided which
+    return counts). 未通过 and 已被替代 never reach the unit rows."""
+    return status == PASSED or (status == ERRORS and rank_with_errors)
 
 
 class Collected:
     """The small rows of a whole stream of entries, sorted deterministically."""
 
-    def __init__(self) -> None:
+    def __init__(self, rank_with_errors: bool = False) -> None:
+        self.rank_with_errors = rank_with_errors
         self._units: list[tuple[UnitRow, tuple[IndicatorLine, ...]]] = []
         self.others: list[OtherRow] = []
         self._findings: list[FindingLine] = []
@@ -62,7 +73,8 @@ class Collected:
 
     def add(self, d: Digest) -> None:
         if d.unit is not None:
-            self._units.append((d.unit, d.indicators))
+            ranked = counts_in_ranking(d.unit.status, self.rank_with_errors) and d.unit.total is not None
+            self._units.append((replace(d.unit, ranked=ranked), d.indicators))
             self._grade_orders.append((d.unit.source, d.grades))
         if d.other is not None:
             self.others.append(d.other)
@@ -113,9 +125,14 @@ class Collected:
         return out, root
 
 
-def collect(items: Iterable[SummaryEntry | Digest], lang: str = "zh") -> Collected:
-    """Digest a stream of entries (or ready digests, e.g. from worker processes)."""
-    c = Collected()
+def collect(items: Iterable[SummaryEntry | Digest], lang: str = "zh", *, rank_with_errors: bool = False) -> Collected:
+    """Digest a stream of entries (or ready digests, e.g. from worker processes).
+
+    Only clean returns (通过) are ranked, averaged and charted; ``rank_with_errors`` adds
+    returns with ordinary validation errors (有错误). Returns that fail identity, integrity or
+    plausibility checks are 未通过 and never reach the unit rows.
+    """
+    c = Collected(rank_with_errors)
     for item in items:
         c.add(item if isinstance(item, Digest) else digest(item, lang))
     c.finish()

@@ -48,6 +48,7 @@ class UnitRow:
     errors: int
     warnings: int
     status: str
+    ranked: bool = True  # counts in the rank, the statistics and the charts (see Collected)
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,13 @@ Example::
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Literal
 
-from evaltool.model import Finding, Result
+from evaltool.messages import render, text
+from evaltool.model import Finding, Result, disqualifying
 
 __all__ = [
     "Status",
@@ -29,18 +31,25 @@ __all__ = [
     "ERRORS",
     "REJECTED",
     "SUPERSEDED",
+    "PENDING",
     "SummaryEntry",
+    "disqualified_reason",
     "entry_from_result",
     "entry_rejected",
     "entry_superseded",
     "file_mtime",
 ]
 
-Status = Literal["通过", "有错误", "未通过", "已被替代"]
+Status = Literal["通过", "有错误", "未通过", "已被替代", "待确认"]
 PASSED: Status = "通过"
 ERRORS: Status = "有错误"
 REJECTED: Status = "未通过"
 SUPERSEDED: Status = "已被替代"
+PENDING: Status = "待确认"  # two different returns of one unit and year that no rule orders
+MSG = {
+    "disqualified": ("未计入排名与统计：{what}", "Not counted in the ranking or statistics: {what}"),
+    "more": ("等 {n} 项", " and {n} more"),
+}
 
 
 @dataclass(frozen=True)
@@ -74,18 +83,36 @@ def file_mtime(path: str | os.PathLike[str]) -> datetime | None:
     return datetime.fromtimestamp(int(ts), tz=timezone.utc).replace(tzinfo=None)
 
 
+def disqualified_reason(findings: Iterable[Finding], lang: str = "zh", *, limit: int = 3) -> str:
+    """Why a return may not count anywhere (identity, integrity or plausibility errors:
+    :func:`evaltool.model.disqualifying`), naming what was changed; "" when it may count."""
+    bad = disqualifying(findings)
+    if not bad:
+        return ""
+    what = ("；" if lang != "en" else "; ").join(render(f, lang) for f in bad[:limit])
+    if len(bad) > limit:
+        what += text(MSG, "more", lang, n=len(bad) - limit)
+    return text(MSG, "disqualified", lang, what=what)
+
+
 def entry_from_result(
     result: Result,
     path: str | os.PathLike[str],
     *,
     sender: str = "",
     mail_date: datetime | None = None,
+    lang: str = "zh",
 ) -> SummaryEntry:
-    """An entry for a workbook the engine scored: 有错误 when it has unexplained errors."""
+    """An entry for a workbook the engine scored: 有错误 when it has unexplained errors,
+    未通过 (with the reason) when it fails identity, integrity or plausibility checks."""
     status: Status = ERRORS if result.errors > 0 else PASSED
+    reason = disqualified_reason(result.findings, lang)
+    if reason:
+        status = REJECTED
     return SummaryEntry(
         source=str(path),
         status=status,
+        reason=reason,
         result=result,
         findings=tuple(result.findings),
         sender=sender,

@@ -18,7 +18,7 @@ from evaltool.messages import text
 __all__ = ["LABELS", "label", "status_label", "level1_headers", "STATUSES", "SEVERITY_ORDER"]
 
 #: Canonical statuses (stored in :class:`SummaryEntry`), in display order.
-STATUSES: tuple[str, ...] = ("通过", "有错误", "未通过", "已被替代")
+STATUSES: tuple[str, ...] = ("通过", "有错误", "待确认", "未通过", "已被替代")
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -34,7 +34,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "title_details": ("绩效指标明细", "Indicators of every unit"),
     "title_findings": ("校验问题清单", "Problems found by the checks"),
     "title_rejected": ("未通过及已替代的文件", "Files not accepted or superseded"),
-    "subtitle": ("汇总时间：{created} UTC　　文件数：{n}", "Compiled: {created} UTC    Files: {n}"),
+    "subtitle": ("汇总时间：{created}（{zone}）　　文件数：{n}", "Compiled: {created} ({zone})    Files: {n}"),
     "subtitle_root": ("　　来源文件夹：{root}", "    Folder: {root}"),
     "money_unit": ("金额单位：元", "Amounts in yuan"),
     "footer": ("&C第 &P 页，共 &N 页", "&CPage &P of &N"),
@@ -43,6 +43,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "有错误": ("有错误", "Errors"),
     "未通过": ("未通过", "Rejected"),
     "已被替代": ("已被替代", "Superseded"),
+    "待确认": ("待确认", "To confirm"),
     "yes": ("是", "yes"),
     "no": ("否", ""),
     # overview blocks

@@ -77,8 +77,10 @@ def write_overview(
     status_range = layout.ref(layout.status_col)
     passed = sum(1 for u in units if u.status == "通过")
     errors = sum(1 for u in units if u.status == "有错误")
+    pending = sum(1 for u in units if u.status == "待确认")
+    returned = f'=SUM(B7:B10)+COUNTIF({status_range},"{status_label("待确认", lang)}")' if pending else "=SUM(B7:B10)"
     ret_rows: list[list[object]] = [
-        [L("n_returned"), Formula("=SUM(B7:B10)", len(units) + others.n_rejected + others.n_superseded)],
+        [L("n_returned"), Formula(returned, len(units) + others.n_rejected + others.n_superseded)],
         [L("n_passed"), Formula(f'=COUNTIF({status_range},"{status_label("通过", lang)}")', passed)],
         [L("n_errors"), Formula(f'=COUNTIF({status_range},"{status_label("有错误", lang)}")', errors)],
         [L("n_rejected"), Formula(f'=COUNTIF({others.status_range},"{status_label("未通过", lang)}")',
@@ -90,6 +92,7 @@ def write_overview(
     write_table(ws, st, name="Returns", header_row=4, columns=[Column(L("item")), Column(L("count"), "int")],
                 rows=ret_rows, none_text="", freeze_cols=None)
 
+    units = [u for u in units if u.ranked]  # statistics, grades and charts: ranked returns only
     stats = overview_stats(units)
     totals = layout.ref(layout.total_col, scored_only=True)
     fn = {"avg": "AVERAGE", "median": "MEDIAN", "max": "MAX", "min": "MIN"}
@@ -101,7 +104,7 @@ def write_overview(
                 rows=score_rows, none_text="", freeze_cols=None)
 
     grades = sorted({u.grade for u in units if u.grade}, key=lambda g: (grade_colours.get(g, 3), g))
-    grade_range = layout.ref(layout.grade_col)
+    grade_range = layout.ref(layout.grade_col, scored_only=True)
     first = 20  # 0-based first data row of the grade table (header on row 19)
     n_graded = sum(1 for u in units if u.grade)
     count_range = f"$B${first + 1}:$B${first + max(len(grades), 1)}"

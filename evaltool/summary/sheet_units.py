@@ -38,7 +38,7 @@ class UnitsLayout:
     sheet: str
     first_row: int  # 0-based first data row
     last_row: int  # 0-based last data row
-    n_scored: int  # rows with a total (they come first)
+    n_scored: int  # ranked rows with a total (they come first): the rank, statistics and charts
     unit_col: int
     total_col: int
     grade_col: int
@@ -108,15 +108,15 @@ def write_units(
     idx = {"total": k, "grade": k + 1, "rank": k + 2, "var": k + 3, "thr": k + 4,
            "errors": k + 8, "warnings": k + 9, "status": k + 10, "source": k + 11}
     first = HEADER_ROW + 1
-    n_scored = sum(1 for u in units if u.total is not None)
-    totals = [u.total for u in units if u.total is not None]
+    n_scored = sum(1 for u in units if u.total is not None and u.ranked)  # ranked rows come first
+    totals = [u.total for u in units if u.total is not None and u.ranked]
     total_letter = column_letters(idx["total"] + 1)
     rank_range = f"${total_letter}${first + 1}:${total_letter}${first + max(n_scored, 1)}"
     rows: list[list[object]] = []
     for i, u in enumerate(units):
         scores = dict(u.level1)
         rank: object = None
-        if u.total is not None:
+        if u.total is not None and u.ranked:
             rank = Formula(f"=RANK({total_letter}{first + i + 1},{rank_range})", rank_eq(u.total, totals))
         rows.append([
             u.unit, u.code, u.year, u.framework,

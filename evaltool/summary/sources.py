@@ -49,7 +49,7 @@ def entry_from_outcome(outcome: Outcome, lang: str = "zh") -> SummaryEntry:
     """The summary entry of one file through the pipeline: 未通过 with the reason when unreadable."""
     if outcome.result is None:
         return entry_rejected(outcome.path, error_text(outcome.error, lang) if outcome.error else "")
-    return entry_from_result(outcome.result, outcome.path)
+    return entry_from_result(outcome.result, outcome.path, lang=lang)
 
 
 def _internal(path: str, exc: Exception, lang: str = "zh") -> SummaryEntry:

@@ -21,12 +21,14 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from xlsxwriter.workbook import Workbook
 
 from evaltool.io.atomic import atomic_write_bytes
+from evaltool.messages.times import DEFAULT_TZ, local, shown
 from evaltool.summary.collect import Collected, collect
 from evaltool.summary.digest import Digest
 from evaltool.summary.entries import REJECTED, SUPERSEDED, SummaryEntry
@@ -51,13 +53,20 @@ def write_summary(
     *,
     lang: str = "zh",
     created: datetime | None = None,
+    rank_with_errors: bool = False,
+    tz: str | None = None,
 ) -> Path:
     """Write the summary workbook to ``path`` atomically; returns the path.
 
     ``entries`` may also be an already :func:`~evaltool.summary.collect.collect`-ed set of rows.
     ``created`` (the only timestamp in the file) defaults to the latest input mtime/mail date.
+    Only clean returns are ranked and counted in the statistics and charts;
+    ``rank_with_errors`` adds those with validation errors (:func:`~evaltool.summary.collect.collect`).
+    Times are shown in ``tz`` (default Asia/Shanghai, :mod:`evaltool.messages.times`); the file's
+    own ``created`` property stays UTC.
     """
-    c, root = (entries if isinstance(entries, Collected) else collect(entries, lang)).relative()
+    collected = entries if isinstance(entries, Collected) else collect(entries, lang, rank_with_errors=rank_with_errors)
+    c, root = collected.relative()
     stamp = _naive_utc(created or c.stamp or FALLBACK_CREATED).replace(microsecond=0)
     buf = io.BytesIO()
     wb = Workbook(buf, {
@@ -71,7 +80,7 @@ def write_summary(
     wb.set_properties({"title": title, "author": "evaltool", "created": stamp})
     st = Styles(wb)
     n_files = len(c.units) + len(c.others)
-    subtitle = label("subtitle", lang, created=stamp.strftime("%Y-%m-%d %H:%M"), n=n_files)
+    subtitle = label("subtitle", lang, created=shown(stamp, tz), zone=tz or DEFAULT_TZ, n=n_files)
     if root:
         subtitle += label("subtitle_root", lang, root=root)
     overview = wb.add_worksheet(label("sheet_overview", lang))
@@ -79,7 +88,9 @@ def write_summary(
                          title=f"{title} — {label('title_units', lang)}", subtitle=subtitle)
     write_details(wb, st, c.indicators, lang=lang, title=title, subtitle=subtitle)
     write_findings(wb, st, c.findings, lang=lang, title=title, subtitle=subtitle)
-    sheet, first, last, status_col = write_others(wb, st, c.others, lang=lang, title=title, subtitle=subtitle)
+    others_rows = [replace(o, mail_date=local(o.mail_date, tz).replace(tzinfo=None)) if o.mail_date else o
+                   for o in c.others]  # 来信时间 in the bureau's zone
+    sheet, first, last, status_col = write_others(wb, st, others_rows, lang=lang, title=title, subtitle=subtitle)
     col = chr(65 + status_col)
     others = OthersRef(
         status_range=f"'{sheet}'!${col}${first + 1}:${col}${last + 1}",

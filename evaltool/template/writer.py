@@ -111,8 +111,17 @@ def write_template(
     fw = ctx.fw
     fingerprint = fingerprint_of(ctx.indicators, ctx.methods, ctx.rules, ctx.grades, ctx.params,
                                  rate_formulas_of(fw))
-    signature, key_id = signer(fingerprint) if signer else ("", "")
     template_id = C.TEMPLATE_ID_PREFIX + fw.id
+    issued_year = ctx.values.get("eval_year", year)
+    meta = {
+        "template_id": template_id, "template_version": C.TEMPLATE_VERSION, "framework_id": fw.id,
+        "framework_version": fw.version, "created_at": created.isoformat(),
+        "unit_name": str(ctx.values.get("unit_name", unit_name) or ""), "fingerprint": fingerprint,
+        "locked_indicator_rows": str(len(ctx.indicators)),
+        "unit_code": str(ctx.values.get("unit_code", unit_code) or ""),
+        "eval_year": "" if issued_year in (None, "") else str(issued_year), "signed": C.SIGNED_IDENTITY,
+    }
+    signature, key_id = signer(C.signed_payload(meta)) if signer else ("", "")
     wb.set_properties({"title": f"{fw.name}填报表", "author": "evaltool", "company": "",
                        "created": created.replace(tzinfo=None),
                        "comments": f"{template_id} {C.TEMPLATE_VERSION}"})
@@ -130,12 +139,7 @@ def write_template(
     write_checks(ctx)
     write_open_issues(ctx)
     write_summary(ctx)
-    write_meta(ctx, {
-        "template_id": template_id, "template_version": C.TEMPLATE_VERSION, "framework_id": fw.id,
-        "framework_version": fw.version, "created_at": created.isoformat(),
-        "unit_name": str(ctx.values.get("unit_name", unit_name) or ""), "fingerprint": fingerprint,
-        "signature": signature, "key_id": key_id, "locked_indicator_rows": str(len(ctx.indicators)),
-    })
+    write_meta(ctx, {**meta, "signature": signature, "key_id": key_id})
     wb.worksheets()[0].activate()
     wb.close()
     path.parent.mkdir(parents=True, exist_ok=True)

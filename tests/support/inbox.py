@@ -29,6 +29,7 @@ from typing import Any
 
 from msoffcrypto.format.ooxml import OOXMLFile
 
+from evaltool import contract as C
 from evaltool.io import patch_cells
 from evaltool.template import write_template
 
@@ -49,7 +50,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "good_c_gbk": ("accepted", "通过"),
     "good_d_loose": ("accepted", "通过"),
     "good_e_zip": ("accepted", "通过"),
-    "tampered": ("accepted", "有错误"),
+    "tampered": ("rejected", "未通过"),  # locked content changed: never counted
     "injection": ("accepted", "通过"),
     "other_version": ("rejected", "未通过"),
     "xlsm": ("accepted", "通过"),
@@ -75,23 +76,50 @@ def values_for(unit: str, code: str) -> dict[str, Any]:
     return v
 
 
+def meta_cell(key: str) -> tuple[str, str]:
+    """Where ``_meta`` keeps ``key``'s value."""
+    return "_meta", f"B{C.META_KEYS.index(key) + 1}"
+
+
 class Returns:
-    """Filled returns: one template written with values, then per unit/variant the unit cells
-    and budget figures patched in (``patch_cells``: 30 ms instead of a 0.7 s template write)."""
+    """Filled returns: one template written with values, then per unit/variant the issued
+    identity (``_meta`` unit and code, re-signed when a signer is given — as the bureau issues
+    one template per unit), the cover's unit cells and the budget figures patched in
+    (``patch_cells``: 30 ms instead of a 0.7 s template write)."""
 
     def __init__(self, tmp: Path, signer: Callable[[str], tuple[str, str]] | None = None) -> None:
         self.tmp = tmp
+        self.signer = signer
         self.base = tmp / "_base.xlsx"
         write_template("dept-overall", self.base, unit_name="样例单位", unit_code="X000", year=2023,
                        values=values_for("样例单位", "X000"), created_at=CREATED_AT, signer=signer)
+        from evaltool.io.reader import load
 
-    def make(self, unit: str, code: str, variant: int = 0) -> bytes:
+        self.meta = dict(load(self.base).meta)
+
+    def issued(self, unit: str, code: str, year: int | None = None) -> dict[tuple[str, str], object]:
+        """The ``_meta`` cells of a template issued to ``unit``/``code`` (and ``year``)."""
+        meta = {**self.meta, "unit_name": unit, "unit_code": code}
+        if year is not None:
+            meta["eval_year"] = str(year)
+        cells: dict[tuple[str, str], object] = {meta_cell("unit_name"): unit, meta_cell("unit_code"): code,
+                                                meta_cell("eval_year"): meta["eval_year"]}
+        if self.signer is not None:
+            cells[meta_cell("signature")] = self.signer(C.signed_payload(meta))[0]
+        return cells
+
+    def make(self, unit: str, code: str, variant: int = 0, *, issued_to: tuple[str, str] | None = None,
+             issued_year: int | None = None, cells: dict[tuple[str, str], object] | None = None) -> bytes:
+        """A return of ``unit``/``code`` in a template issued to ``issued_to`` (default: the
+        same unit) for ``issued_year`` (default 2023); ``cells`` are patched in too."""
         factor = Decimal(100 + 7 * variant) / 100
         initial = (Decimal("18902744.60") * factor).quantize(Decimal("0.01"))
         final = (Decimal("17088957.48") * factor * (1 - Decimal(variant) / 200)).quantize(Decimal("0.01"))
         dst = self.tmp / f"_{code}_{variant}.xlsx"
-        patch_cells(self.base, dst, {("封面", "B3"): unit, ("封面", "B4"): code,
-                                     ("预算执行", "B5"): float(initial), ("预算执行", "D5"): float(final)})
+        patch_cells(self.base, dst, {**self.issued(*(issued_to or (unit, code)), issued_year),
+                                     ("封面", "B3"): unit, ("封面", "B4"): code,
+                                     ("预算执行", "B5"): float(initial), ("预算执行", "D5"): float(final),
+                                     **(cells or {})})
         data = dst.read_bytes()
         dst.unlink()
         return data

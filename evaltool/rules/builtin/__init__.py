@@ -9,7 +9,8 @@ found nothing), in Chinese as the workbook is.
 Ids: TYPE-1 (numbers where numbers belong), NUM-1 (fuzzy quantities), NUM-2 (Chinese
 numerals), TGT-1M (measurable targets), UNIT-1 (元 vs 万元, > 2 decimals), UNIT-2 (percent
 encoding), RATE-1 (cached rates vs recomputed), RATE-2 (variance sign convention),
-SCORE-3 (self-reported grade vs computed), NOTE-1 (illustrative figures).
+SCORE-3 (self-reported grade vs computed), NOTE-1 (illustrative figures), PLAUS-1 (plausibility
+of the whole budget: floor, 三公 vs budget, 万元 notes, amounts per staff and project).
 
 Example::
 
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 from evaltool.messages import render, render_text
 from evaltool.model import CheckRow, Computed, Evaluation, Finding, Text
-from evaltool.rules.builtin import consistency, types, units  # noqa: F401 - registers checks
+from evaltool.rules.builtin import consistency, plausibility, types, units  # noqa: F401 - registers checks
 from evaltool.rules.builtin.base import BUILTINS, BuiltinSpec, Ctx
 from evaltool.rules.catalog import PASS
 from evaltool.rules.resolver import EvalResolver
