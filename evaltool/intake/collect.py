@@ -154,9 +154,11 @@ def _process(task: Task) -> dict[str, Any]:
     warnings = result.warnings + sum(1 for f in intake if f.severity == "warning")
     status: Status = ERRORS if errors else PASSED
     modified = outcome.modified
-    # findings name the work copy (ev.path); the summary must name the inbox input instead
-    findings = tuple(replace(f, file=task.label) for f in intake + result.findings)
     bad = disqualifying(result.findings)  # identity, integrity, plausibility: never counted
+    # findings name the work copy (ev.path); the summary must name the inbox input instead.
+    # A return that may not count lists only why: its other findings (a total "in no grade
+    # band" computed from changed weights, say) would quote figures that mean nothing.
+    findings = tuple(replace(f, file=task.label) for f in intake + (bad or result.findings))
     reason = disqualified_reason(bad, lang)
     entry = SummaryEntry(source=task.label, status=REJECTED_STATUS if bad else status, result=result,
                          findings=findings, reason=reason, sender=task.sender, mail_date=_naive_utc(task.mail_date),

@@ -107,14 +107,15 @@ def entry_from_result(
     未通过 (with the reason) when it fails identity, integrity or plausibility checks."""
     status: Status = ERRORS if result.errors > 0 else PASSED
     reason = disqualified_reason(result.findings, lang)
-    if reason:
-        status = REJECTED
+    findings = tuple(result.findings)
+    if reason:  # listed with why only: its other findings quote figures that mean nothing
+        status, findings = REJECTED, disqualifying(findings)
     return SummaryEntry(
         source=str(path),
         status=status,
         reason=reason,
         result=result,
-        findings=tuple(result.findings),
+        findings=findings,
         sender=sender,
         mail_date=mail_date,
         modified=file_mtime(path),
