@@ -263,3 +263,41 @@ def test_no_bureau_key_no_signature_check_so_the_demo_ranks(run: dict[str, Any])
     assert not (Path(os.environ["EVALTOOL_CONFIG_DIR"]) / "bureau.key").exists()
     genuine = run["by"]["01-体育局.eml/体育局.xlsx"]
     assert genuine["summary_status"] == "通过"
+
+
+def test_the_sample_and_the_demo_units_raise_no_identity_integrity_or_plausibility_finding(tmp_path: Path) -> None:
+    from evaltool.demo.samples import write_demo_units, write_sample
+    from evaltool.engine import evaluate_file
+    from evaltool.model import disqualifying
+
+    paths = [write_sample(tmp_path / "sample.xlsx"), *write_demo_units(tmp_path)]
+    assert len(paths) >= 6
+    for p in paths:
+        outcome = evaluate_file(p)
+        assert outcome.result is not None, outcome.error
+        flagged = [f for f in outcome.findings if f.rule.startswith(("PLAUS", "ID-", "INT-"))]
+        assert flagged == [] and disqualifying(outcome.findings) == (), (p.name, flagged)
+
+
+def test_version_rules_in_order() -> None:
+    from evaltool.intake.versions import Candidate, decide
+
+    unit = ("A001", 2023, "dept-overall")
+    d = lambda day: datetime(2024, 3, day, tzinfo=timezone.utc)  # noqa: E731
+    # the mail date decides before anything else, even against a later 填报日期 and save time
+    got = decide([Candidate(0, unit, d(9), d(1), d(1), "a"), Candidate(1, unit, d(2), d(8), d(8), "b")])
+    assert got.superseded == {1: (0, "mail_date")} and got.pending == {}
+    # a loose file (no mail) is older than any mailed return
+    got = decide([Candidate(0, unit, None, d(9), d(9), "a"), Candidate(1, unit, d(2), None, None, "b")])
+    assert got.superseded == {0: (1, "mail_date")}
+    # same mail date: 填报日期, then the save time
+    got = decide([Candidate(0, unit, d(2), d(3), d(1), "a"), Candidate(1, unit, d(2), d(3), d(2), "b")])
+    assert got.superseded == {0: (1, "modified")}
+    # three returns, two newest tie with different content: both pending, the oldest superseded
+    got = decide([Candidate(0, unit, d(1), None, None, "a"), Candidate(1, unit, d(2), None, None, "b"),
+                  Candidate(2, unit, d(2), None, None, "c")])
+    assert got.pending == {1: (2,), 2: (1,)} and got.superseded == {0: (1, "mail_date")}
+    # other units and years are never compared
+    got = decide([Candidate(0, unit, d(1), None, None, "a"), Candidate(1, ("A001", 2024, "dept-overall"),
+                                                                       d(2), None, None, "b")])
+    assert got.superseded == {} and got.pending == {}
