@@ -78,9 +78,10 @@ def test_wide_sheets_repeat_their_headers_and_key_column(pdfs: dict[str, list[tu
 def test_overview_charts_are_whole_and_on_their_own_page(pdfs: dict[str, list[tuple[float, str]]]) -> None:
     first, second = pdfs["summary"][0][1], pdfs["summary"][1][1]
     assert "收回情况" in first or "回收情况" in first or "等级分布" in first
-    # both bar charts start on the second page, with all their category labels
+    # both bar charts start on the second page, with all their category labels: the demo's
+    # three clean returns (the three with validation errors are listed, not charted)
     assert "各单位总分" in second and "预决算差异率" in second
-    assert second.count("妇女联合会") >= 2 * 6
+    assert second.count("妇女联合会") >= 2 * 3
 
 
 @requires_lo
