@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from evaltool import contract as C
 from evaltool.cli import app
 from evaltool.integrity import keys
 from evaltool.io.reader import load
@@ -65,4 +66,7 @@ def test_template_is_signed_with_the_bureau_key(cfg: Path, tmp_path: Path) -> No
     assert CliRunner().invoke(app, ["template", "-o", str(signed), "--unit", "甲单位"]).exit_code == 0
     meta = load(signed).meta
     assert meta["key_id"] == hashlib.sha256(key).hexdigest()[:8]
-    assert meta["signature"] == hmac.new(key, meta["fingerprint"].encode(), hashlib.sha256).hexdigest()
+    # the signature covers the fingerprint and the issued identity (unit, code, year, framework)
+    assert meta["unit_name"] == "甲单位" and meta["signed"] == "fingerprint+identity"
+    signed_text = "\n".join([meta["fingerprint"], *(f"{k}={meta[k]}" for k in C.IDENTITY_KEYS)])
+    assert meta["signature"] == hmac.new(key, signed_text.encode(), hashlib.sha256).hexdigest()
