@@ -60,6 +60,9 @@ __all__ = ["receipt_bytes", "mail_reply", "write_replies", "answered", "status_t
            "summary_digest", "XLSX_MIME"]
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: Reason codes of attachments that are no spreadsheet at all (a .docx, a .pdf): the reply
+#: says "附件 X 不是工作簿，已忽略" (a spreadsheet in another format is refused with its remedy).
+NOT_WORKBOOKS = frozenset({"not-a-workbook", "foreign-office"})
 MSG = {
     "sheet": ("回执", "Receipt"),
     "title": ("预算绩效评价表接收回执", "Performance evaluation return: receipt"),
@@ -185,7 +188,7 @@ def receipt_bytes(o: Outcome, *, lang: str = "zh", created: datetime | None = No
 
 def _line(o: Outcome, lang: str) -> str:
     """One attachment's line in the reply."""
-    if o.status == REJECTED and o.reason_code == "not-a-workbook":
+    if o.status == REJECTED and o.reason_code in NOT_WORKBOOKS:
         return text(MSG, "line_ignored", lang, file=o.filename)
     if o.status in (ACCEPTED, PENDING) and o.total is not None:
         detail = text(MSG, "detail_score", lang, total=f"{o.total:g}", grade=o.grade or "-", errors=o.errors,
@@ -216,7 +219,7 @@ def mail_reply(mail: Sequence[Outcome], receipts: Mapping[int, tuple[str, bytes]
     subject = text(MSG, "subject", lang, subject=first.subject or first.filename)
     to = formataddr((" ".join(first.sender_name.split()), first.sender)) if first.sender_name else first.sender
     attachments = [(receipts[o.seq][0], receipts[o.seq][1], XLSX_MIME) for o in items
-                   if o.seq in receipts and o.reason_code != "not-a-workbook"]
+                   if o.seq in receipts and o.reason_code not in NOT_WORKBOOKS]
     return reply_draft(to, subject, body, attachments, in_reply_to=first.message_id or None)
 
 
