@@ -183,6 +183,9 @@ def test_cli_report_writes_docx_and_pdf(sample: Path, tmp_path: Path) -> None:
     assert res.exit_code == 0, res.output
     assert (tmp_path / "r.docx").stat().st_size > 10_000 and (tmp_path / "r.pdf").read_bytes()[:5] == b"%PDF-"
     assert CliRunner().invoke(app, ["report", "-o", str(tmp_path / "x.docx")]).exit_code == 2
+    (tmp_path / "bad.xlsx").write_bytes(b"not a workbook")
+    res = CliRunner().invoke(app, ["report", str(tmp_path / "bad.xlsx"), "-o", str(tmp_path / "x.docx")])
+    assert res.exit_code == 1 and "不是 Excel .xlsx 文件" in res.output and not (tmp_path / "x.docx").exists()
 
 
 def test_chart_draws_chinese_with_a_cjk_font(tmp_path: Path) -> None:
@@ -192,7 +195,7 @@ def test_chart_draws_chinese_with_a_cjk_font(tmp_path: Path) -> None:
 
     assert cjk_font() is not None  # CI installs fonts-wqy-microhei
     with warnings.catch_warnings():
-        warnings.simplefilter("error")  # matplotlib warns "Glyph … missing from font(s)" for tofu
+        warnings.filterwarnings("error", message=".*missing from font")  # matplotlib's warning for tofu
         png = score_chart([("产出", 50, 49.8), ("效果", 30, 30), ("预算管理", 20, 19)], tmp_path / "c.png")
     img = Image.open(png)
     assert img.format == "PNG" and img.size == (1200, 600)

@@ -54,7 +54,7 @@ def score_chart(rows: Sequence[tuple[str, float, float]], path: Path, *, title: 
         ax.set_ylabel("分", fontsize=9)
         ax.set_ylim(0, max(weights + scores + [1]) * 1.18)
         ax.set_title(title, fontsize=10)
-        ax.legend(fontsize=8, frameon=False)
+        ax.legend(fontsize=8, frameon=False, loc="upper right")
         ax.spines[["top", "right"]].set_visible(False)
         fig.tight_layout()
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -82,12 +82,10 @@ def _open(findings: Iterable[Finding]) -> list[Finding]:
 
 
 def finding_text(f: Finding, lang: str = "zh") -> str:
-    """A finding as one line for the draft: its sentence (from the message catalogue when the
-    finding carries a code) and where."""
-    from evaltool import messages
+    """A finding as one line for the draft: its sentence from the message catalogue, and where."""
+    from evaltool.messages import render
 
-    render = getattr(messages, "render", None)
-    msg = str(render(f, lang)) if render is not None else str(getattr(f, "message", ""))
+    msg = render(f, lang)
     where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else f.sheet
     return f"{msg}（{where}）" if where else msg
 

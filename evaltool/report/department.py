@@ -26,17 +26,15 @@ from evaltool.report.render import render_docx, to_pdf
 
 
 def result_of(workbook: str | Path) -> Result:
-    """Read, check and score ``workbook`` (raises TemplateError when it is not a template)."""
-    from evaltool.engine import evaluate
-    from evaltool.io.filebook import FileBook
-    from evaltool.io.parse import parse_book
+    """Read, check and score ``workbook`` through the one per-file pipeline
+    (:func:`evaltool.engine.evaluate_file`); raises its TemplateError when it is not a template."""
+    from evaltool.engine import evaluate_file
 
-    book = FileBook(workbook)
-    try:
-        ev = parse_book(book)
-    finally:
-        book.close()
-    return evaluate(ev)
+    outcome = evaluate_file(workbook)
+    if outcome.result is None:
+        assert outcome.error is not None
+        raise outcome.error
+    return outcome.result
 
 
 def chart_rows(ctx: dict[str, Any]) -> list[tuple[str, float, float]]:

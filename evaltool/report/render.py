@@ -51,11 +51,10 @@ def _xml_texts(path: Path) -> Iterator[str]:
 
 
 def error_text(exc: BaseException, lang: str = "zh") -> str:
-    """An exception's text for the user: rendered from the message catalogue when it has one."""
-    from evaltool import messages
+    """An exception's text for the user: rendered from the message catalogue (its own for ours)."""
+    from evaltool.messages import error_text as catalogue_text
 
-    fn = getattr(messages, "error_text", None)
-    return str(fn(exc, lang)) if fn is not None and not isinstance(exc, ReportTemplateError) else str(exc)
+    return str(exc) if isinstance(exc, ReportTemplateError) else catalogue_text(exc, lang)
 
 
 def check_tags(path: Path) -> None:
