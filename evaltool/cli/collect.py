@@ -17,6 +17,7 @@ Exit codes: 0 done (whatever the returns contained); 2 usage errors (no INBOX, b
 Example::
 
     evaltool collect 收件箱/ -o 2023汇总/ --passwords 密码.txt --workers 4
+    evaltool collect 收件箱/ --campaign 2024部门整体            # into the campaign's store; OUT = 2024部门整体/collect
     evaltool collect INBOX -o out --scheduler tcp://10.0.0.5:8786 --lang en --created 2026-03-10
 """
 
@@ -45,6 +46,8 @@ MSG = {
                "(e.g. Asia/Shanghai, UTC): {value}"),
     "nothing_new": ("没有新的文件：输出未改动（{path}）；--fresh 可全部重新处理",
                     "nothing new: outputs left unchanged ({path}); --fresh starts over"),
+    "no_output": ("请用 -o 指定输出文件夹（或用 --campaign 指定评价活动）", "give an output folder with -o "
+                  "(or a campaign with --campaign)"),
     "done": ("完成：共 {n} 个文件，接收 {accepted}，未通过 {rejected}，重复 {duplicate}，被替代 {superseded}（{secs:.1f} 秒）",
              "done: {n} files, {accepted} accepted, {rejected} rejected, {duplicate} duplicates, "
              "{superseded} superseded ({secs:.1f} s)"),
@@ -64,7 +67,11 @@ def _created(value: str | None, lang: str) -> datetime | None:
 @app.command()
 def collect(
     inbox: Annotated[Path, typer.Argument(help="收件文件夹（邮件、压缩包、工作簿） / folder of returned mails and files")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="输出文件夹 / output folder")],
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="输出文件夹（有 --campaign 时默认为其中的 collect/） / output folder")] = None,
+    campaign: Annotated[Path | None, typer.Option(
+        "--campaign", "-c", help="评价活动文件夹：读写其结果库 / campaign folder (its store)")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="结果库 URL（覆盖 campaign.json） / store URL")] = None,
     workers: Annotated[int | None, typer.Option("--workers", min=1, help="并行进程数，默认为 CPU 核数 / processes")] = None,
     passwords: Annotated[Path | None, typer.Option(
         "--passwords", help="密码文件（每行一个），用于解密加密的工作簿 / password list file")] = None,
@@ -90,6 +97,20 @@ def collect(
     if not inbox.is_dir():
         typer.echo(text(MSG, "no_inbox", lang, path=inbox), err=True)
         raise typer.Exit(2)
+    store = campaign_id = None
+    if campaign is not None:
+        from evaltool.campaign import CampaignFolderError, open_campaign
+
+        try:
+            handle = open_campaign(campaign, db)
+        except CampaignFolderError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(2) from exc
+        store, campaign_id = handle.store, handle.campaign.id
+        output = output or handle.folder / "collect"
+    if output is None:
+        typer.echo(text(MSG, "no_output", lang), err=True)
+        raise typer.Exit(2)
     if output.resolve() == inbox.resolve():
         typer.echo(text(MSG, "same", lang, path=inbox), err=True)
         raise typer.Exit(2)
@@ -110,7 +131,8 @@ def collect(
         typer.echo(text(MSG, "bad_tz", lang, value=tz), err=True)
         raise typer.Exit(2) from None
     options = {"workers": workers, "passwords": pw, "scheduler": scheduler, "lang": lang, "created": stamp,
-               "tz": tz, "fresh": fresh, "rank_with_errors": rank_with_errors}
+               "tz": tz, "fresh": fresh, "rank_with_errors": rank_with_errors, "store": store,
+               "campaign_id": campaign_id}
     show = not quiet and sys.stderr.isatty()
     if show:
         from rich.console import Console

@@ -62,11 +62,13 @@ from evaltool.intake.names import shown, unique_path
 from evaltool.intake.reasons import text as reason_text
 from evaltool.intake.receipts import place_outputs, summary_digest, write_replies
 from evaltool.intake.sniff import Kind
+from evaltool.intake.stored import StoreLink, roster_status
 from evaltool.intake.unpack import Submission, unpack
 from evaltool.intake.versions import Candidate, decide, unit_key
 from evaltool.messages import error_text, text
 from evaltool.messages.times import zone
 from evaltool.model import Finding, disqualifying
+from evaltool.store import Store
 
 __all__ = ["collect", "process_one", "CollectReport", "MSG"]
 
@@ -396,6 +398,8 @@ def collect(
     tz: str | None = None,
     fresh: bool = False,
     rank_with_errors: bool = False,
+    store: Store | None = None,
+    campaign_id: int | None = None,
 ) -> CollectReport:
     """Process every payload under ``inbox`` into ``outdir`` (see the module docstring).
 
@@ -412,6 +416,9 @@ def collect(
     summary and manifest are rebuilt from everything seen (earlier returns are re-read from
     their kept originals); with nothing new, nothing is written at all. ``fresh`` removes the
     earlier outputs first.
+
+    ``store``/``campaign_id``: a campaign's results store (:mod:`evaltool.intake.stored`): every
+    outcome is recorded there as decided, and 汇总 gets the campaign's 报送情况 sheet.
     """
     t0 = time.perf_counter()
     src, out = Path(inbox).resolve(), Path(outdir).resolve()
@@ -456,9 +463,15 @@ def collect(
         outcomes = [by_seq.get(o.seq, o) for o in placed]
         from evaltool.summary import write_summary
 
+        if store is not None and campaign_id is not None:  # the campaign's store records what was decided
+            link = StoreLink(store, campaign_id, lang=lang)
+            for o in outcomes:
+                link.record_final(run.with_digest(o))
         summary = write_summary((summary_digest(run.with_digest(o), lang) for o in outcomes),
                                 out / ("summary.xlsx" if lang == "en" else "汇总.xlsx"), lang=lang, created=created,
-                                rank_with_errors=rank_with_errors, tz=tz)
+                                rank_with_errors=rank_with_errors, tz=tz,
+                                roster=roster_status(store, campaign_id, lang)
+                                if store is not None and campaign_id is not None else None)
         outcomes = [replace(o, digest=None) for o in outcomes]
         elapsed = time.perf_counter() - t0
         manifest = write_manifest(out / "collect.json", outcomes, inbox=shown(str(src)), lang=lang, created=created,

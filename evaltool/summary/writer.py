@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,12 +29,14 @@ from xlsxwriter.workbook import Workbook
 
 from evaltool.io.atomic import atomic_write_bytes
 from evaltool.messages.times import DEFAULT_TZ, local, shown
+from evaltool.store.status import UnitStatus
 from evaltool.summary.collect import Collected, collect
 from evaltool.summary.digest import Digest
 from evaltool.summary.entries import REJECTED, SUPERSEDED, SummaryEntry
 from evaltool.summary.labels import label
 from evaltool.summary.sheet_lists import write_details, write_findings, write_others
 from evaltool.summary.sheet_overview import OthersRef, write_overview
+from evaltool.summary.sheet_status import write_status
 from evaltool.summary.sheet_units import write_units
 from evaltool.summary.styles import Styles
 
@@ -55,6 +57,7 @@ def write_summary(
     created: datetime | None = None,
     rank_with_errors: bool = False,
     tz: str | None = None,
+    roster: Sequence[UnitStatus] | None = None,
 ) -> Path:
     """Write the summary workbook to ``path`` atomically; returns the path.
 
@@ -64,6 +67,7 @@ def write_summary(
     ``rank_with_errors`` adds those with validation errors (:func:`~evaltool.summary.collect.collect`).
     Times are shown in ``tz`` (default Asia/Shanghai, :mod:`evaltool.messages.times`); the file's
     own ``created`` property stays UTC.
+    ``roster`` (a campaign's :func:`~evaltool.store.status.campaign_status` rows) adds 报送情况.
     """
     collected = entries if isinstance(entries, Collected) else collect(entries, lang, rank_with_errors=rank_with_errors)
     c, root = collected.relative()
@@ -97,6 +101,8 @@ def write_summary(
         n_rejected=sum(1 for o in c.others if o.status == REJECTED),
         n_superseded=sum(1 for o in c.others if o.status == SUPERSEDED),
     )
+    if roster is not None:
+        write_status(wb, st, roster, lang=lang, title=title, subtitle=subtitle)
     write_overview(overview, st, c.units, layout, others, c.grade_colours, lang=lang, title=title,
                    subtitle=subtitle)
     overview.activate()

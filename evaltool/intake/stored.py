@@ -1,0 +1,193 @@
+"""``collect`` with a results store: claim each payload, record each outcome, decide versions
+over everything the campaign holds.
+
+Why: with a store, intake is incremental and shareable. A payload whose content the campaign
+already holds is not processed again (only the sighting is recorded: no second reply); two
+runs at once on one campaign each claim a payload before processing it, so exactly one of
+them processes it (:func:`evaltool.store.records.claim`). Which return of a unit counts is
+decided over *all* the campaign's returns, under the campaign's lock, at the end of each run
+— the last run to finish sees everything, so two runs at once agree.
+
+Example::
+
+    link = StoreLink(store, campaign_id, lang="zh")
+    if link.claim(outcome): ...        # process it; else it was received before
+    link.record(outcome_with_fields)   # after the worker
+    decisions = link.decide()          # {file id: (decision, winner label)} over the whole campaign
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import select
+
+from evaltool.intake.manifest import ACCEPTED, DUPLICATE, REJECTED, SUPERSEDED, Outcome, flag_findings
+from evaltool.intake.versions import Candidate, supersede, unit_key
+from evaltool.messages import text
+from evaltool.store.db import Store
+from evaltool.store.names import name_from_bytes
+from evaltool.store.records import (
+    Received,
+    ReturnFacts,
+    claim,
+    complete,
+    lock_campaign,
+    release,
+    sight,
+)
+from evaltool.store.schema import File, Return
+from evaltool.store.status import UnitStatus, campaign_status
+from evaltool.summary.digest import Digest, FindingLine
+from evaltool.summary.stored import to_rows
+
+__all__ = ["StoreLink", "roster_status"]
+
+MSG = {
+    "superseded": ("同一单位同一年度有更新的报送：{by}", "A later return of the same unit and year: {by}"),
+}
+S_SUPERSEDED = "已被替代"
+
+
+def _received(o: Outcome, refusal: str = "") -> Received:
+    return Received(sha256=o.sha256, refusal=refusal, label=o.label, filename=o.filename, source_sha256=o.source_sha256, kind=o.kind,
+                    sender=o.sender, sender_name=o.sender_name, subject=o.subject, message_id=o.message_id,
+                    mail_date=o.mail_date)
+
+
+class StoreLink:
+    """One collect run's link to the store (see the module docstring)."""
+
+    def __init__(self, store: Store, campaign_id: int, *, lang: str = "zh", run: str | None = None) -> None:
+        self.store, self.campaign_id, self.lang = store, campaign_id, lang
+        self.run = run or uuid.uuid4().hex[:16]
+        self.file_of: dict[int, int] = {}  # seq -> files.id claimed by this run
+        self.mine: dict[tuple[str, str], str] = {}  # (sha256, refusal) -> label, claimed by this run
+        self.done: set[int] = set()
+
+    def claim(self, o: Outcome, refusal: str = "") -> bool:
+        """True when this run must process ``o`` (it claimed the content); False when the
+        campaign holds it already (a sighting is recorded instead)."""
+        fid = claim(self.store, self.campaign_id, _received(o, refusal), run=self.run)
+        if fid is None:
+            return False
+        self.file_of[o.seq] = fid
+        self.mine.setdefault((o.sha256, refusal), o.label)
+        return True
+
+    def record_final(self, o: Outcome) -> None:
+        """Record ``o`` as collect decided it (after versions): the file's row is created on first
+        sight (unique per content, so two runs at once never duplicate it) or its decision updated."""
+        if o.status == DUPLICATE:
+            sight(self.store, self.campaign_id, _received(o), run=self.run)
+            return
+        refusal = o.reason_code if o.status == REJECTED else ""
+        if not self.claim(o, refusal):
+            decision = "rejected" if o.status == REJECTED else o.status
+            with self.store.session() as s:
+                lock_campaign(s, self.campaign_id)
+                s.query(File).filter(File.campaign_id == self.campaign_id, File.sha256 == o.sha256,
+                                     File.refusal == refusal).update({
+                    File.decision: decision, File.summary_status: o.summary_status,
+                    File.reason_code: o.reason_code, File.reason: o.reason,
+                    File.superseded_by: o.superseded_by}, synchronize_session=False)
+                s.commit()
+            return
+        self.record(o)
+        decision = "rejected" if o.status == REJECTED else o.status
+        with self.store.session() as s:
+            s.query(File).filter(File.id == self.file_of[o.seq]).update({
+                File.decision: decision, File.superseded_by: o.superseded_by,
+                File.outputs: dict(o.outputs)}, synchronize_session=False)
+            s.commit()
+
+    def sight(self, o: Outcome) -> None:
+        """Record one more sighting of content this run already claimed (an identical attachment)."""
+        sight(self.store, self.campaign_id, _received(o), run=self.run)
+
+    def record(self, o: Outcome) -> None:
+        """Write ``o`` (decided by the parent or a worker; its digest, if any) to the store."""
+        fid = self.file_of.get(o.seq)
+        if fid is None:
+            return
+        d: Digest | None = o.digest
+        if o.status == ACCEPTED and d is not None:
+            unit_row, findings, indicators = to_rows(d)
+            facts = ReturnFacts(unit_code=o.unit_code, unit_name=o.unit_name, year=o.year, framework=o.framework,
+                                modified=o.modified, total=o.total, grade=o.grade, errors=o.errors,
+                                warnings=o.warnings, scored=o.scored, unit_row=unit_row)
+            complete(self.store, fid, decision="accepted", summary_status=o.summary_status, facts=facts,
+                     findings=findings, indicators=indicators)
+        else:
+            lines = d.findings if d is not None else tuple(
+                FindingLine(o.label, o.unit_name, f.sheet, f.cell, f.rule, f.severity, f.message, f.explained)
+                for f in flag_findings(o.flags, self.lang))
+            rows = to_rows(Digest(None, None, (), tuple(lines), (), None))[1]
+            complete(self.store, fid, decision="rejected" if o.status == REJECTED else o.status,
+                     summary_status=o.summary_status, reason_code=o.reason_code, reason=o.reason, findings=rows)
+        self.done.add(o.seq)
+
+    def decide(self) -> dict[int, tuple[str, str]]:
+        """Decide supersession over all the campaign's returns (under its lock); returns
+        ``{file id: (decision, superseding label)}`` for every return."""
+        with self.store.session() as s:
+            lock_campaign(s, self.campaign_id)
+            rows = s.execute(
+                select(File.id, File.decision, File.mail_date, File.filename, File.label, File.label_raw,
+                       Return.unit_code, Return.unit_name, Return.year, Return.framework, Return.modified)
+                .join(Return, Return.file_id == File.id)
+                .where(File.campaign_id == self.campaign_id, File.decision.in_(("accepted", "superseded")))).all()
+            label = {r.id: name_from_bytes(r.label_raw) if r.label_raw else r.label for r in rows}
+            winners = supersede(Candidate(r.id, unit_key(r.unit_code, r.unit_name, r.year, r.framework), r.mail_date,
+                                          r.modified, r.filename, label[r.id]) for r in rows)
+            out: dict[int, tuple[str, str]] = {}
+            for r in rows:
+                by = label[winners[r.id]] if r.id in winners else ""
+                decision = "superseded" if by else "accepted"
+                out[r.id] = (decision, by)
+                if decision != r.decision or by:
+                    s.query(File).filter(File.id == r.id).update({
+                        File.decision: decision, File.superseded_by: by,
+                        File.reason: text(MSG, "superseded", self.lang, by=by) if by else "",
+                        File.reason_code: "superseded" if by else "",
+                        **({File.summary_status: S_SUPERSEDED} if by else {})}, synchronize_session=False)
+            s.commit()
+        return out
+
+    def apply(self, outcomes: Iterable[Outcome], decisions: dict[int, tuple[str, str]]) -> list[Outcome]:
+        """This run's outcomes with the campaign-wide decisions."""
+        out = []
+        for o in outcomes:
+            fid = self.file_of.get(o.seq)
+            got = decisions.get(fid) if fid is not None else None
+            if got is not None and got[0] == "superseded" and o.status in (ACCEPTED, SUPERSEDED):
+                o = replace(o, status=SUPERSEDED, summary_status=S_SUPERSEDED, reason_code="superseded",
+                            superseded_by=got[1], reason=text(MSG, "superseded", self.lang, by=got[1]))
+            out.append(o)
+        return out
+
+    def outputs(self, o: Outcome) -> None:
+        """Record where ``o``'s files went; a failure writing them is the file's decision."""
+        fid = self.file_of.get(o.seq)
+        if fid is None:
+            return
+        values: dict[Any, Any] = {File.outputs: dict(o.outputs)}
+        if o.status == REJECTED and o.reason_code == "output-failed":
+            values.update({File.decision: "rejected", File.summary_status: o.summary_status,
+                           File.reason_code: o.reason_code, File.reason: o.reason})
+        with self.store.session() as s:
+            s.query(File).filter(File.id == fid).update(values)
+            s.commit()
+
+    def release_unfinished(self) -> None:
+        """Claims this run made but did not record (an error mid-run): free them for next time."""
+        release(self.store, [fid for seq, fid in self.file_of.items() if seq not in self.done])
+
+
+def roster_status(store: Store, campaign_id: int, lang: str = "zh") -> list[UnitStatus] | None:
+    """The campaign's 报送情况 rows for the summary (None when the campaign has no roster)."""
+    rows, outside = campaign_status(store, campaign_id)
+    return rows + outside if rows else None

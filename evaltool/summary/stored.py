@@ -1,0 +1,169 @@
+"""Summary rows to and from the results store: a :class:`Digest` as table rows, and back.
+
+Why: ``collect`` keeps every return's summary rows in the store (one ``returns`` row with the
+unit row as JSON, one ``indicators`` row per indicator line, one ``findings`` row per finding)
+instead of in memory, so the summary can be rebuilt from everything the campaign has seen —
+this run's files and every earlier run's — reading one batch of files at a time.
+
+Values keep their type through JSON: a cell value is ``{"t": "d"|"f"|"i"|"s"|"b"|"dt"|"n", "v": text}``
+(Decimal stays exact, a date stays a date).
+
+Example::
+
+    unit_row, findings, indicators = to_rows(d)          # what records.complete() stores
+    for d in stored_digests(store, campaign_id):          # every file of the campaign, in order
+        ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from evaltool.store.db import Store
+from evaltool.store.names import name_from_bytes
+from evaltool.store.schema import File, FindingRow, IndicatorRow, Return, Sighting
+from evaltool.summary.collect import _cell_key
+from evaltool.summary.digest import Digest, FindingLine, IndicatorLine, OtherRow, UnitRow
+from evaltool.summary.entries import REJECTED, SUPERSEDED
+
+__all__ = ["to_rows", "stored_digests", "pack", "unpack_value"]
+
+BATCH = 200
+
+
+def pack(v: object) -> dict[str, Any]:
+    """A cell value as typed JSON."""
+    if v is None:
+        return {"t": "n", "v": None}
+    if isinstance(v, bool):
+        return {"t": "b", "v": v}
+    if isinstance(v, Decimal):
+        return {"t": "d", "v": str(v)}
+    if isinstance(v, int):
+        return {"t": "i", "v": v}
+    if isinstance(v, float):
+        return {"t": "f", "v": v}
+    if isinstance(v, datetime):
+        return {"t": "dt", "v": v.isoformat()}
+    return {"t": "s", "v": str(v)}
+
+
+def unpack_value(d: Any) -> Any:
+    if not isinstance(d, dict):
+        return d
+    t, v = d.get("t"), d.get("v")
+    if v is None:
+        return None
+    if t == "d":
+        return Decimal(v)
+    if t == "dt":
+        return datetime.fromisoformat(v)
+    return v
+
+
+def _unit_json(u: UnitRow, grades: Sequence[str], stamp: datetime | None) -> dict[str, Any]:
+    return {"source": u.source, "unit": u.unit, "code": u.code, "year": u.year, "framework": u.framework,
+            "level1": [[n, v] for n, v in u.level1], "total": u.total, "grade": u.grade,
+            "grade_order": u.grade_order, "variance_rate": u.variance_rate,
+            "variance_threshold": u.variance_threshold, "execution_rate": u.execution_rate,
+            "budget_initial": pack(u.budget_initial), "final_expenditure": pack(u.final_expenditure),
+            "errors": u.errors, "warnings": u.warnings, "status": u.status, "grades": list(grades),
+            "stamp": stamp.isoformat() if stamp else None}
+
+
+def to_rows(d: Digest) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """(unit row JSON, finding rows, indicator rows) of a digest, as the store keeps them."""
+    unit = _unit_json(d.unit, d.grades, d.stamp) if d.unit is not None else \
+        {"grades": list(d.grades), "stamp": d.stamp.isoformat() if d.stamp else None}
+    findings = []
+    for f in d.findings:
+        row, col, _ = _cell_key(f.cell)
+        findings.append({"rule": f.rule, "severity": f.severity, "sheet": f.sheet, "cell": f.cell, "row": row,
+                         "col": col, "message": f.message, "explained": f.explained})
+    indicators = [{"level1": x.level1, "level2": x.level2, "level3": x.level3, "kind": x.kind,
+                   "weight": "" if x.weight is None else str(x.weight), "direction": x.direction,
+                   "measure": x.measure, "target": pack(x.target), "actual": pack(x.actual), "rate": pack(x.rate),
+                   "score": pack(x.score), "note": x.note} for x in d.indicators]
+    return unit, findings, indicators
+
+
+def _unit_row(j: dict[str, Any], label: str, status: str) -> UnitRow:
+    return UnitRow(source=label, unit=j["unit"], code=j["code"], year=j["year"], framework=j["framework"],
+                   level1=tuple((n, v) for n, v in j["level1"]), total=j["total"], grade=j["grade"],
+                   grade_order=j["grade_order"], variance_rate=j["variance_rate"],
+                   variance_threshold=j["variance_threshold"], execution_rate=j["execution_rate"],
+                   budget_initial=unpack_value(j["budget_initial"]),
+                   final_expenditure=unpack_value(j["final_expenditure"]), errors=j["errors"],
+                   warnings=j["warnings"], status=status or j["status"])
+
+
+def _digest(f: File, r: Return | None, findings: list[FindingRow], lines: list[IndicatorRow]) -> Digest:
+    label = name_from_bytes(f.label_raw) if f.label_raw else f.label
+    j = r.unit_row if r is not None else {}
+    stamp = datetime.fromisoformat(j["stamp"]) if j.get("stamp") else None
+    grades = tuple(j.get("grades", ()))
+    unit_name = r.unit_name if r is not None else ""
+    finding_lines = tuple(FindingLine(source=label, unit=j.get("unit", unit_name), sheet=x.sheet, cell=x.cell,
+                                      rule=x.rule, severity=x.severity, message=x.message, explained=x.explained)
+                          for x in findings)
+    if f.decision == "accepted" and r is not None and "unit" in j:
+        unit = _unit_row(j, label, f.summary_status)
+        lines_out = tuple(IndicatorLine(
+            source=label, unit=unit.unit, level1=x.level1, level2=x.level2, level3=x.level3, kind=x.kind,
+            weight=Decimal(x.weight) if x.weight else None, direction=x.direction, measure=x.measure,
+            target=unpack_value(x.target), actual=unpack_value(x.actual), rate=unpack_value(x.rate),
+            score=unpack_value(x.score), note=x.note) for x in lines)
+        return Digest(unit, None, lines_out, finding_lines, grades, stamp)
+    status = SUPERSEDED if f.decision in ("superseded", "duplicate", "pending") else REJECTED
+    other = OtherRow(label, unit_name, status, f.reason, f.sender, f.mail_date, f.superseded_by)
+    # superseded returns keep no findings in 问题清单 (they are obsolete)
+    kept = () if f.decision in ("superseded", "duplicate") else finding_lines
+    return Digest(None, other, (), kept, grades, stamp or f.mail_date)
+
+
+_DUP = ("与 {of} 内容完全相同（重复附件），只处理一次", "Identical to {of} (sent twice); processed once")
+
+
+def stored_digests(store: Store, campaign_id: int, *, duplicates: bool = True, lang: str = "zh"
+                   ) -> Iterator[Digest]:
+    """One digest per file of the campaign (in the order received), read ``BATCH`` files at a
+    time; with ``duplicates``, one more per repeated sighting under another name (已被替代)."""
+    with store.session() as s:
+        last = 0
+        while True:
+            files = list(s.scalars(select(File).where(File.campaign_id == campaign_id, File.id > last,
+                                                      File.decision != "processing")
+                                   .order_by(File.id).limit(BATCH)))
+            if not files:
+                return
+            ids = [f.id for f in files]
+            last = ids[-1]
+            rets = {r.file_id: r for r in s.scalars(select(Return).where(Return.file_id.in_(ids)))}
+            finds: dict[int, list[FindingRow]] = {i: [] for i in ids}
+            for x in s.scalars(select(FindingRow).where(FindingRow.file_id.in_(ids)).order_by(FindingRow.id)):
+                finds[x.file_id].append(x)
+            lines: dict[int, list[IndicatorRow]] = {i: [] for i in ids}
+            for y in s.scalars(select(IndicatorRow).where(IndicatorRow.file_id.in_(ids))
+                               .order_by(IndicatorRow.file_id, IndicatorRow.position)):
+                lines[y.file_id].append(y)
+            seen: dict[int, list[Sighting]] = {i: [] for i in ids}
+            if duplicates:
+                for z in s.scalars(select(Sighting).where(Sighting.file_id.in_(ids)).order_by(Sighting.id)):
+                    seen[z.file_id].append(z)
+            for f in files:
+                yield _digest(f, rets.get(f.id), finds[f.id], lines[f.id])
+                first = name_from_bytes(f.label_raw) if f.label_raw else f.label
+                names = {first}
+                for z in seen[f.id]:
+                    name = name_from_bytes(z.label_raw) if z.label_raw else z.label
+                    if name in names:
+                        continue
+                    names.add(name)
+                    yield Digest(None, OtherRow(name, "", SUPERSEDED, _DUP[lang == "en"].format(of=first), z.sender, z.mail_date,
+                                                first), (), (), (), z.mail_date)
+            s.expunge_all()
