@@ -68,7 +68,7 @@ def test_two_collect_runs_at_once_never_lose_or_duplicate_a_return(tmp_path: Pat
     time.sleep(3)  # both have imported evaltool and wait for the signal
     go.touch()
     outs = [p.communicate(timeout=600) for p in procs]
-    for p, (out, err) in zip(procs, outs, strict=True):
+    for p, (_out, err) in zip(procs, outs, strict=True):
         assert p.returncode == 0, err.decode()
 
     done = [{f["label"] for f in json.loads((tmp_path / f"out{k}" / "collect.json").read_text())["files"]}
