@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -26,6 +26,7 @@ from evaltool.contract.a1 import parse_part
 from evaltool.summary.digest import Digest, FindingLine, IndicatorLine, OtherRow, UnitRow, digest
 from evaltool.summary.entries import ERRORS, PASSED, SUPERSEDED, SummaryEntry
 from evaltool.summary.labels import SEVERITY_ORDER, STATUSES
+from evaltool.summary.table import RowSource
 
 __all__ = ["Collected", "collect", "sort_units", "finding_sort_key", "supersede_duplicates", "counts_in_ranking"]
 
@@ -70,6 +71,9 @@ class Collected:
         self.grade_colours: dict[str, int] = {}
         self._grade_orders: list[tuple[str, tuple[str, ...]]] = []
         self.stamp: datetime | None = None
+        #: set by a store-backed summary: ``streams(root)`` -> (indicator lines, finding lines) as
+        #: RowSources read from the store, instead of ``indicators``/``findings`` in memory
+        self.streams: Callable[[str], tuple[RowSource, RowSource]] | None = None
 
     def add(self, d: Digest) -> None:
         if d.unit is not None:

@@ -13,7 +13,8 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from xlsxwriter.workbook import Workbook
 
@@ -22,13 +23,22 @@ from evaltool.summary.digest import FindingLine, IndicatorLine, OtherRow
 from evaltool.summary.labels import label, status_label
 from evaltool.summary.sheet_units import excel_text_literal
 from evaltool.summary.styles import Styles, setup_print
-from evaltool.summary.table import Column, write_table
+from evaltool.summary.table import Column, RowSource, write_table
 
 __all__ = ["write_details", "write_findings", "write_others", "HEADER_ROW"]
 
 HEADER_ROW = 3
 
 
+
+
+def _rows(lines: Sequence[Any] | RowSource, row: Callable[[Any], list[object]]
+          ) -> list[list[object]] | RowSource:
+    """Table rows of ``lines``: a list, or for a :class:`RowSource` of lines a source of rows."""
+    if isinstance(lines, RowSource):
+        src = lines
+        return RowSource(lambda: (row(x) for x in src.rows()))
+    return [row(x) for x in lines]
 
 
 def _start(wb: Workbook, st: Styles, sheet: str, title: str, subtitle: str, width: int):  # type: ignore[no-untyped-def]
@@ -40,7 +50,7 @@ def _start(wb: Workbook, st: Styles, sheet: str, title: str, subtitle: str, widt
 
 
 def write_details(
-    wb: Workbook, st: Styles, lines: Sequence[IndicatorLine], *, lang: str, title: str, subtitle: str
+    wb: Workbook, st: Styles, lines: Sequence[IndicatorLine] | RowSource, *, lang: str, title: str, subtitle: str
 ) -> None:
     """Add 指标明细: one row per indicator of every counted unit, in the units' own order."""
     L = lambda code: label(code, lang)  # noqa: E731
@@ -60,11 +70,11 @@ def write_details(
         Column(L("col_score_note"), "text", max_width=30, wrap=True),
         Column(L("col_file"), "text", max_width=40),
     ]
-    rows = [
-        [x.unit, x.level1, x.level2, x.level3, x.kind, x.weight, x.direction, x.measure,
-         x.target, x.actual, x.rate, x.score, x.note, x.source]
-        for x in lines
-    ]
+    def row(x: IndicatorLine) -> list[object]:
+        return [x.unit, x.level1, x.level2, x.level3, x.kind, x.weight, x.direction, x.measure,
+                x.target, x.actual, x.rate, x.score, x.note, x.source]
+
+    rows = _rows(lines, row)
     ws = _start(wb, st, L("sheet_details"), f"{title} — {L('title_details')}", subtitle, 7)
     write_table(ws, st, name="IndicatorDetails", header_row=HEADER_ROW, columns=columns, rows=rows,
                 none_text=L("none"))
@@ -72,7 +82,7 @@ def write_details(
 
 
 def write_findings(
-    wb: Workbook, st: Styles, lines: Sequence[FindingLine], *, lang: str, title: str, subtitle: str
+    wb: Workbook, st: Styles, lines: Sequence[FindingLine] | RowSource, *, lang: str, title: str, subtitle: str
 ) -> None:
     """Add 问题清单: every finding with file, sheet, cell, rule, severity and message."""
     L = lambda code: label(code, lang)  # noqa: E731
@@ -86,11 +96,11 @@ def write_findings(
         Column(L("col_message"), "text", max_width=72, wrap=True),
         Column(L("col_explained"), "text", center=True),
     ]
-    rows = [
-        [f.source, f.unit, f.sheet, f.cell, f.rule, severity_label(f.severity, lang), f.message,
-         L("yes") if f.explained else ""]
-        for f in lines
-    ]
+    def row(f: FindingLine) -> list[object]:
+        return [f.source, f.unit, f.sheet, f.cell, f.rule, severity_label(f.severity, lang), f.message,
+                L("yes") if f.explained else ""]
+
+    rows = _rows(lines, row)
     ws = _start(wb, st, L("sheet_findings"), f"{title} — {L('title_findings')}", subtitle, 6)
     first, last = write_table(ws, st, name="Findings", header_row=HEADER_ROW, columns=columns, rows=rows,
                               none_text=L("none"))

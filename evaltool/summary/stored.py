@@ -17,6 +17,7 @@ Example::
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -27,11 +28,12 @@ from sqlalchemy import select
 from evaltool.store.db import Store
 from evaltool.store.names import name_from_bytes
 from evaltool.store.schema import File, FindingRow, IndicatorRow, Return, Sighting
-from evaltool.summary.collect import _cell_key
+from evaltool.summary.collect import Collected, _cell_key, finding_sort_key
 from evaltool.summary.digest import Digest, FindingLine, IndicatorLine, OtherRow, UnitRow
 from evaltool.summary.entries import REJECTED, SUPERSEDED
+from evaltool.summary.table import RowSource
 
-__all__ = ["to_rows", "stored_digests", "pack", "unpack_value"]
+__all__ = ["to_rows", "stored_digests", "stored_collected", "pack", "unpack_value"]
 
 BATCH = 200
 
@@ -113,11 +115,7 @@ def _digest(f: File, r: Return | None, findings: list[FindingRow], lines: list[I
                           for x in findings)
     if f.decision == "accepted" and r is not None and "unit" in j:
         unit = _unit_row(j, label, f.summary_status)
-        lines_out = tuple(IndicatorLine(
-            source=label, unit=unit.unit, level1=x.level1, level2=x.level2, level3=x.level3, kind=x.kind,
-            weight=Decimal(x.weight) if x.weight else None, direction=x.direction, measure=x.measure,
-            target=unpack_value(x.target), actual=unpack_value(x.actual), rate=unpack_value(x.rate),
-            score=unpack_value(x.score), note=x.note) for x in lines)
+        lines_out = tuple(_line(x, label, unit.unit) for x in lines)
         return Digest(unit, None, lines_out, finding_lines, grades, stamp)
     status = SUPERSEDED if f.decision in ("superseded", "duplicate", "pending") else REJECTED
     other = OtherRow(label, unit_name, status, f.reason, f.sender, f.mail_date, f.superseded_by)
@@ -167,3 +165,95 @@ def stored_digests(store: Store, campaign_id: int, *, duplicates: bool = True, l
                     yield Digest(None, OtherRow(name, "", SUPERSEDED, _DUP[lang == "en"].format(of=first), z.sender, z.mail_date,
                                                 first), (), (), (), z.mail_date)
             s.expunge_all()
+
+
+def _file_label(f: File) -> str:
+    return name_from_bytes(f.label_raw) if f.label_raw else f.label
+
+
+def stored_collected(store: Store, campaign_id: int, *, lang: str = "zh") -> Collected:
+    """The summary's rows from the store with the two long lists (指标明细, 问题清单) left in the
+    store: :attr:`Collected.streams` reads them back in order, a batch of files at a time, so
+    the summary of any number of returns takes flat memory. Units and other files (one small
+    row each) are gathered as usual."""
+    c = Collected()
+    fid_of: dict[str, int] = {}
+    unit_of: dict[int, str] = {}
+    with_findings: list[tuple[str, int]] = []
+    with store.session() as s:
+        last = 0
+        while True:
+            files = list(s.scalars(select(File).where(File.campaign_id == campaign_id, File.id > last,
+                                                      File.decision != "processing")
+                                   .order_by(File.id).limit(BATCH)))
+            if not files:
+                break
+            ids = [f.id for f in files]
+            last = ids[-1]
+            rets = {r.file_id: r for r in s.scalars(select(Return).where(Return.file_id.in_(ids)))}
+            seen: dict[int, list[Sighting]] = {i: [] for i in ids}
+            for z in s.scalars(select(Sighting).where(Sighting.file_id.in_(ids)).order_by(Sighting.id)):
+                seen[z.file_id].append(z)
+            for f in files:
+                d = _digest(f, rets.get(f.id), [], [])
+                c.add(d)
+                label = _file_label(f)
+                fid_of[label] = f.id
+                unit_of[f.id] = d.unit.unit if d.unit is not None else (d.other.unit if d.other else "")
+                if f.decision not in ("superseded", "duplicate"):
+                    with_findings.append((label, f.id))
+                names = {label}
+                for z in seen[f.id]:
+                    name = name_from_bytes(z.label_raw) if z.label_raw else z.label
+                    if name not in names:
+                        names.add(name)
+                        c.add(Digest(None, OtherRow(name, "", SUPERSEDED, _DUP[lang == "en"].format(of=label),
+                                                    z.sender, z.mail_date, label), (), (), (), z.mail_date))
+            s.expunge_all()
+    c.finish()
+    ranked = [(fid_of[u.source], u.unit) for u in c.units]
+    with_findings.sort()
+
+    def streams(root: str) -> tuple[RowSource, RowSource]:
+        def rel(p: str) -> str:
+            return os.path.relpath(p, root) if root and p else p
+
+        label_of = {fid: rel(label) for label, fid in fid_of.items()}
+
+        def details() -> Iterator[IndicatorLine]:
+            with store.session() as s:
+                for i in range(0, len(ranked), BATCH):
+                    batch = ranked[i:i + BATCH]
+                    got: dict[int, list[IndicatorRow]] = {fid: [] for fid, _ in batch}
+                    for y in s.scalars(select(IndicatorRow).where(IndicatorRow.file_id.in_(list(got)))
+                                       .order_by(IndicatorRow.file_id, IndicatorRow.position)):
+                        got[y.file_id].append(y)
+                    for fid, unit in batch:
+                        for x in got[fid]:
+                            yield _line(x, label_of[fid], unit)
+                    s.expunge_all()
+
+        def findings() -> Iterator[FindingLine]:
+            with store.session() as s:
+                for i in range(0, len(with_findings), BATCH):
+                    batch = with_findings[i:i + BATCH]
+                    got: dict[int, list[FindingLine]] = {fid: [] for _, fid in batch}
+                    for x in s.scalars(select(FindingRow).where(FindingRow.file_id.in_(list(got)))):
+                        got[x.file_id].append(FindingLine(
+                            source=label_of[x.file_id], unit=unit_of[x.file_id], sheet=x.sheet, cell=x.cell,
+                            rule=x.rule, severity=x.severity, message=x.message, explained=x.explained))
+                    for _, fid in batch:
+                        yield from sorted(got[fid], key=finding_sort_key)
+                    s.expunge_all()
+
+        return RowSource(details), RowSource(findings)
+
+    c.streams = streams
+    return c
+
+
+def _line(x: IndicatorRow, source: str, unit: str) -> IndicatorLine:
+    return IndicatorLine(source=source, unit=unit, level1=x.level1, level2=x.level2, level3=x.level3, kind=x.kind,
+                         weight=Decimal(x.weight) if x.weight else None, direction=x.direction, measure=x.measure,
+                         target=unpack_value(x.target), actual=unpack_value(x.actual), rate=unpack_value(x.rate),
+                         score=unpack_value(x.score), note=x.note)

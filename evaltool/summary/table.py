@@ -15,17 +15,18 @@ Example::
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
 
 from evaltool.io.book import Formula
 from evaltool.summary.styles import Styles, text_width
 
-__all__ = ["Column", "write_table", "write_value", "MAX_TEXT"]
+__all__ = ["Column", "RowSource", "write_table", "write_value", "MAX_TEXT"]
 
 MAX_TEXT = 32767  # Excel's limit for one cell
 LINE_PT = 13.5  # one line of 10 pt 宋体
@@ -89,6 +90,21 @@ def write_value(ws: Worksheet, st: Styles, row: int, col: int, value: object, co
         ws.write_blank(row, col, None, st.fmt(kind, wrap=column.wrap, center=column.center))
 
 
+@dataclass(frozen=True)
+class RowSource:
+    """Rows read twice from storage instead of held in memory: each pass a fresh iterator from
+    ``rows()`` (the same rows each time). With it, :func:`write_table` writes in one row-order
+    pass (the worksheet may be in XlsxWriter's constant-memory mode) after a first pass that
+    counts the rows and measures the widths."""
+
+    rows: Callable[[], Iterator[Any]]  # rows (sequences of cell values), or lines a writer maps to rows
+
+
+def _lines_of(value: str, width: int) -> int:
+    usable = max(width - 1, 1)
+    return sum(max(1, math.ceil(text_width(part) * GLYPH / usable)) for part in value.splitlines() or [""])
+
+
 def _fit_rows(ws: Worksheet, wrapped: Sequence[tuple[int, int, str]], widths: Sequence[int]) -> None:
     """Give rows with wrapping text the height of their longest cell (neither Excel nor
     LibreOffice grows a row on opening a file; a hand-made sheet would have it right)."""
@@ -120,15 +136,21 @@ def write_table(
     name: str,
     header_row: int,
     columns: Sequence[Column],
-    rows: Sequence[Sequence[object]],
+    rows: Sequence[Sequence[object]] | RowSource,
     none_text: str,
     freeze_cols: int | None = 1,
 ) -> tuple[int, int]:
     """Write ``rows`` as the Excel table ``name``; returns (first, last) data row (0-based).
 
     An empty list still gets one row (``none_text`` in the first column), because a table
-    needs a data row.
+    needs a data row. A :class:`RowSource` is streamed (flat memory however many rows).
     """
+    if isinstance(rows, RowSource):
+        got = _write_streamed(ws, st, name=name, header_row=header_row, columns=columns, source=rows,
+                              freeze_cols=freeze_cols)
+        if got is not None:
+            return got
+        rows = []
     data: Sequence[Sequence[object]] = rows or [[none_text] + [None] * (len(columns) - 1)]
     first = header_row + 1
     last = header_row + len(data)
@@ -164,4 +186,65 @@ def write_table(
     _fit_rows(ws, wrapped, final_widths)
     if freeze_cols is not None:  # None: a small table on a page of several (总览)
         ws.freeze_panes(first, freeze_cols)
+    return first, last
+
+
+def _write_streamed(ws: Worksheet, st: Styles, *, name: str, header_row: int, columns: Sequence[Column],
+                    source: RowSource, freeze_cols: int | None) -> tuple[int, int] | None:
+    """:func:`write_table` for a :class:`RowSource`: count and widths from a first pass, then
+    every cell and row height in strict row order (what XlsxWriter's constant-memory mode
+    requires). None when the source has no rows (the caller writes the empty table)."""
+    headers = _unique([c.header for c in columns])
+    widths = [0] * len(columns)
+    n = 0
+    for values in source.rows():
+        n += 1
+        for c, (value, column) in enumerate(zip(values, columns, strict=True)):
+            widths[c] = max(widths[c], text_width(_display(value, column.kind)))
+    if n == 0:
+        return None
+    first = header_row + 1
+    last = header_row + n
+    wraps_header = False
+    final: list[int] = []
+    for c, (column, h) in enumerate(zip(columns, headers, strict=True)):
+        hw = text_width(h)
+        head = hw + 3 if hw <= 8 else -(-hw // 2) + 3
+        width = min(max(column.min_width, widths[c] + 2, head), column.max_width)
+        wraps_header = wraps_header or hw + 3 > width
+        ws.set_column(c, c, width)
+        final.append(width)
+    ws.set_row(header_row, 30 if wraps_header else 20)
+    streaming = bool(getattr(ws, "constant_memory", False))
+    # XlsxWriter refuses add_table() in constant-memory mode only because the table writes its
+    # header cells itself (as shared strings, possibly into rows already flushed). Here no row
+    # at or after the header has been written yet: add the table in normal mode, then write the
+    # header cells again in constant-memory mode (inline strings; this also drops the table's own).
+    ws.constant_memory = False
+    try:
+        ws.add_table(header_row, 0, last, len(columns) - 1, {
+            "name": name, "style": "Table Style Light 1", "autofilter": True,
+            "columns": [{"header": h, "header_format": st.header()} for h in headers]})
+    finally:
+        ws.constant_memory = streaming
+    if streaming:
+        for c, h in enumerate(headers):
+            ws.write_string(header_row, c, h, st.header())
+    if freeze_cols is not None:
+        ws.freeze_panes(first, freeze_cols)
+    r = first
+    for values in source.rows():
+        if r > last:
+            raise ValueError(f"{name}: the row source gave more rows on the second pass")
+        height = 1
+        for c, (value, column) in enumerate(zip(values, columns, strict=True)):
+            if column.wrap and isinstance(value, str) and value:
+                height = max(height, _lines_of(value, final[c]))
+        if height > 1:  # before the row's cells: in constant-memory mode a written row is final
+            ws.set_row(r, LINE_PT * min(height, MAX_LINES) + 2)
+        for c, (value, column) in enumerate(zip(values, columns, strict=True)):
+            write_value(ws, st, r, c, value, column)
+        r += 1
+    if r != last + 1:
+        raise ValueError(f"{name}: the row source gave fewer rows on the second pass")
     return first, last

@@ -18,9 +18,10 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -43,6 +44,21 @@ from evaltool.summary.styles import Styles
 __all__ = ["write_summary", "FALLBACK_CREATED"]
 
 FALLBACK_CREATED = datetime(2000, 1, 1)
+
+
+@contextlib.contextmanager
+def _constant_memory(wb: Workbook) -> Iterator[None]:
+    """Sheets added inside are in XlsxWriter's constant-memory mode: each row goes to a temp
+    file as soon as the next one starts, so a list of any length costs one row of memory. The
+    mode is read per sheet when the sheet is added (``Workbook._add_sheet`` → ``Worksheet.
+    _initialize``, XlsxWriter 3.x); the other sheets keep the in-memory mode their writers need
+    (they write cells out of row order)."""
+    before = wb.constant_memory
+    wb.constant_memory = True
+    try:
+        yield
+    finally:
+        wb.constant_memory = before
 
 
 def _naive_utc(d: datetime) -> datetime:
@@ -90,8 +106,14 @@ def write_summary(
     overview = wb.add_worksheet(label("sheet_overview", lang))
     layout = write_units(wb, st, c.units, c.level1, c.grade_colours, lang=lang,
                          title=f"{title} — {label('title_units', lang)}", subtitle=subtitle)
-    write_details(wb, st, c.indicators, lang=lang, title=title, subtitle=subtitle)
-    write_findings(wb, st, c.findings, lang=lang, title=title, subtitle=subtitle)
+    if c.streams is not None:  # from the store: the two long lists stream, in constant memory
+        details, findings = c.streams(root)
+        with _constant_memory(wb):
+            write_details(wb, st, details, lang=lang, title=title, subtitle=subtitle)
+            write_findings(wb, st, findings, lang=lang, title=title, subtitle=subtitle)
+    else:
+        write_details(wb, st, c.indicators, lang=lang, title=title, subtitle=subtitle)
+        write_findings(wb, st, c.findings, lang=lang, title=title, subtitle=subtitle)
     others_rows = [replace(o, mail_date=local(o.mail_date, tz).replace(tzinfo=None)) if o.mail_date else o
                    for o in c.others]  # 来信时间 in the bureau's zone
     sheet, first, last, status_col = write_others(wb, st, others_rows, lang=lang, title=title, subtitle=subtitle)

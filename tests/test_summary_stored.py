@@ -1,0 +1,62 @@
+"""汇总 built from the store streams its two long lists and says exactly what the in-memory
+summary of the same returns says."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+from python_calamine import CalamineWorkbook
+from support.inbox import Returns, mail
+
+from evaltool.intake.collect import STORE_NAME, collect
+from evaltool.io import patch_cells
+from evaltool.store import open_store
+from evaltool.store.schema import Campaign
+from evaltool.summary import write_summary
+from evaltool.summary.stored import stored_collected, stored_digests
+
+CREATED = datetime(2026, 3, 10, 8, 0)
+
+
+def _sheets(path: Path) -> dict[str, list[list[object]]]:
+    wb = CalamineWorkbook.from_path(str(path))
+    return {name: wb.get_sheet_by_name(name).to_python() for name in wb.sheet_names}
+
+
+def _tables(path: Path) -> dict[str, str]:
+    with zipfile.ZipFile(path) as z:
+        return {m.group(1): m.group(2) for n in z.namelist() if n.startswith("xl/tables/")
+                for m in [re.search(r'displayName="([^"]+)" ref="([^"]+)"', z.read(n).decode())] if m}
+
+
+def test_streamed_lists_equal_the_in_memory_summary(tmp_path: Path) -> None:
+    inbox = tmp_path / "INBOX"
+    inbox.mkdir()
+    ret = Returns(tmp_path)
+    for i, (unit, code) in enumerate((("甲单位", "A1"), ("乙单位", "B2"), ("丙单位", "C3"))):
+        (inbox / f"{i}.eml").write_bytes(mail(f"u{i} <u{i}@x.gov.cn>", unit, datetime(2026, 3, 2 + i),
+                                              [(f"{unit}.xlsx", ret.make(unit, code, i))]))
+    good = tmp_path / "d.xlsx"
+    good.write_bytes(ret.make("丁单位", "D4", 3))
+    patch_cells(good, inbox / "丁单位.xlsx", {("预算执行", "B6"): 1.0})  # an error finding
+    (inbox / "坏.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
+    report = collect(inbox, tmp_path / "out", workers=1, created=CREATED)
+    streamed = report.summary
+
+    store = open_store(tmp_path / "out" / STORE_NAME)
+    with store.session() as s:
+        cid = s.query(Campaign.id).scalar()
+    in_memory = write_summary(stored_digests(store, cid), tmp_path / "mem.xlsx", created=CREATED)
+    a, b = _sheets(streamed), _sheets(in_memory)
+    assert a.keys() == b.keys()
+    for name in a:
+        assert a[name] == b[name], name
+    assert sum(1 for r in a["问题清单"] if "SUM-1" in r) >= 1
+    assert len(a["指标明细"]) > 4 * 20  # every indicator line of the four counted units
+    assert _tables(streamed) == _tables(in_memory)  # the same Excel tables over the same ranges
+    assert {"IndicatorDetails", "Findings"} <= set(_tables(streamed))
+    c = stored_collected(store, cid)
+    assert c.indicators == [] and c.findings == []  # the long lists stay in the store
