@@ -9,7 +9,7 @@ template so the unit reports 整改落实情况 against them.
 Example::
 
     values, warnings = template_values(handle, "110001")
-    values["indicators"]["春蕾女童资助人数"]["年度目标值"]      # '1000'
+    values["indicators"]["春蕾女童资助人数"]["年度目标值"]      # Decimal('1000')
     warnings   # ['110001 春蕾女童资助人数：年度目标值 1000 低于上年实际完成值 1200（财预〔2020〕10号：年初指标值设定明显偏低；…）']
 """
 
@@ -20,7 +20,7 @@ from typing import Any
 from evaltool.campaign.folder import CampaignHandle
 from evaltool.messages import text
 from evaltool.store.campaigns import previous_campaign, targets_of
-from evaltool.store.history import last_actuals, last_rectification, lowered_targets
+from evaltool.store.history import as_number, last_actuals, last_rectification, lowered_targets
 
 __all__ = ["template_values", "MSG", "LAST_RECTIFICATION"]
 
@@ -35,13 +35,19 @@ MSG = {
 }
 
 
+def _typed(target: str) -> Any:
+    n = as_number(target)
+    return n if n is not None else target
+
+
 def template_values(h: CampaignHandle, unit_code: str, *, lang: str = "zh") -> tuple[dict[str, Any], list[str]]:
     """(``values`` for :func:`~evaltool.template.write_template`, warnings for the bureau)."""
     c = h.campaign
     rows = targets_of(h.store, c.id, unit_code)
     values: dict[str, Any] = {}
     if rows:
-        values["indicators"] = {r.level3: {"年度目标值": r.target} for r in rows if r.level3}
+        # a number stays a number (95% → 0.95 for a % indicator); text (定性 targets, 近800) as given
+        values["indicators"] = {r.level3: {"年度目标值": _typed(r.target)} for r in rows if r.level3}
     warnings: list[str] = []
     prev = previous_campaign(h.store, c)
     if prev is not None:

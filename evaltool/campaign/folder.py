@@ -58,6 +58,9 @@ class CampaignHandle:
 
 def _db_for(folder: Path, db: str | None) -> tuple[str, str]:
     """(what campaign.json records, what to open)."""
+    if db and "://" not in db:  # a SQLite file shared by several campaigns (e.g. across years)
+        path = str(Path(db).resolve())
+        return path, path
     if db:
         return db, db
     return DEFAULT_DB, str(folder / DEFAULT_DB)

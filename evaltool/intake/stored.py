@@ -28,7 +28,9 @@ from sqlalchemy import select
 from evaltool.intake.manifest import ACCEPTED, DUPLICATE, REJECTED, SUPERSEDED, Outcome, flag_findings
 from evaltool.intake.versions import Candidate, supersede, unit_key
 from evaltool.messages import text
+from evaltool.store.campaigns import previous_campaign
 from evaltool.store.db import Store
+from evaltool.store.history import last_actuals, lowered_targets
 from evaltool.store.names import name_from_bytes
 from evaltool.store.records import (
     Received,
@@ -39,7 +41,7 @@ from evaltool.store.records import (
     release,
     sight,
 )
-from evaltool.store.schema import File, Return
+from evaltool.store.schema import Campaign, File, Return
 from evaltool.store.status import UnitStatus, campaign_status
 from evaltool.summary.digest import Digest, FindingLine
 from evaltool.summary.stored import to_rows
@@ -48,8 +50,15 @@ __all__ = ["StoreLink", "roster_status"]
 
 MSG = {
     "superseded": ("同一单位同一年度有更新的报送：{by}", "A later return of the same unit and year: {by}"),
+    "lowered": ("“{level3}”的年度目标值 {target} {cmp}上年实际完成值 {last}：目标值设定偏低（财预〔2020〕10号："
+                "年初指标值设定明显偏低的，按偏离度调减分值；评价标准含历史标准）",
+                "the target of '{level3}' ({target}) is {cmp_en} last year's actual ({last}): set too low "
+                "(财预〔2020〕10号: a target set clearly too low costs points; history is an evaluation standard)"),
 }
+#: the finding code of a target easier than last year's actual (a warning)
+LOWERED_TARGET = "TGT-HIST"
 S_SUPERSEDED = "已被替代"
+INDICATORS_SHEET = "绩效指标"
 
 
 def _received(o: Outcome, refusal: str = "") -> Received:
@@ -67,6 +76,7 @@ class StoreLink:
         self.file_of: dict[int, int] = {}  # seq -> files.id claimed by this run
         self.mine: dict[tuple[str, str], str] = {}  # (sha256, refusal) -> label, claimed by this run
         self.done: set[int] = set()
+        self._last: dict[tuple[str, str], tuple[Any, str]] | None = None
 
     def claim(self, o: Outcome, refusal: str = "") -> bool:
         """True when this run must process ``o`` (it claimed the content); False when the
@@ -103,6 +113,32 @@ class StoreLink:
                 File.decision: decision, File.superseded_by: o.superseded_by,
                 File.outputs: dict(o.outputs)}, synchronize_session=False)
             s.commit()
+
+    def _actuals(self) -> dict[tuple[str, str], tuple[Any, str]]:
+        if self._last is None:
+            self._last = {}
+            with self.store.session() as s:
+                c = s.get(Campaign, self.campaign_id)
+            prev = previous_campaign(self.store, c) if c is not None else None
+            if prev is not None:
+                self._last = last_actuals(self.store, prev.id)
+        return self._last
+
+    def history_findings(self, unit_code: str, label: str, d: Digest) -> tuple[FindingLine, ...]:
+        """Warnings for targets easier than the unit's actuals in last year's campaign."""
+        if d.unit is None or not unit_code:
+            return ()
+        actuals = self._actuals()
+        if not actuals:
+            return ()
+        lows = lowered_targets([(unit_code, x.level3, x.target, x.direction) for x in d.indicators], actuals)
+        out = []
+        for low in lows:
+            below = low.direction not in ("≤", "<=", "反向")
+            msg = text(MSG, "lowered", self.lang, level3=low.level3, target=low.target, last=low.last_actual,
+                       cmp="低于" if below else "高于", cmp_en="below" if below else "above")
+            out.append(FindingLine(label, d.unit.unit, INDICATORS_SHEET, "", LOWERED_TARGET, "warning", msg, False))
+        return tuple(out)
 
     def sight(self, o: Outcome) -> None:
         """Record one more sighting of content this run already claimed (an identical attachment)."""
