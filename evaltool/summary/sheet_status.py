@@ -35,8 +35,8 @@ LABELS = {
     "errors": ("错误", "Errors"),
     "warnings": ("警告", "Warnings"),
     "received": ("报送时间", "Received"),
-    "roster": ("名单内", "On roster"),
-    "no": ("否", "no"),
+    "roster": ("名单外", "Not on roster"),
+    "yes": ("是", "yes"),
 }
 
 
@@ -65,7 +65,7 @@ def write_status(wb: Workbook, st: Styles, rows_in: Sequence[UnitStatus], *, lan
     ]
     rows = [[r.code, r.name, r.department, r.state_label(lang), r.total, r.errors if r.label else None,
              r.warnings if r.label else None, r.received, r.contact, r.email, r.label,
-             "" if r.on_roster else _l("no", lang)] for r in rows_in]
+             "" if r.on_roster else _l("yes", lang)] for r in rows_in]
     ws = wb.add_worksheet(_l("sheet", lang))
     ws.merge_range(0, 0, 0, 8, f"{title} — {_l('title', lang)}", st.title())
     ws.set_row(0, 28)
