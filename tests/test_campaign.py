@@ -128,10 +128,11 @@ def test_a_second_collect_processes_nothing_it_has_seen(tmp_path: Path) -> None:
     assert sum(1 for r in units if r and r[0] in ("甲单位", "乙单位", "丙单位")) == 3
 
 
-def test_issue_writes_one_signed_template_and_draft_per_unit(tmp_path: Path) -> None:
+def test_issue_writes_one_signed_template_and_draft_per_unit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import evaltool
     from evaltool.integrity import keys
 
+    monkeypatch.setenv("EVALTOOL_CONFIG_DIR", str(tmp_path / "config"))  # this test's own bureau key
     keys.generate_key(force=True)
     roster = write_roster(tmp_path / "units.xlsx")
     folder = tmp_path / "c"
