@@ -28,7 +28,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._common import machine, median, ratio, run_child  # noqa: E402
-from benchmarks.corpus import ensure_corpus, is_stale  # noqa: E402
+from benchmarks.corpus import ensure_corpus, ensure_replicated, is_stale  # noqa: E402
 
 CORPUS = Path(os.environ.get("EVALTOOL_CORPUS") or Path(__file__).resolve().parents[1] / "tests/corpus/excel-made")
 
@@ -85,6 +85,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--skip", action="append", default=[], help="job to skip: floor check collect collect_par naive patch_gen patch_corpus patch (both)")
     ap.add_argument("--naive-n", type=int, default=0, help="run the naive baseline on the first K files only (0 = all)")
     ap.add_argument("--regen", action="store_true", help="regenerate the cached returns")
+    ap.add_argument("--replicate-from", type=int, default=0, metavar="K",
+                    help="build the N returns from the K generated ones, each with its own unit name/code "
+                         "patched in (fast; for memory runs at large N)")
     ap.add_argument("--markdown", action="store_true", help="also print the results as a Markdown table")
     ap.add_argument("--speedups", action="store_true",
                     help="also run check/collect/naive with benchmarks.speedups installed")
@@ -94,8 +97,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     info = machine()
     print(f"evaltool intake benchmark  N={args.n}  repeat={args.repeat}  workers={args.workers}")
     print(f"machine: nproc={info['nproc']}  cpu={info['cpu']}  python={info['python']}  date={info['date']}")
-    paths = ensure_corpus(args.n, regenerate=args.regen)
-    if is_stale(args.n):
+    if args.replicate_from:
+        paths = ensure_replicated(args.n, args.replicate_from)
+    else:
+        paths = ensure_corpus(args.n, regenerate=args.regen)
+    if not args.replicate_from and is_stale(args.n):
         print(f"note: the cached N={args.n} set was written by an older template writer (--regen to refresh)")
     print(f"returns: {paths[0].parent} ({sum(p.stat().st_size for p in paths) / len(paths) / 1024:.0f} KiB/file)")
     corpus = corpus_files(args.corpus_limit)

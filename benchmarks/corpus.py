@@ -200,3 +200,35 @@ def ensure_corpus(n: int, *, root: Path | None = None, workers: int | None = Non
             write_one(i, str(p))
     done.write_text(f"{n} {writer_version()}\n", encoding="utf-8")
     return paths
+
+
+def _replicate_one(src: str, dst: str, i: int) -> str:
+    from evaltool.io import patch_cells
+
+    patch_cells(src, dst, {("封面", "B3"): f"单位{i:05d}", ("封面", "B4"): f"R{i:05d}"})
+    return dst
+
+
+def ensure_replicated(n: int, base: int, *, root: Path | None = None, workers: int | None = None) -> list[Path]:
+    """The N set built from the ``base`` set (generated first if needed): return ``i`` is return
+    ``i % base`` with its own unit name and code patched in (``patch_cells``, ~30 ms instead of a
+    ~90 ms template write) — N distinct returns, distinct content hashes, for memory runs at large
+    N on a busy machine. Cached as ``n<N>-from<base>``."""
+    src = ensure_corpus(base, root=root, workers=workers)
+    folder = (root or cache_root()) / f"n{n}-from{base}"
+    done = folder.parent / f"n{n}-from{base}.done"
+    paths = [folder / f"r{i:05d}.xlsx" for i in range(n)]
+    if done.is_file() and all(p.is_file() for p in paths):
+        return paths
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    jobs = workers or os.cpu_count() or 1
+    args = ([str(src[i % base]) for i in range(n)], [str(p) for p in paths], list(range(n)))
+    if jobs > 1:
+        with ProcessPoolExecutor(jobs) as pool:
+            list(pool.map(_replicate_one, *args, chunksize=32))
+    else:
+        list(map(_replicate_one, *args))
+    done.write_text(f"{n} from {base} {writer_version()}", encoding="utf-8")
+    return paths
