@@ -28,7 +28,7 @@ from pathlib import Path
 
 from xlsxwriter.workbook import Workbook
 
-from evaltool.io.atomic import atomic_write_bytes
+from evaltool.io.atomic import atomic_replace, atomic_write_bytes, temp_path_for
 from evaltool.messages.times import DEFAULT_TZ, local, shown
 from evaltool.store.status import UnitStatus
 from evaltool.summary.collect import Collected, collect
@@ -88,9 +88,15 @@ def write_summary(
     collected = entries if isinstance(entries, Collected) else collect(entries, lang, rank_with_errors=rank_with_errors)
     c, root = collected.relative()
     stamp = _naive_utc(created or c.stamp or FALLBACK_CREATED).replace(microsecond=0)
+    out = Path(path)
+    # from the store the workbook is assembled on disk (parts in temp files beside the target):
+    # in memory, packaging would hold each sheet's whole XML, which grows with the returns
+    on_disk = c.streams is not None
+    tmp = temp_path_for(out) if on_disk else None
     buf = io.BytesIO()
-    wb = Workbook(buf, {
-        "in_memory": True,
+    wb = Workbook(str(tmp) if tmp is not None else buf, {
+        "in_memory": not on_disk,
+        "tmpdir": str(out.parent),
         "strings_to_formulas": False,
         "strings_to_urls": False,
         "strings_to_numbers": False,
@@ -128,7 +134,13 @@ def write_summary(
     write_overview(overview, st, c.units, layout, others, c.grade_colours, lang=lang, title=title,
                    subtitle=subtitle)
     overview.activate()
-    wb.close()
-    out = Path(path)
-    atomic_write_bytes(out, buf.getvalue())
+    try:
+        wb.close()
+        if tmp is not None:
+            atomic_replace(tmp, out)
+    finally:
+        if tmp is not None and tmp.exists():
+            tmp.unlink()
+    if tmp is None:
+        atomic_write_bytes(out, buf.getvalue())
     return out
