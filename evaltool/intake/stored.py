@@ -27,7 +27,7 @@ from sqlalchemy import select
 
 from evaltool.intake.manifest import ACCEPTED, DUPLICATE, REJECTED, SUPERSEDED, Outcome, flag_findings
 from evaltool.intake.versions import Candidate, supersede, unit_key
-from evaltool.messages import text
+from evaltool.messages import render, text
 from evaltool.store.campaigns import previous_campaign
 from evaltool.store.db import Store
 from evaltool.store.history import last_actuals, lowered_targets
@@ -159,8 +159,9 @@ class StoreLink:
                      findings=findings, indicators=indicators)
         else:
             lines = d.findings if d is not None else tuple(
-                FindingLine(o.label, o.unit_name, f.sheet, f.cell, f.rule, f.severity, f.message, f.explained)
-                for f in flag_findings(o.flags, self.lang))
+                FindingLine(o.label, o.unit_name, f.sheet, f.cell, f.rule, f.severity, render(f, self.lang),
+                            f.explained)
+                for f in flag_findings(o.flags))
             rows = to_rows(Digest(None, None, (), tuple(lines), (), None))[1]
             complete(self.store, fid, decision="rejected" if o.status == REJECTED else o.status,
                      summary_status=o.summary_status, reason_code=o.reason_code, reason=o.reason, findings=rows)
