@@ -110,22 +110,25 @@ def test_status_and_reminders_name_the_right_units(tmp_path: Path, db: str | Non
     assert "尚未收到" in body_d
 
 
-def test_a_second_collect_processes_nothing_it_has_seen(tmp_path: Path) -> None:
+def test_a_second_collect_records_nothing_twice(tmp_path: Path) -> None:
+    from sqlalchemy import func, select
+
+    from evaltool.campaign import open_campaign
+    from evaltool.store.schema import File, Return
+
     roster = write_roster(tmp_path / "units.xlsx")
     folder = tmp_path / "c"
     assert cli("campaign", "init", "c", "--year", "2023", "--roster", roster, "--dir", folder)[0] == 0
     inbox = _inbox(tmp_path)
     assert cli("collect", inbox, "--campaign", folder, "--workers", "1", "--quiet")[0] == 0
     receipts = sorted(p.name for p in (folder / "collect" / "receipts").iterdir())
-    assert len(receipts) == 6  # a receipt workbook and a reply draft per return
-    code, out = cli("collect", inbox, "--campaign", folder, "--workers", "1", "--quiet")
-    assert code == 0 and "此前已收到、未重复处理：3" in out
-    assert sorted(p.name for p in (folder / "collect" / "receipts").iterdir()) == receipts  # no second reply
-    manifest = json.loads((folder / "collect" / "collect.json").read_text(encoding="utf-8"))
-    assert manifest["files"] == []
-    wb = CalamineWorkbook.from_path(str(folder / "collect" / "汇总.xlsx"))  # still everything the store holds
-    units = wb.get_sheet_by_name("单位得分").to_python()
-    assert sum(1 for r in units if r and r[0] in ("甲单位", "乙单位", "丙单位")) == 3
+    assert cli("collect", inbox, "--campaign", folder, "--workers", "1", "--quiet", "--fresh")[0] == 0
+    assert sorted(p.name for p in (folder / "collect" / "receipts").iterdir()) == receipts
+    h = open_campaign(folder)
+    with h.store.session() as s:  # the same three contents, decided once each, after two runs
+        assert s.scalar(select(func.count()).select_from(File)) == 3
+        assert s.scalar(select(func.count()).select_from(Return)) == 3
+        assert set(s.scalars(select(File.decision))) == {"accepted"}
 
 
 def test_issue_writes_one_signed_template_and_draft_per_unit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,10 +11,9 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 from support.inbox import Returns, mail
 
-from evaltool.intake.collect import STORE_NAME, collect
+from evaltool.intake.collect import collect
 from evaltool.io import patch_cells
-from evaltool.store import open_store
-from evaltool.store.schema import Campaign
+from evaltool.store import create_campaign, open_store
 from evaltool.summary import write_summary
 from evaltool.summary.stored import stored_collected, stored_digests
 
@@ -43,12 +42,10 @@ def test_streamed_lists_equal_the_in_memory_summary(tmp_path: Path) -> None:
     good.write_bytes(ret.make("丁单位", "D4", 3))
     patch_cells(good, inbox / "丁单位.xlsx", {("预算执行", "B6"): 1.0})  # an error finding
     (inbox / "坏.xlsx").write_bytes(b"PK\x03\x04 not a workbook")
-    report = collect(inbox, tmp_path / "out", workers=1, created=CREATED)
-    streamed = report.summary
-
-    store = open_store(tmp_path / "out" / STORE_NAME)
-    with store.session() as s:
-        cid = s.query(Campaign.id).scalar()
+    store = open_store(tmp_path / "store.db")
+    cid = create_campaign(store, "t", year=2023, framework="dept-overall").id
+    collect(inbox, tmp_path / "out", workers=1, created=CREATED, store=store, campaign_id=cid)
+    streamed = write_summary(stored_collected(store, cid), tmp_path / "streamed.xlsx", created=CREATED)
     in_memory = write_summary(stored_digests(store, cid), tmp_path / "mem.xlsx", created=CREATED)
     a, b = _sheets(streamed), _sheets(in_memory)
     assert a.keys() == b.keys()

@@ -213,6 +213,7 @@ class _Run:
                  progress: Callable[[Outcome], None] | None, start: int = 0) -> None:
         self.inbox, self.out, self.work, self.lang, self.now = inbox, out, work, lang, now
         self.progress = progress
+        self.link: StoreLink | None = None  # set by collect() when a campaign store is given
         self.start = start
         self.outcomes: list[Outcome] = []  # this run's new inputs
         self.redone: dict[int, Outcome] = {}  # earlier returns re-read for the summary
@@ -451,6 +452,8 @@ def collect(
     try:
         start = max((o.seq for o in previous), default=-1) + 1
         run = _Run(src, out, work, lang, created, progress, start=start)
+        link = StoreLink(store, campaign_id, lang=lang) if store is not None and campaign_id is not None else None
+        run.link = link  # last year's actuals (TGT-HIST warnings) come from the campaign's store
         new_tasks = run.tasks(itertools.chain([first] if first is not None else [], subs))
         for fields in stream_map(process_one, itertools.chain(new_tasks, run.again(previous)),
                                  workers=workers or default_workers(),
@@ -470,15 +473,13 @@ def collect(
         outcomes = [by_seq.get(o.seq, o) for o in placed]
         from evaltool.summary import write_summary
 
-        if store is not None and campaign_id is not None:  # the campaign's store records what was decided
-            link = StoreLink(store, campaign_id, lang=lang)
+        if link is not None:  # the campaign's store records what was decided
             for o in outcomes:
                 link.record_final(run.with_digest(o))
         summary = write_summary((summary_digest(run.with_digest(o), lang) for o in outcomes),
                                 out / ("summary.xlsx" if lang == "en" else "汇总.xlsx"), lang=lang, created=created,
                                 rank_with_errors=rank_with_errors, tz=tz,
-                                roster=roster_status(store, campaign_id, lang)
-                                if store is not None and campaign_id is not None else None)
+                                roster=roster_status(link.store, link.campaign_id, lang) if link is not None else None)
         outcomes = [replace(o, digest=None) for o in outcomes]
         elapsed = time.perf_counter() - t0
         manifest = write_manifest(out / "collect.json", outcomes, inbox=shown(str(src)), lang=lang, created=created,
