@@ -1,37 +1,28 @@
-"""``collect`` with a results store: claim each payload, record each outcome, decide versions
-over everything the campaign holds.
+"""``collect`` with a campaign's results store: every outcome recorded as collect decided it.
 
-Why: with a store, intake is incremental and shareable. A payload whose content the campaign
-already holds is not processed again (only the sighting is recorded: no second reply); two
-runs at once on one campaign each claim a payload before processing it, so exactly one of
-them processes it (:func:`evaltool.store.records.claim`). Which return of a unit counts is
-decided over *all* the campaign's returns, under the campaign's lock, at the end of each run
-— the last run to finish sees everything, so two runs at once agree.
+Why: the store remembers across runs, staff and years what came in and what was decided
+(:mod:`evaltool.store`). collect decides (versions, ties, replies: :mod:`evaltool.intake.collect`);
+this link records each decided outcome — one ``files`` row per content (the unique key makes
+two runs at once on one campaign record a return once; a later run updates the decision), the
+return, its findings and indicator lines — and gives the run last year's actuals for the
+TGT-HIST warning (a target easier than what the unit achieved last year).
 
 Example::
 
     link = StoreLink(store, campaign_id, lang="zh")
-    if link.claim(outcome): ...        # process it; else it was received before
-    link.record(outcome_with_fields)   # after the worker
-    decisions = link.decide()          # {file id: (decision, winner label)} over the whole campaign
+    link.record_final(outcome)          # after collect's versions; its digest read back
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
-from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import select
-
-from evaltool.intake.manifest import ACCEPTED, DUPLICATE, REJECTED, SUPERSEDED, Outcome, flag_findings
-from evaltool.intake.versions import Candidate, supersede, unit_key
+from evaltool.intake.manifest import ACCEPTED, DUPLICATE, REJECTED, Outcome, flag_findings
 from evaltool.messages import render, text
 from evaltool.store.campaigns import previous_campaign
 from evaltool.store.db import Store
 from evaltool.store.history import last_actuals, lowered_targets
-from evaltool.store.names import name_from_bytes
 from evaltool.store.records import (
     Received,
     ReturnFacts,
@@ -41,7 +32,7 @@ from evaltool.store.records import (
     release,
     sight,
 )
-from evaltool.store.schema import Campaign, File, Return
+from evaltool.store.schema import Campaign, File
 from evaltool.store.status import UnitStatus, campaign_status
 from evaltool.summary.digest import Digest, FindingLine
 from evaltool.summary.stored import to_rows
@@ -166,45 +157,6 @@ class StoreLink:
             complete(self.store, fid, decision="rejected" if o.status == REJECTED else o.status,
                      summary_status=o.summary_status, reason_code=o.reason_code, reason=o.reason, findings=rows)
         self.done.add(o.seq)
-
-    def decide(self) -> dict[int, tuple[str, str]]:
-        """Decide supersession over all the campaign's returns (under its lock); returns
-        ``{file id: (decision, superseding label)}`` for every return."""
-        with self.store.session() as s:
-            lock_campaign(s, self.campaign_id)
-            rows = s.execute(
-                select(File.id, File.decision, File.mail_date, File.filename, File.label, File.label_raw,
-                       Return.unit_code, Return.unit_name, Return.year, Return.framework, Return.modified)
-                .join(Return, Return.file_id == File.id)
-                .where(File.campaign_id == self.campaign_id, File.decision.in_(("accepted", "superseded")))).all()
-            label = {r.id: name_from_bytes(r.label_raw) if r.label_raw else r.label for r in rows}
-            winners = supersede(Candidate(r.id, unit_key(r.unit_code, r.unit_name, r.year, r.framework), r.mail_date,
-                                          r.modified, r.filename, label[r.id]) for r in rows)
-            out: dict[int, tuple[str, str]] = {}
-            for r in rows:
-                by = label[winners[r.id]] if r.id in winners else ""
-                decision = "superseded" if by else "accepted"
-                out[r.id] = (decision, by)
-                if decision != r.decision or by:
-                    s.query(File).filter(File.id == r.id).update({
-                        File.decision: decision, File.superseded_by: by,
-                        File.reason: text(MSG, "superseded", self.lang, by=by) if by else "",
-                        File.reason_code: "superseded" if by else "",
-                        **({File.summary_status: S_SUPERSEDED} if by else {})}, synchronize_session=False)
-            s.commit()
-        return out
-
-    def apply(self, outcomes: Iterable[Outcome], decisions: dict[int, tuple[str, str]]) -> list[Outcome]:
-        """This run's outcomes with the campaign-wide decisions."""
-        out = []
-        for o in outcomes:
-            fid = self.file_of.get(o.seq)
-            got = decisions.get(fid) if fid is not None else None
-            if got is not None and got[0] == "superseded" and o.status in (ACCEPTED, SUPERSEDED):
-                o = replace(o, status=SUPERSEDED, summary_status=S_SUPERSEDED, reason_code="superseded",
-                            superseded_by=got[1], reason=text(MSG, "superseded", self.lang, by=got[1]))
-            out.append(o)
-        return out
 
     def outputs(self, o: Outcome) -> None:
         """Record where ``o``'s files went; a failure writing them is the file's decision."""
