@@ -55,7 +55,8 @@ def test_a_target_below_last_years_actual_is_warned_at_issue_and_at_intake(tmp_p
     # a 2024 return that types its own lower target (600) is warned at intake, naming last year's 753
     base = tmp_path / "a2024.xlsx"
     base.write_bytes(ret.make("甲单位", "A1", 1))
-    patch_cells(base, tmp_path / "a2024-low.xlsx", {("封面", "B5"): 2024, ("绩效指标", "I5"): 600})
+    # (typed into the unit's own template — its issued identity unchanged, so it passes intake)
+    patch_cells(base, tmp_path / "a2024-low.xlsx", {("绩效指标", "I5"): 600})
     inbox24 = tmp_path / "inbox2024"
     inbox24.mkdir()
     (inbox24 / "a.eml").write_bytes(mail("张一 <a@x.gov.cn>", "甲2024", datetime(2025, 3, 2),
