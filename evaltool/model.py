@@ -119,6 +119,7 @@ class Indicator:
     reason: str
     note: str
     locked: bool = True  # from the framework (True) or added by the filler
+    share: CellValue = None  # 评定比例: the evaluator's chosen share for a 定性 tier (template 2.0)
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,11 @@ class Rule:
     explain_required: bool
 
 
+#: 效力 (standing) of a scoring method, indicator or rate: how sure its source is
+#: (docs/frameworks.md). Framework files use the keys; workbooks show the Chinese labels.
+STANDINGS: dict[str, str] = {"official": "官方", "local": "地方", "default": "默认", "unverified": "未核实"}
+
+
 @dataclass(frozen=True)
 class Method:
     row: int
@@ -168,6 +174,8 @@ class Method:
     params: Mapping[str, str]
     params_text: str
     description: str
+    basis: str = ""  # 依据: the document/article, local practice or evaltool default it follows
+    standing: str = ""  # 效力: 官方 / 地方 / 默认 / 未核实 (template 2.0)
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ def test_evaluate_sample_is_pure_and_complete(tmp_path: Path) -> None:
     copy.unlink()                      # evaluate must not need the file any more
     result = evaluate(ev)
     assert list(tmp_path.iterdir()) == []
-    assert (result.total, result.grade) == (98.8, "优")          # hand-computed in test_scoring_rows
-    assert dict(result.subtotals) == {"产出": 49.8, "效果": 30.0, "预算管理": 19.0}
+    assert (result.total, result.grade) == (88.8, "良")          # hand-computed in test_scoring_rows
+    assert dict(result.subtotals) == {"产出": 49.8, "效果": 20.0, "预算管理": 19.0}
     assert result.rates["variance_rate"] is not None and round(result.rates["variance_rate"], 6) == 0.095954
     assert len(result.checks) >= len(ev.rules) and result.checks[0].rule == ev.rules[0].id
     keys = [s.key for s in result.scores]

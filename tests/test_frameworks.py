@@ -22,7 +22,7 @@ from evaltool.frameworks.loader import HERE
 EXPECTED_LEVELS = {
     "dept-overall": {"产出": 50, "效果": 30, "预算管理": 20},
     "project-self": {"预算执行率": 10, "产出": 50, "效益": 30, "满意度": 10},
-    "dept-2013": {"投入": 20, "过程": 30, "产出": 30, "效果": 20},
+    "dept-2013": {"投入": 15, "过程": 40, "产出": 25, "效果": 20},
 }
 
 
@@ -50,7 +50,7 @@ def test_methods_are_known_kinds(fid):
         assert set(m.params) <= KINDS[m.kind] | {"source"}
         assert m.name and m.description
     assert fw.rules and fw.missing_rule_sets == ()
-    assert "无出处" in fw.source + fw.notes  # default weights are flagged as unsourced
+    assert "默认" in fw.source + fw.notes  # default weights are flagged as evaltool's defaults
 
 
 def test_rate_scored_indicators():
@@ -75,8 +75,9 @@ def test_grades_and_params():
     p = {x.name: x.value for x in fw.params}
     assert p == {"round_digits": 2, "overachieve_threshold": 0.3, "fuzzy_epsilon": 0.1,
                  "variance_warn_threshold": 0.05, "money_tolerance": 0.005, "rate_tolerance": 0.00005,
-                 "variance_sign": "(年初预算-决算)/年初预算"}
-    assert [r.row for r in fw.rates] == list(range(24, 31))
+                 "variance_sign": "(年初预算-决算)/年初预算", "min_coverage": 0.8, "zero_base_increase": 1,
+                 "survey_min_sample": 30}
+    assert [r.row for r in fw.rates] == list(range(24, 31)) + list(range(47, 54))
 
 
 def test_param_parsing():

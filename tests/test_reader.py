@@ -140,10 +140,10 @@ def test_errors_on_wrong_files(tmp_path):
 
 def test_error_on_other_version(templates, tmp_path):
     wb = openpyxl.load_workbook(templates["project-self"])
-    wb["_meta"]["B2"] = "2.0"
-    p = tmp_path / "v2.xlsx"
+    wb["_meta"]["B2"] = "3.0"  # a future major: 1.x (previous, flagged) and 2.x are read
+    p = tmp_path / "v3.xlsx"
     wb.save(p)
-    _expect_error(p, "模板版本 2.0 不受支持", "template version 2.0 is not supported")
+    _expect_error(p, "模板版本 3.0 不受支持", "template version 3.0 is not supported")
 
 
 def test_error_on_missing_table_or_name(templates, tmp_path):
@@ -168,7 +168,7 @@ def test_filled_values_round_trip(tmp_path):
         "staff_actual": 12, "staff_authorized": 10,
         "projects": [{"序号": 1, "项目名称": "妇女儿童服务", "年初预算数": Decimal("12.34"), "是否评价": "是",
                       "自评等级": "优秀"}],
-        "indicators": {"资金结余情况": {"实际完成值": "无结余"}}})
+        "indicators": {"预决算信息公开性": {"实际完成值": "部分达成", "评定比例": Decimal("0.65")}}})
     ev = load(p)
     assert ev.unit.code == "A01" and ev.unit.preparer == "张三"
     assert ev.unit.fill_date.date() == dt.date(2024, 3, 1)
@@ -178,5 +178,5 @@ def test_filled_values_round_trip(tmp_path):
     (proj,) = ev.projects
     assert (proj.name, proj.budget_initial, proj.evaluated, proj.self_grade) == ("妇女儿童服务", Decimal("12.34"),
                                                                                  "是", "优秀")
-    row = next(i for i in ev.indicator_rows if i.level3 == "资金结余情况")
-    assert row.actual == "无结余" and row.kind == "定性"
+    row = next(i for i in ev.indicator_rows if i.level3 == "预决算信息公开性")
+    assert row.actual == "部分达成" and row.kind == "定性" and row.share == Decimal("0.65")

@@ -47,6 +47,9 @@ def good_values() -> dict[str, Any]:
         v["indicators"][name]["备注"] = ""
     v["projects_evaluated_amount"] = Decimal("6049100.00")
     v["final_expenditure"] = Decimal("18000000.00")  # (18902744.60 − 18000000)/18902744.60 = 4.78%
+    v["budget_adjusted"] = v["budget_initial"]  # the framework's denominator is given (no RATE-4 fallback)
+    v["survey_sample"], v["survey_satisfied"] = 200, 190  # a survey: satisfaction 95 % (SURVEY-1 passes)
+    v["indicators"]["服务对象满意度"] = {"备注": ""}
     v.pop("projects_evaluated_amount__note", None)
     return v
 

@@ -54,10 +54,13 @@ def test_sample_findings_are_what_an_evaluator_would_note(sample: Evaluation) ->
         ("TGT-3", "绩效指标", "J16"),  # 199/150 − 1 = 32.7% > 30%, no 偏差原因
         ("UNIT-1", "预算执行", "B21"),  # 604.91 元 vs 18,902,744.60 元
         ("NOTE-1", "绩效指标", "N5"),  # targets marked 目标值为示例
+        ("RATE-4", "预算执行", "B25"),  # 全年预算数 blank: 执行率 falls back to 年初预算数
+        ("SURVEY-1", "预算执行", "B33"),  # no survey: 服务对象满意度 (10 points) is not scored
+        ("SCORE-3", "封面", "B10"),  # 优秀 as reported, but without the unsurveyed 10 points: 88.80 良
         *(("NUM-1", "绩效指标", f"J{r}") for r in fuzzy_rows),
     }
     assert got == expected
-    assert out.errors == 0
+    assert out.errors == 1
     by = {(f.rule, f.cell): f for f in out.findings}
     assert "[720, 800)" in render(by[("NUM-1", "J11")]) and "未达成" in render(by[("NUM-1", "J11")])
     assert "(30, 40)" in render(by[("NUM-1", "J17")]) and "已达成" in render(by[("NUM-1", "J17")])
@@ -65,9 +68,8 @@ def test_sample_findings_are_what_an_evaluator_would_note(sample: Evaluation) ->
     assert "疑似以万元填报" in render(by[("UNIT-1", "B21")]) and "6,049,100.00" in render(by[("UNIT-1", "B21")])
     assert by[("UNIT-1", "B21")].value == Decimal("604.91")
     assert all(f.file == sample.path for f in out.findings)
-    # 优秀 is an alias of 优 and the computed total is in [90, 100]: SCORE-3 passes
-    assert out.computed is not None and out.computed.grade == "优" and 90 <= (out.computed.total or 0) <= 100
-    assert "SCORE-3" not in {f.rule for f in out.findings}
+    # the report's 优秀 rested on 10 points of satisfaction with no survey behind them
+    assert out.computed is not None and out.computed.grade == "良" and out.computed.total == 88.8
 
 
 def test_report_variance_rate_reproduces(sample: Evaluation) -> None:

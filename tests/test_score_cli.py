@@ -27,10 +27,10 @@ def test_default_output_beside_input_and_input_untouched(book: Path) -> None:
     assert res.exit_code == 0, res.output
     out = book.with_name("西城妇联.scored.xlsx")
     assert out.exists() and book.read_bytes() == before
-    assert "98.80" in res.output and "优" in res.output and "总分" in res.output
+    assert "88.80" in res.output and "良" in res.output and "总分" in res.output
     assert "49.80" in res.output                                   # 产出
     ws = openpyxl.load_workbook(out, data_only=True)["封面"]
-    assert (ws["B11"].value, ws["B12"].value) == (98.8, "优")
+    assert (ws["B11"].value, ws["B12"].value) == (88.8, "良")
     assert ws["B13"].value.startswith("已计算 ")
 
 
@@ -39,7 +39,7 @@ def test_output_option_and_english(book: Path, tmp_path: Path) -> None:
     out.parent.mkdir()
     res = runner.invoke(app, ["score", str(book), "-o", str(out), "--lang", "en"])
     assert res.exit_code == 0, res.output
-    assert out.exists() and "Total" in res.output and "98.80" in res.output
+    assert out.exists() and "Total" in res.output and "88.80" in res.output
 
 
 def test_in_place_backup_and_lock_refusal(book: Path) -> None:

@@ -22,6 +22,8 @@ from evaltool.template.writer import build_context
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "workbooks" / "sample-xicheng-2023.xlsx"
+#: The sample as committed on template 1.0 (before the 2.0 bump): a real previous-version return.
+V1_SAMPLE = ROOT / "tests" / "data" / "sample-v1-xicheng-2023.xlsx"
 CREATED = "2024-06-30T00:00:00+00:00"
 
 
@@ -69,7 +71,25 @@ def random_values(framework: str, seed: int) -> dict[str, Any]:
         "staff_authorized": 50,
         "key_project_spend": money(1_000_000, 5_000_000),
         "project_spend_total": money(5_000_000, 6_000_000),
+        # template 2.0 inputs: a survey (sometimes below the minimum sample), the 53号 附件2 figures,
+        # and zero prior years (the zero-base rule of the change rates)
+        "survey_sample": rnd.choice([None, 12, rnd.randint(30, 400)]),
+        "payment_progress_actual": round(rnd.uniform(0.6, 1.1), 4),
+        "payment_progress_planned": round(rnd.uniform(0.8, 1.0), 4),
+        "carryover_prior": rnd.choice([Decimal(0), money(0, 2_000_000)]),
+        "public_funds_actual": money(100_000, 900_000),
+        "public_funds_budget": money(100_000, 900_000),
+        "three_public_budget": money(50_000, 400_000),
+        "procurement_actual": money(0, 3_000_000),
+        "procurement_budget": money(1_000_000, 3_000_000),
+        "assets_in_use": money(1_000_000, 9_000_000),
+        "assets_total": money(9_000_000, 10_000_000),
     }
+    if vals["survey_sample"]:
+        vals["survey_satisfied"] = rnd.randint(0, int(vals["survey_sample"]))
+    if rnd.random() < 0.3:
+        vals["three_public_prior"] = Decimal(0)
+        vals["three_public_current"] = rnd.choice([Decimal(0), money(1, 100_000)])
     inds: dict[str, dict[str, Any]] = {}
     for ind in ctx.indicators:
         m = methods[ind.method]
@@ -79,6 +99,8 @@ def random_values(framework: str, seed: int) -> dict[str, Any]:
         if m.kind in ("qualitative", "categorical"):
             tiers = [t.split("=")[0] for t in m.params_text.split("=", 1)[1].split(",")]
             inds[key] = {"实际完成值": rnd.choice(tiers)}
+            if m.kind == "qualitative" and rnd.random() < 0.6:  # the evaluator's share, in or out of band
+                inds[key]["评定比例"] = round(rnd.uniform(0, 1), 2)
         elif m.kind == "checklist":
             inds[key] = {"实际完成值": rnd.randint(0, 4)}
         elif m.kind == "bands":

@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import requires_lo
-from test_scoring_fixtures import SAMPLE, make_book, random_values, scored
+from test_scoring_fixtures import SAMPLE, V1_SAMPLE, make_book, random_values, scored
 from test_scoring_rows import edge_book
 from typer.testing import CliRunner
 
@@ -34,13 +34,15 @@ def _variants(tmp: Path) -> list[Path]:
     # a bureau's edits: M01 penalises over-achievement, M05 other bands, 优 from 99, 1 decimal
     books.append(make_book(tmp / "bureau.xlsx", "dept-overall", random_values("dept-overall", 7), {
         ("评分方法", "C4"): "over_target_penalty", ("评分方法", "D4"): "threshold=0.1; penalty=0.5",
-        ("评分方法", "D8"): "edges=0.3,0.2; shares=1,0.5,0; side=low; source=variance_rate",
+        ("评分方法", "D7"): "edges=0.3,0.2; shares=1,0.5,0; side=low; source=variance_rate",
         ("等级标准", "B4"): 99, ("等级标准", "C5"): 99, ("评分方法", "B14"): 1,
     }))
-    # the sample with the 优 band moved to [99, 100]: 98.8 becomes 良, live in the sheet too
-    edited = tmp / "sample-band99.xlsx"
-    patch_cells(SAMPLE, edited, {("等级标准", "B4"): 99, ("等级标准", "C5"): 99})
+    # the sample with 良 narrowed to [89, 90): 88.8 becomes 中, live in the sheet too
+    edited = tmp / "sample-band89.xlsx"
+    patch_cells(SAMPLE, edited, {("等级标准", "B5"): 89, ("等级标准", "C6"): 89})
     books.append(edited)
+    # a return on the previous template (1.0): scored by the rate formulas it carries
+    books.append(V1_SAMPLE)
     return books
 
 
@@ -83,11 +85,14 @@ def test_written_cells_recalculate_to_cached_values(tmp_path: Path) -> None:
                 assert got == want, where
             compared += 1
     assert compared > 5 * 100
-    # hand-computed (test_scoring_rows.py): sample 98.8 优, variance 9.5954 %; edited band → 良
+    # hand-computed (test_scoring_rows.py): sample 88.8 良, variance 9.5954 %; edited band → 中;
+    # the 1.0 sample keeps its own rules (98.8 优); the edge book is below min_coverage: 未评级
     cover = {src.name: openpyxl.load_workbook(rec, data_only=True)["封面"]
              for src, rec in zip(sources, recalculated, strict=True)}
-    assert (cover[SAMPLE.name]["B11"].value, cover[SAMPLE.name]["B12"].value) == (98.8, "优")
-    assert (cover["sample-band99.xlsx"]["B11"].value, cover["sample-band99.xlsx"]["B12"].value) == (98.8, "良")
+    assert (cover[SAMPLE.name]["B11"].value, cover[SAMPLE.name]["B12"].value) == (88.8, "良")
+    assert (cover["sample-band89.xlsx"]["B11"].value, cover["sample-band89.xlsx"]["B12"].value) == (88.8, "中")
+    assert (cover[V1_SAMPLE.name]["B11"].value, cover[V1_SAMPLE.name]["B12"].value) == (98.8, "优")
+    assert cover["edge.xlsx"]["B12"].value == "未评级（可计分分值占33%）"
     budget = openpyxl.load_workbook(recalculated[0], data_only=True)["预算执行"]
     assert budget["B24"].value == pytest.approx(1_813_787.12 / 18_902_744.60, abs=1e-12)
 

@@ -40,7 +40,7 @@ def test_sheets_and_meta(books, fid):
     meta = wb[C.META]
     assert meta.sheet_state == "hidden"
     kv = {r[0]: r[1] for r in meta.iter_rows(values_only=True)}
-    assert kv["template_id"] == f"evaltool/{fid}" and kv["template_version"] == "1.0"
+    assert kv["template_id"] == f"evaltool/{fid}" and kv["template_version"] == "2.0"
     assert kv["framework_id"] == fid and kv["framework_version"] == load_framework(fid).version
     assert kv["created_at"] == "2024-01-02T03:04:05+00:00"
     assert kv["unit_name"] == "测试单位"
@@ -84,8 +84,8 @@ def test_tables(books, fid):
         assert tuple(c.name for c in t.tableColumns) == headers
         if name in C.TABLE_HEADER_ROWS:
             assert t.ref.startswith(f"A{C.TABLE_HEADER_ROWS[name]}:"), (name, t.ref)
-    assert found["Indicators"][1].ref == f"A4:N{4 + len(fw.indicators) + C.SPARE_INDICATOR_ROWS}"
-    assert found["Methods"][1].ref == f"A3:E{3 + len(fw.methods)}"
+    assert found["Indicators"][1].ref == f"A4:O{4 + len(fw.indicators) + C.SPARE_INDICATOR_ROWS}"
+    assert found["Methods"][1].ref == f"A3:G{3 + len(fw.methods)}"
     assert found["Params"][1].ref.startswith(f"A{3 + len(fw.methods) + 3}:")
     assert found["Budget"][1].ref == "A4:F8"
     # the precomputed layout (used for live checks) is what was written

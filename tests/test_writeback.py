@@ -166,7 +166,7 @@ def test_in_place_keeps_a_backup(tmp_path: Path) -> None:
     backup = write_in_place(result, path)
     assert backup.parent == tmp_path and backup.name.startswith("单位.bak-") and backup.suffix == ".xlsx"
     assert backup.read_bytes() == before and path.read_bytes() != before
-    assert openpyxl.load_workbook(path, data_only=True)["封面"]["B11"].value == 98.8
+    assert openpyxl.load_workbook(path, data_only=True)["封面"]["B11"].value == 88.8
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([path.name, backup.name])
     assert path.stat().st_mode & 0o777 == 0o640                   # permissions survive the replace
 

@@ -9,6 +9,7 @@ into a framework file.
 Example::
 
     evaltool frameworks                                   # list: id, name, weights, file
+    evaltool frameworks --explain dept-2013               # every indicator: formula, source, standing
     evaltool frameworks new --from dept-overall -o 本局部门整体.yaml
     evaltool frameworks export 某局.xlsx -o 本局部门整体.yaml
     evaltool template --framework 本局部门整体.yaml --unit 某局 --year 2024 -o 某局.xlsx
@@ -34,9 +35,24 @@ app.add_typer(frameworks_app, name="frameworks")
 
 
 @frameworks_app.callback()
-def frameworks(ctx: typer.Context) -> None:
+def frameworks(
+    ctx: typer.Context,
+    explain: Annotated[str | None, typer.Option(
+        "--explain", help="逐项说明一个框架（编号或 .yaml 文件）：公式、依据与效力 / explain one framework: "
+                          "formula, source and standing of every indicator, method and rate")] = None,
+) -> None:
     """列出评价框架及一级指标分值 / List frameworks with their weights per 一级指标."""
     if ctx.invoked_subcommand is not None:
+        return
+    if explain is not None:
+        from evaltool.frameworks.explain import explain as explain_text
+
+        try:
+            fw = load_framework(explain)
+        except FrameworkError as exc:
+            typer.echo(f"错误 / error: {exc}", err=True)
+            raise typer.Exit(2) from exc
+        typer.echo(explain_text(fw))
         return
     table = Table(title="评价框架 / frameworks")
     for col in ("编号 id", "名称 name", "版本", "一级指标分值 weights", "三级指标数", "规则集", "文件 file"):

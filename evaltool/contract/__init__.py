@@ -1,4 +1,4 @@
-"""The template contract v1 (docs/template.md) as constants: sheets, names, rows, headers.
+"""The template contract v2 (docs/template.md) as constants: sheets, names, rows, headers.
 
 Why: the writer (:mod:`evaltool.template`) and the reader (:mod:`evaltool.io.parse`) must agree
 cell for cell; both import these constants instead of repeating literals. Pure data — no
@@ -15,7 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-TEMPLATE_VERSION = "1.0"
+TEMPLATE_VERSION = "2.0"
+#: Major versions evaltool reads. A return on an older major is read by what it carries (its
+#: own methods, parameters, grades and rate formulas) and flagged (built-in check VER-1).
+READABLE_MAJORS = ("1", "2")
 TEMPLATE_ID_PREFIX = "evaltool/"
 
 COVER = "封面"
@@ -89,12 +92,43 @@ RATE_NAMES = (
 )
 RATE_FORMULA_COL = 3  # column C (1-based)
 
+#: Template 2.0: 预算执行 rows 32–44, the survey and 财预〔2013〕53号 附件2 inputs (all optional;
+#: a 1.x workbook has none of them): name -> (row, label, number format kind).
+KV2_HEADER_ROW = 32
+KV2_NAMES: dict[str, tuple[int, str, str]] = {
+    "survey_sample": (33, "满意度调查有效样本数（份）", "int"),
+    "survey_satisfied": (34, "其中：满意（含基本满意）样本数（份）", "int"),
+    "payment_progress_actual": (35, "实际支付进度（实际支出/预算数）", "rate"),
+    "payment_progress_planned": (36, "既定支付进度", "rate"),
+    "carryover_prior": (37, "上年度累计结转结余资金总额（元）", "money"),
+    "public_funds_actual": (38, "实际支出公用经费总额（元）", "money"),
+    "public_funds_budget": (39, "预算安排公用经费总额（元）", "money"),
+    "three_public_budget": (40, "“三公经费”预算安排数（元）", "money"),
+    "procurement_actual": (41, "实际政府采购金额（元）", "money"),
+    "procurement_budget": (42, "政府采购预算数（元）", "money"),
+    "assets_in_use": (43, "实际在用固定资产总额（元）", "money"),
+    "assets_total": (44, "所有固定资产总额（元）", "money"),
+}
+RATE2_HEADER_ROW = 46
+#: Template 2.0 rates, rows 47–53 (same layout as rows 24–30).
+RATE_NAMES_V2 = (
+    "satisfaction_rate", "payment_progress_rate", "carryover_change_rate", "public_funds_control_rate",
+    "three_public_control_rate", "procurement_execution_rate", "fixed_asset_use_rate",
+)
+#: Every rate's row on 预算执行.
+RATE_ROWS: dict[str, int] = {
+    **{n: RATE_HEADER_ROW + 1 + i for i, n in enumerate(RATE_NAMES)},
+    **{n: RATE2_HEADER_ROW + 1 + i for i, n in enumerate(RATE_NAMES_V2)},
+}
+ALL_RATE_NAMES = RATE_NAMES + RATE_NAMES_V2
+
 MONEY_NAMES = frozenset(
     {"budget_initial", "budget_adjusted", "final_expenditure"}
     | {k for k, v in KV_NAMES.items() if v[2] == "money"}
+    | {k for k, v in KV2_NAMES.items() if v[2] == "money"}
 )
 #: Names whose cell holds a formula or engine output: never read as truth.
-COMPUTED_NAMES = frozenset(set(RATE_NAMES) | {"total_score", "grade", "calc_status"})
+COMPUTED_NAMES = frozenset(set(ALL_RATE_NAMES) | {"total_score", "grade", "calc_status"})
 
 TABLE_SHEETS = {
     "Indicators": INDICATORS, "Projects": PROJECTS, "Budget": BUDGET, "Rules": RULES,
@@ -102,12 +136,12 @@ TABLE_SHEETS = {
 }
 TABLE_HEADERS: dict[str, tuple[str, ...]] = {
     "Indicators": ("一级指标", "二级指标", "三级指标", "指标类型", "评分方法", "分值", "计量单位", "指标方向",
-                   "年度目标值", "实际完成值", "完成率/偏差率", "得分", "偏差原因", "备注"),
+                   "年度目标值", "实际完成值", "完成率/偏差率", "得分", "偏差原因", "备注", "评定比例"),
     "Projects": ("序号", "项目名称", "项目类型", "年初预算数", "全年预算数", "全年执行数", "执行率", "是否评价",
                  "自评得分", "自评等级", "备注"),
     "Budget": ("项目", "年初预算数", "全年预算数", "全年执行数", "执行率", "说明"),
     "Rules": ("规则编号", "范围", "对象表", "表达式", "级别", "提示信息", "容差", "需说明"),
-    "Methods": ("方法编号", "方法名称", "类型", "参数", "说明"),
+    "Methods": ("方法编号", "方法名称", "类型", "参数", "说明", "依据", "效力"),
     "Params": ("参数名", "参数值", "说明"),
     "Grades": ("等级", "下限", "上限", "含上限", "别名"),
     "Checks": ("规则编号", "来源", "级别", "工作表", "单元格", "结果", "提示信息", "出错说明"),
@@ -117,6 +151,12 @@ TABLE_HEADER_ROWS = {
     "Indicators": 4, "Projects": 4, "Budget": 4, "Rules": 3, "Methods": 3, "Grades": 3, "Checks": 4,
     "ScoreSummary": 3,
 }  # Params: after Methods + 2 blank rows
+#: Columns added in template 2.0 at the end of a table; a 1.x workbook is read without them.
+V2_COLUMNS: dict[str, tuple[str, ...]] = {"Indicators": ("评定比例",), "Methods": ("依据", "效力")}
+#: The header prefix every readable workbook (1.x and 2.x) has.
+REQUIRED_HEADERS: dict[str, tuple[str, ...]] = {
+    t: h[: len(h) - len(V2_COLUMNS.get(t, ()))] for t, h in TABLE_HEADERS.items()
+}
 REQUIRED_TABLES = tuple(TABLE_HEADERS)
 REQUIRED_NAMES = tuple(COVER_NAMES) + tuple(BUDGET_ROW5_NAMES) + tuple(KV_NAMES) + RATE_NAMES
 

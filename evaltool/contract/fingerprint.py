@@ -7,6 +7,8 @@ only, so the template writer and the reader compute it the same way.
 
 Canonical form: JSON (sorted keys, no ASCII escaping) of lists in sheet order; numbers as
 normalised decimal text (``2``, ``0.3``), blanks as ``null``; sheet rows are not included.
+A method's 依据/效力 (template 2.0) join its row only when present, so a 1.x workbook's
+fingerprint is computed exactly as it was issued.
 
 Example::
 
@@ -54,7 +56,8 @@ def canonical_locked_content(
     doc = {
         "indicators": [row(i, "level1", "level2", "level3", "kind", "method", "weight", "unit", "direction")
                        for i in indicators if i.locked],
-        "methods": [row(m, "code", "name", "kind", "params_text", "description") for m in methods],
+        "methods": [row(m, "code", "name", "kind", "params_text", "description")
+                    + (row(m, "basis", "standing") if (m.basis or m.standing) else []) for m in methods],
         "rules": [[*row(r, "id", "scope", "table", "expression", "severity", "message", "tolerance"),
                    bool(r.explain_required)] for r in rules],
         "grades": [[*row(g, "name", "lower", "upper"), bool(g.upper_inclusive),
@@ -82,7 +85,7 @@ def rate_formulas_of_evaluation(ev: Evaluation) -> dict[str, str]:
     """Rate formula texts as shown in 预算执行 column C next to each rate cell."""
     grid = ev.grids.get(C.BUDGET, ())
     out: dict[str, str] = {}
-    for name in C.RATE_NAMES:
+    for name in C.ALL_RATE_NAMES:
         loc = ev.names.get(name)
         if loc is None:
             continue

@@ -63,7 +63,6 @@ QUALITATIVE: dict[str, tuple[str, str]] = {
     "部门整体支出控制在预算批复范围内": ("达成", "报告：部门整体支出控制在预算批复范围内"),
     "维权机制建设": ("达成", "报告：全面加强维权机制建设"),
     "基层妇联组织建设": ("达成", "报告：如期完成全区妇委会（妇工委）换届"),
-    "服务对象满意度": ("达成", "报告未给出满意度调查数据，以所获荣誉说明；档次为示例"),
     "财务管理制度健全性": ("达成", "报告：部门财务管理制度较健全"),
     "资金使用合规性和安全性": ("达成", "报告：严格执行内部控制规范和支出审批程序"),
     "会计基础信息完善性": ("达成", "报告：保证会计基础信息资料真实、完整"),
@@ -74,7 +73,7 @@ COVER_NOTES = [
     "样例说明：本表根据《北京市西城区妇女联合会2023年度部门整体绩效评价报告》填写。报告中的数字按原文录入，"
     "约数按原文文字录入（如“近800”“三十余”）。",
     "报告未给出年度目标值：表中年度目标值均为示例（备注“目标值为示例”）；定性指标档次据报告表述填写。"
-    "全年预算数、预算构成与项目清单报告未提供，留空。",
+    "全年预算数、预算构成与项目清单报告未提供，留空。报告未给出满意度调查数据，满意度不计分（10分）。",
 ]
 
 
@@ -86,6 +85,7 @@ def sample_values() -> dict[str, Any]:
     for name, (tier, note) in QUALITATIVE.items():
         indicators[name] = {"实际完成值": tier, "备注": note}
     indicators["部门预决算差异率"] = {"备注": "由预算执行表自动计算；报告：预决算差异率为9.60%"}
+    indicators["服务对象满意度"] = {"备注": "报告未给出满意度调查数据（有效样本数、满意样本数），满意度不计分"}
     return {
         "unit_name": UNIT,
         "eval_year": 2023,
@@ -136,8 +136,10 @@ def demo_unit_values(unit: str, initial: str, final: str, factor: float, tier: s
         elif row.get("实际完成值") in ("达成", "部分达成", "未达成"):
             row["实际完成值"] = tier
         indicators[name] = row
+    sample = 120  # invented survey: satisfied share follows the unit's factor
     return dict(base, unit_name=unit, budget_initial=Decimal(initial), final_expenditure=Decimal(final),
-                indicators=indicators, cover_notes=[], narrative={})
+                indicators=indicators, cover_notes=[], narrative={}, survey_sample=sample,
+                survey_satisfied=round(sample * min(0.98, factor)))
 
 
 def write_demo_units(folder: str | Path) -> list[Path]:

@@ -12,7 +12,12 @@ Example::
     [(lv.name, lv.weight) for lv in fw.levels]
 """
 
-from evaltool.frameworks.loader import framework_from_data, list_frameworks, load_framework, load_rule_set
+from evaltool.frameworks.loader import (
+    framework_from_data,
+    list_frameworks,
+    load_framework,
+    load_rule_set,
+)
 from evaltool.frameworks.schema import (
     KINDS,
     Framework,
@@ -30,6 +35,7 @@ from evaltool.frameworks.schema import (
 
 __all__ = [
     "KINDS", "Framework", "FrameworkError", "GradeSpec", "IndicatorSpec", "LevelSpec", "MethodSpec",
-    "ParamSpec", "RateSpec", "RuleSpec", "framework_from_data", "list_frameworks", "load_framework", "load_rule_set",
+    "ParamSpec", "RateSpec", "RuleSpec", "framework_from_data", "list_frameworks", "load_framework",
+    "load_rule_set",
     "parse_map", "parse_params",
 ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from evaltool.frameworks.schema import Framework, parse_params
 from evaltool.messages import SEVERITY_OF_LABEL
-from evaltool.model import Grade, Indicator, Method, Param, Rule
+from evaltool.model import STANDINGS, Grade, Indicator, Method, Param, Rule
 
 
 def indicators_of(fw: Framework, first_row: int) -> tuple[Indicator, ...]:
@@ -29,7 +29,8 @@ def indicators_of(fw: Framework, first_row: int) -> tuple[Indicator, ...]:
 def methods_of(fw: Framework, first_row: int) -> tuple[Method, ...]:
     return tuple(
         Method(row=first_row + i, code=m.code, name=m.name, kind=m.kind, params=parse_params(m.params_text),
-               params_text=m.params_text, description=m.description)
+               params_text=m.params_text, description=m.description, basis=m.basis,
+               standing=STANDINGS.get(m.standing, m.standing))
         for i, m in enumerate(fw.methods)
     )
 

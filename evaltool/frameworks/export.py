@@ -24,9 +24,13 @@ import yaml
 from evaltool.frameworks.loader import load_framework
 from evaltool.frameworks.schema import Framework, RuleSpec
 from evaltool.messages import severity_label
-from evaltool.model import Evaluation
+from evaltool.model import STANDINGS, Evaluation
 
 __all__ = ["framework_document", "workbook_document", "rules_document", "dump"]
+
+_STANDING_KEY = {v: k for k, v in STANDINGS.items()}
+#: What a workbook does not say about its methods' and indicators' sources: exported as such.
+_UNSTATED = "导出自工作簿，原文件未载明依据"
 
 
 
@@ -76,12 +80,17 @@ def framework_document(ref: str, *, new_id: str | None = None) -> tuple[dict[str
             ind["target"] = i.target
         if i.note:
             ind["note"] = i.note
+        if i.formula:
+            ind["formula"] = i.formula
+        ind["basis"], ind["standing"] = i.basis, i.standing
         rows.append((i.level1, i.level2, ind))
     doc: dict[str, Any] = {
         "id": fid, "name": fw.name, "version": fw.version, "description": fw.description,
         "source": fw.source or f"复制自 {fw.id}", "notes": fw.notes, "rule_sets": [fid],
+        "follows": list(fw.follows),
         "methods": [{"code": m.code, "name": m.name, "kind": m.kind, "params": m.params_text,
-                     "description": m.description} for m in fw.methods],
+                     "description": m.description, "basis": m.basis, "standing": m.standing}
+                    for m in fw.methods],
         "levels": _levels(rows),
         "grades": [{"name": g.name, "lower": _num(g.lower), "upper": _num(g.upper),
                     "upper_inclusive": g.upper_inclusive, "aliases": list(g.aliases)} for g in fw.grades],
@@ -104,6 +113,7 @@ def workbook_document(ev: Evaluation, new_id: str) -> tuple[dict[str, Any], list
             ind["direction"] = i.direction
         if i.target not in (None, "") and not isinstance(i.target, str):
             ind["target"] = _num(i.target)  # type: ignore[arg-type]
+        ind["basis"], ind["standing"] = _UNSTATED, "unverified"
         rows.append((i.level1, i.level2, ind))
     fw_name = ev.meta.get("framework_name", "") or ev.framework_id
     doc: dict[str, Any] = {
@@ -111,7 +121,9 @@ def workbook_document(ev: Evaluation, new_id: str) -> tuple[dict[str, Any], list
         "description": f"由工作簿 {ev.path} 导出（框架 {ev.framework_id}）",
         "source": f"导出自工作簿（原框架 {ev.framework_id}）", "rule_sets": [new_id],
         "methods": [{"code": m.code, "name": m.name, "kind": m.kind, "params": m.params_text,
-                     "description": m.description} for m in ev.methods],
+                     "description": m.description, "basis": m.basis or _UNSTATED,
+                     "standing": _STANDING_KEY.get(m.standing, m.standing) if m.standing else "unverified"}
+                    for m in ev.methods],
         "levels": _levels(rows),
         "grades": [{"name": g.name, "lower": _num(g.lower), "upper": _num(g.upper),
                     "upper_inclusive": g.upper_inclusive, "aliases": list(g.aliases)} for g in ev.grades],

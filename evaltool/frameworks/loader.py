@@ -45,12 +45,42 @@ from evaltool.frameworks.schema import (
     RuleSpec,
     parse_map,
 )
+from evaltool.model import STANDINGS
 
 HERE = BUNDLED
 FRAMEWORK_KEYS = {
     "id", "name", "version", "description", "source", "notes", "levels", "methods",
-    "rule_sets", "params", "grades",
+    "rule_sets", "params", "grades", "follows",
 }
+#: The documents whose rules the load checks know: a framework declaring 10号 must give
+#: 产出 + 效益 at least 60% of the weight (财预〔2020〕10号: 原则上不低于60%).
+DOC_10 = "财预〔2020〕10号"
+DOC_53 = "财预〔2013〕53号"
+#: Input names a method's ``source`` may use besides the rates (预算执行 scalars).
+INPUT_NAMES = frozenset({
+    "budget_initial", "budget_adjusted", "final_expenditure", "budget_adjustment", "carryover_total",
+    "three_public_current", "three_public_prior", "staff_actual", "staff_authorized",
+    "key_project_spend", "project_spend_total", "projects_evaluated_count",
+    "projects_evaluated_share", "projects_evaluated_amount",
+    "survey_sample", "survey_satisfied", "payment_progress_actual", "payment_progress_planned",
+    "carryover_prior", "public_funds_actual", "public_funds_budget", "three_public_budget",
+    "procurement_actual", "procurement_budget", "assets_in_use", "assets_total"})
+
+
+def _standing(value: Any, where: str) -> str:
+    """``standing`` must be one of official / local / default / unverified."""
+    v = str(value or "").strip()
+    if v not in STANDINGS:
+        raise FrameworkError(f"{where}: standing 须为 {'/'.join(STANDINGS)}（实际 {v or '空'}） "
+                             f"/ standing must be one of {', '.join(STANDINGS)}")
+    return v
+
+
+def _basis(value: Any, where: str) -> str:
+    v = str(value or "").strip()
+    if not v:
+        raise FrameworkError(f"{where}: 缺少 basis（依据：文件及条款、地方做法或默认值说明） / missing basis")
+    return v
 
 
 class _Mapping(dict[str, Any]):
@@ -131,8 +161,13 @@ def load_params(overrides: dict[str, Any] | None = None) -> tuple[ParamSpec, ...
 def load_rates() -> tuple[RateSpec, ...]:
     """The shared rate formulas (``rates.yaml``), read once per process."""
     rows = _read(HERE / "rates.yaml")["rates"]
-    return tuple(RateSpec(str(r["name"]), str(r["label"]), int(r["row"]), str(r["formula"]).lstrip("="),
-                          str(r.get("description", ""))) for r in rows)
+    out = []
+    for r in rows:
+        where = f"rates.yaml {r.get('name')}"
+        out.append(RateSpec(str(r["name"]), str(r["label"]), int(r["row"]), str(r["formula"]).lstrip("="),
+                            str(r.get("description", "")), str(r.get("since", "")),
+                            _basis(r.get("basis"), where), _standing(r.get("standing"), where)))
+    return tuple(out)
 
 
 def load_rule_set(name: str, beside: Path | None = None) -> tuple[RuleSpec, ...]:
@@ -172,19 +207,45 @@ def _methods(rows: list[dict[str, Any]], fid: str, names: set[str]) -> tuple[Met
         where = f"{fid}.yaml 方法 {code}{_at(m)}"
         if kind not in KINDS:
             raise FrameworkError(f"{where}: 未知计分类型 {kind!r}，可用：{', '.join(KINDS)} / unknown kind")
-        spec = MethodSpec(code, str(m["name"]), kind, str(m.get("params", "")), str(m.get("description", "")))
+        spec = MethodSpec(code, str(m["name"]), kind, str(m.get("params", "")), str(m.get("description", "")),
+                          _basis(m.get("basis"), where), _standing(m.get("standing"), where))
         params = spec.params
         bad = set(params) - KINDS[kind] - COMMON_PARAMS
         if bad:
             raise FrameworkError(f"{where}: 类型 {kind} 不接受参数 {sorted(bad)} / unknown parameters")
         if "source" in params and params["source"] not in names:
             raise FrameworkError(f"{where}: source={params['source']} 不是已定义名称 / unknown source name")
-        if kind == "qualitative" and not parse_map(params.get("tiers", "")):
-            raise FrameworkError(f"{where}: 定性方法须有 tiers / qualitative needs tiers")
+        if kind == "deduct_per_pp" and "per_pp" in params:
+            raise FrameworkError(f"{where}: 每百分点扣分须由分值推出，请用 per_pp_share（占分值的比例）代替 per_pp "
+                                 f"/ per-point deductions derive from the weight: use per_pp_share, not per_pp")
+        if kind == "qualitative":
+            _check_tiers(params, where)
         if code in {x.code for x in out}:
             raise FrameworkError(f"{where}: 方法编号重复 / duplicate method code")
         out.append(spec)
     return tuple(out)
+
+
+def _check_tiers(params: dict[str, str], where: str) -> None:
+    """Every tier has a band ``lo~hi`` and its default share lies inside it (财预〔2020〕10号)."""
+    tiers = parse_map(params.get("tiers", ""))
+    if not tiers:
+        raise FrameworkError(f"{where}: 定性方法须有 tiers / qualitative needs tiers")
+    bands = parse_map(params.get("bands", ""))
+    if not bands:
+        raise FrameworkError(f"{where}: 定性方法须有 bands（各档比例区间，如 达成=0.8~1） / qualitative needs bands")
+    for name, share in tiers.items():
+        rng = bands.get(name, "")
+        lo_s, sep, hi_s = rng.replace("～", "~").partition("~")
+        try:
+            lo, hi, x = float(lo_s), float(hi_s), float(share)
+        except ValueError:
+            raise FrameworkError(f"{where}: 档次 {name} 的比例或区间不是数字 / tier {name}: share or band is not "
+                                 f"a number") from None
+        inside = lo <= x <= hi if hi >= 1 else lo <= x < hi
+        if not sep or not inside:
+            raise FrameworkError(f"{where}: 档次 {name} 的默认比例 {share} 不在其区间 {rng or '（缺）'} 内 "
+                                 f"/ tier {name}: default share {share} is outside its band {rng!r}")
 
 
 def _levels(data: dict[str, Any], fid: str, methods: tuple[MethodSpec, ...]
@@ -202,6 +263,8 @@ def _levels(data: dict[str, Any], fid: str, methods: tuple[MethodSpec, ...]
             groups.append(l2)
             for ind in grp["indicators"]:
                 where = f"{fid}.yaml {l1}/{l2}/{ind.get('name')}{_at(ind)}"
+                basis = _basis(ind.get("basis") or grp.get("basis") or lv.get("basis"), where)
+                standing = _standing(ind.get("standing") or grp.get("standing") or lv.get("standing"), where)
                 kind = str(ind.get("kind", "定量"))
                 direction = str(ind.get("direction", "≥" if kind == "定量" else "="))
                 method = str(ind["method"])
@@ -214,7 +277,8 @@ def _levels(data: dict[str, Any], fid: str, methods: tuple[MethodSpec, ...]
                 w = _dec(ind["weight"], where)
                 got += w
                 inds.append(IndicatorSpec(l1, l2, str(ind["name"]), kind, method, w, str(ind.get("unit", "")),
-                                          direction, ind.get("target"), str(ind.get("note", ""))))
+                                          direction, ind.get("target"), str(ind.get("note", "")), basis, standing,
+                                          str(ind.get("formula", ""))))
         if got != lw:
             raise FrameworkError(f"{fid}.yaml 一级 {l1}: 三级分值合计 {got} ≠ 声明的 {lw} / weights do not add up")
         levels.append(LevelSpec(l1, lw, tuple(groups)))
@@ -271,11 +335,7 @@ def framework_from_data(data: Any, framework_id: str, *, strict: bool = False,
         raise FrameworkError(f"{framework_id}.yaml: id {data.get('id')!r} 与文件名不符（文件名须为 <id>.yaml）"
                              f" / id does not match the file name")
     rates = load_rates()
-    names = {r.name for r in rates} | {
-        "budget_initial", "budget_adjusted", "final_expenditure", "budget_adjustment", "carryover_total",
-        "three_public_current", "three_public_prior", "staff_actual", "staff_authorized",
-        "key_project_spend", "project_spend_total", "projects_evaluated_count",
-        "projects_evaluated_share", "projects_evaluated_amount"}
+    names = {r.name for r in rates} | INPUT_NAMES
     try:
         methods = _methods(data["methods"], framework_id, names)
         levels, inds = _levels(data, framework_id, methods)
@@ -284,6 +344,13 @@ def framework_from_data(data: Any, framework_id: str, *, strict: bool = False,
     total = sum((lv.weight for lv in levels), Decimal(0))
     if total != 100:
         raise FrameworkError(f"{framework_id}.yaml: 一级分值合计 {total} ≠ 100 / level weights must sum to 100")
+    follows = tuple(str(d) for d in (data.get("follows") or []))
+    if any(DOC_10 in d for d in follows):
+        weights = {lv.name: lv.weight for lv in levels}
+        results = weights.get("产出", Decimal(0)) + weights.get("效益", Decimal(0))
+        if results < 60:
+            raise FrameworkError(f"{framework_id}.yaml: 声明遵循{DOC_10}，产出与效益分值合计 {results} 低于 60 "
+                                 f"/ a 10号 framework needs 产出 + 效益 ≥ 60% of the weight")
     seen: set[tuple[str, str, str]] = set()
     for i in inds:
         triple = (i.level1, i.level2, i.name)
@@ -314,5 +381,5 @@ def framework_from_data(data: Any, framework_id: str, *, strict: bool = False,
         description=str(data.get("description", "")), source=str(data.get("source", "")),
         notes=str(data.get("notes", "")), levels=levels, indicators=inds, methods=methods,
         rule_sets=rule_sets, rules=tuple(rules), grades=grades, params=load_params(data.get("params")),
-        rates=rates, missing_rule_sets=tuple(missing),
+        rates=rates, missing_rule_sets=tuple(missing), follows=follows,
     )

@@ -24,13 +24,14 @@ from evaltool.model import EvaltoolError
 KINDS: dict[str, frozenset[str]] = {
     "ratio": frozenset({"cap"}),
     "inverse_ratio": frozenset({"cap"}),
-    "deduct_per_pp": frozenset({"threshold", "per_pp", "side", "floor"}),
-    "bands": frozenset({"edges", "shares", "side"}),
+    "deduct_per_pp": frozenset({"threshold", "per_pp", "per_pp_share", "side", "floor"}),
+    "bands": frozenset({"edges", "shares", "side", "abs"}),
     "linear": frozenset({"full", "zero"}),
     "checklist": frozenset({"items", "per_item", "mode"}),
-    "qualitative": frozenset({"tiers"}),
+    "qualitative": frozenset({"tiers", "bands"}),
     "over_target_penalty": frozenset({"threshold", "penalty"}),
     "categorical": frozenset({"map"}),
+    "timeliness": frozenset(),
 }
 COMMON_PARAMS = frozenset({"source"})
 INDICATOR_KINDS = ("定量", "定性")
@@ -81,6 +82,8 @@ class MethodSpec:
     kind: str
     params_text: str
     description: str
+    basis: str = ""  # 依据: document and article/annex, local practice, or evaltool's default
+    standing: str = ""  # official | local | default | unverified
 
     @property
     def params(self) -> dict[str, str]:
@@ -108,6 +111,9 @@ class IndicatorSpec:
     direction: str
     target: str | float | int | None = None
     note: str = ""
+    basis: str = ""
+    standing: str = ""
+    formula: str = ""  # the indicator's defining formula (财预〔2013〕53号 指标说明), for --explain
 
 
 @dataclass(frozen=True)
@@ -140,6 +146,9 @@ class RateSpec:
     row: int
     formula: str
     description: str
+    since: str = ""  # template version that introduced the rate ("" = always there)
+    basis: str = ""  # the document (and article/annex) or practice the formula follows
+    standing: str = ""  # official | local | default | unverified
 
 
 @dataclass(frozen=True)
@@ -172,6 +181,7 @@ class Framework:
     params: tuple[ParamSpec, ...]
     rates: tuple[RateSpec, ...]
     missing_rule_sets: tuple[str, ...] = field(default=())
+    follows: tuple[str, ...] = ()  # the official documents the framework declares it follows
 
     def method(self, code: str) -> MethodSpec:
         for m in self.methods:

@@ -115,8 +115,11 @@ def locked_cells(
                 "一级指标": i.level1, "二级指标": i.level2, "三级指标": i.level3, "指标类型": i.kind,
                 "评分方法": i.method, "分值": i.weight, "计量单位": i.unit, "指标方向": i.direction})
     for m in methods:
-        out += _row_cells(lay, "Methods", m.row, {"方法编号": m.code, "方法名称": m.name, "类型": m.kind,
-                                                  "参数": m.params_text, "说明": m.description})
+        cells: dict[str, Any] = {"方法编号": m.code, "方法名称": m.name, "类型": m.kind,
+                                 "参数": m.params_text, "说明": m.description}
+        if m.basis or m.standing:
+            cells.update({"依据": m.basis, "效力": m.standing})
+        out += _row_cells(lay, "Methods", m.row, cells)
     for r in rules:
         out += _row_cells(lay, "Rules", r.row, {
             "规则编号": r.id, "范围": r.scope, "对象表": r.table, "表达式": r.expression.lstrip("="),
@@ -146,8 +149,7 @@ def locked_cells_of_evaluation(ev: Evaluation) -> list[LockedCell]:
 
 
 def _template_rate_rows(formulas: Mapping[str, str]) -> dict[str, tuple[int, str]]:
-    return {n: (C.RATE_HEADER_ROW + 1 + C.RATE_NAMES.index(n), f) for n, f in formulas.items()
-            if n in C.RATE_NAMES}
+    return {n: (C.RATE_ROWS[n], f) for n, f in formulas.items() if n in C.RATE_ROWS}
 
 
 def meta_entries(ctx: Any, meta: Mapping[str, str]) -> list[tuple[str, str]]:

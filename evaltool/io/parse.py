@@ -120,14 +120,14 @@ def _meta(source: BookSource, sheets: list[str]) -> dict[str, str]:
     if not tid.startswith(C.TEMPLATE_ID_PREFIX):
         raise _fail(source, "template.no_meta")
     version = meta.get("template_version", "")
-    if version.split(".")[0] != C.TEMPLATE_VERSION.split(".")[0]:
+    if version.split(".")[0] not in C.READABLE_MAJORS:
         raise _fail(source, "template.version", version=version or "''",
-                    supported=C.TEMPLATE_VERSION.split(".")[0] + ".x")
+                    supported="、".join(f"{m}.x" for m in C.READABLE_MAJORS))
     return meta
 
 
 def _check_layout(source: BookSource, names: dict[str, Any], tables: dict[str, TableInfo]) -> None:
-    for t, headers in C.TABLE_HEADERS.items():
+    for t, headers in C.REQUIRED_HEADERS.items():
         if t not in tables:
             raise _fail(source, "template.no_table", table=t, sheet=C.TABLE_SHEETS[t])
         got = tables[t].headers
@@ -179,7 +179,7 @@ def _indicators(grid: Grid, info: TableInfo, n_locked: int) -> tuple[Indicator, 
             kind=text(r["指标类型"]), method=text(r["评分方法"]), weight=_weight(r["分值"]),
             unit=text(r["计量单位"]), direction=text(r["指标方向"]), target=number(r["年度目标值"]),
             actual=number(r["实际完成值"]), reason=text(r["偏差原因"]), note=text(r["备注"]),
-            locked=i < n_locked))
+            locked=i < n_locked, share=number(r.get("评定比例"))))
     return tuple(out)
 
 
@@ -270,7 +270,8 @@ def parse_book(source: BookSource) -> Evaluation:
         for row, r in records(g["Rules"], tables["Rules"]) if text(r["规则编号"]))
     methods = tuple(
         Method(row=row, code=text(r["方法编号"]), name=text(r["方法名称"]), kind=text(r["类型"]),
-               params=_params_of(text(r["参数"])), params_text=text(r["参数"]), description=text(r["说明"]))
+               params=_params_of(text(r["参数"])), params_text=text(r["参数"]), description=text(r["说明"]),
+               basis=text(r.get("依据")), standing=text(r.get("效力")))
         for row, r in records(g["Methods"], tables["Methods"]) if text(r["方法编号"]))
     grades = tuple(
         Grade(row=row, name=text(r["等级"]), lower=_bound(source, tables["Grades"], row, "下限", r["下限"]),

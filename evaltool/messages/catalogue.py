@@ -142,6 +142,34 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                        "parameter variance_sign is {value!r}, not a known convention {known}"),
     "RATE-2.mismatch": ("参数 variance_sign 为“{value}”，与差异率公式（{formula}）的方向相反",
                         "parameter variance_sign {value!r} contradicts the rate formula ({formula})"),
+    "VER-1": ("模板版本", "template version"),
+    "VER-1.previous": ("本工作簿为上一版模板（{version}），当前模板为 {current}：按工作簿所载的评分方法、参数、"
+                       "等级标准和比率公式评分，新版的评分规则未适用；请改用新版模板填报",
+                       "this workbook is on the previous template version ({version}; current {current}): "
+                       "it is scored by the methods, parameters, grades and rate formulas it carries, not by "
+                       "the new version's rules; fill in the new template"),
+    "RATE-3": ("上年为0的变动率", "change rate over a zero prior year"),
+    "RATE-3.both_zero": ("{label}：本年与上年均为 0，按规则记为 0%（不增不减）",
+                         "{label}: both years are 0; by rule the change counts as 0%"),
+    "RATE-3.from_zero": ("{label}：上年度为 0、本年度为 {current}，按参数 zero_base_increase 计为 {value}（视同增长）",
+                         "{label}: the prior year is 0 and this year {current}; by parameter zero_base_increase it "
+                         "counts as {value} (an increase)"),
+    "RATE-4": ("比率分母回退", "rate denominator fallback"),
+    "RATE-4.fallback": ("全年预算数未填写，预算执行率改按年初预算数计算（{rate}）；框架规定的分母为全年预算数",
+                        "全年预算数 is blank: the execution rate falls back to the initial budget ({rate}); the "
+                        "framework's denominator is the adjusted budget"),
+    "RATE-4.fallback_over": ("全年预算数未填写，预算执行率改按年初预算数计算（{rate}），且全年执行数（{final}）超过年初预算数（{initial}）",
+                             "全年预算数 is blank: the execution rate falls back to the initial budget ({rate}), and "
+                             "expenditure ({final}) exceeds the initial budget ({initial})"),
+    "SURVEY-1": ("满意度调查数据", "satisfaction survey data"),
+    "SURVEY-1.missing": ("未填写满意度调查的有效样本数和满意样本数：服务对象满意度（{weight} 分）不计分。满意度应来自调查数据，不能凭判断给分",
+                         "no satisfaction survey (valid responses, satisfied responses): satisfaction ({weight} points) "
+                         "is not scored; it must come from survey data, not judgement"),
+    "SURVEY-1.small": ("满意度调查有效样本数 {sample} 少于最低样本量 {minimum}（参数 survey_min_sample）：满意度不计算，不计分",
+                       "the survey has {sample} valid responses, fewer than the minimum {minimum} (survey_min_sample): "
+                       "satisfaction is not computed or scored"),
+    "SURVEY-1.over": ("满意样本数 {satisfied} 大于有效样本数 {sample}",
+                      "satisfied responses {satisfied} exceed valid responses {sample}"),
     "SCORE-3": ("自评等级与得分一致", "self-reported grade matches the score"),
     "SCORE-3.cover": ("自评等级“{label}”与计算总分 {total} 对应的等级“{grade}”不一致",
                       "self-reported grade {label!r} does not match {grade!r}, the band of the computed total {total}"),
@@ -187,8 +215,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                  "method {method}: full and zero must differ: scored 0"),
     "score.tier_unknown": ("“{value}” 不是评分方法 {method} 的档次（{tiers}），计 0 分",
                            "{value!r} is not a tier of method {method} ({tiers}): scored 0"),
-    "score.over_target": ("完成值超过目标值的幅度高于 {threshold}，按规则扣分",
-                          "actual exceeds the target by more than {threshold}: penalty applied"),
+    "score.over_target": ("完成值超过目标值的幅度高于 {threshold} 且未填写偏差原因，按规则扣分",
+                          "actual exceeds the target by more than {threshold} and no reason is given: penalty applied"),
+    "score.share_out_of_band": ("评定比例 {value} 不在“{tier}”档的区间 {band} 内（财预〔2020〕10号），按该档默认比例 {default} 计分",
+                                "chosen share {value} is outside the {tier!r} band {band} (Caiyu [2020] No. 10): "
+                                "scored at the tier's default {default}"),
+    "score.coverage_low": ("可计分指标的分值合计仅占 {share}（低于最低覆盖率 {minimum}），不评定等级；{count} 项指标未计分",
+                           "only {share} of the weight could be scored (minimum {minimum}): no grade is issued; "
+                           "{count} indicators are not scored"),
+    "score.blank_source_row": ("指标“{indicator}”（{weight} 分）按比率 {name} 计分，该比率无法计算（数据为空或分母为零），未计分",
+                               "{indicator} ({weight} points) is scored on {name}, which cannot be computed (blank data "
+                               "or a zero denominator): not scored"),
     "score.rate_error": ("比率 {name} 的公式无法计算：{error}", "rate {name}: formula cannot be evaluated: {error}"),
     "score.grade_none": ("总分 {total} 不在任何等级区间内", "total {total} falls in no grade band"),
     # ---- integrity: locked content and the bureau's signature

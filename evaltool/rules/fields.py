@@ -35,17 +35,23 @@ MONEY_NAMES: tuple[str, ...] = (
     "budget_initial", "budget_adjusted", "final_expenditure", "budget_adjustment",
     "carryover_total", "three_public_current", "three_public_prior", "key_project_spend",
     "project_spend_total", "projects_evaluated_amount",
+    # template 2.0 (财预〔2013〕53号 附件2 inputs)
+    "carryover_prior", "public_funds_actual", "public_funds_budget", "three_public_budget",
+    "procurement_actual", "procurement_budget", "assets_in_use", "assets_total",
 )
 #: Scalar counts (people, projects) and the year.
-COUNT_NAMES: tuple[str, ...] = ("staff_actual", "staff_authorized", "projects_evaluated_count", "eval_year")
+COUNT_NAMES: tuple[str, ...] = ("staff_actual", "staff_authorized", "projects_evaluated_count", "eval_year",
+                                "survey_sample", "survey_satisfied")
 #: Shares typed by the filler as a fraction (0.904), shown as a percentage.
-SHARE_NAMES: tuple[str, ...] = ("projects_evaluated_share",)
+SHARE_NAMES: tuple[str, ...] = ("projects_evaluated_share", "payment_progress_actual", "payment_progress_planned")
 #: Rates computed by evaltool (``rates.yaml``) and parameters that are fractions.
 RATE_NAMES: tuple[str, ...] = (
     "variance_rate", "execution_rate", "adjustment_rate", "carryover_rate",
     "three_public_change_rate", "staff_control_rate", "key_spend_rate",
     "param_overachieve_threshold", "param_fuzzy_epsilon", "param_variance_warn_threshold",
-    "param_rate_tolerance",
+    "param_rate_tolerance", "param_min_coverage", "param_zero_base_increase",
+    "satisfaction_rate", "payment_progress_rate", "carryover_change_rate", "public_funds_control_rate",
+    "three_public_control_rate", "procurement_execution_rate", "fixed_asset_use_rate",
 )
 #: Money columns of the data tables.
 MONEY_COLUMNS: dict[str, tuple[str, ...]] = {

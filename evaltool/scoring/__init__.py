@@ -30,7 +30,7 @@ from decimal import Decimal
 from evaltool.contract.cells import where
 from evaltool.model import Computed, Evaluation, Finding, Score
 from evaltool.scoring.context import Context
-from evaltool.scoring.grades import grade_formula, grade_value
+from evaltool.scoring.grades import grade_formula, grade_value, withheld_text
 from evaltool.scoring.indicators import SCORE_COL, is_blank_row, score_indicator
 from evaltool.scoring.kinds import KINDS, Kind
 from evaltool.scoring.params import ParamError, parse_params
@@ -54,6 +54,33 @@ class Scoring:
     subtotals: dict[str, float]
     rates: dict[str, float | None]
     computed: Computed
+
+
+def _min_coverage(ev: Evaluation) -> tuple[float | None, str | None]:
+    """The ``min_coverage`` parameter (share of the weight that must be scored for a grade) and
+    its formula expression; (None, None) when the workbook has no such parameter (1.x)."""
+    if not any(p.name == "min_coverage" for p in ev.params):
+        return None, None
+    v = ev.param("min_coverage", None)
+    try:
+        value = float(v)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None, None
+    return value, "param_min_coverage" if "param_min_coverage" in ev.names else repr(value)
+
+
+def _coverage(ev: Evaluation, row_scores: dict[int, float]) -> tuple[float, int] | None:
+    """(share of the weight whose row has a numeric score, number of rows without one)."""
+    total = scored = 0.0
+    unscored = 0
+    for ind in ev.indicator_rows:
+        w = float(ind.weight) if isinstance(ind.weight, (int, float, Decimal)) else 0.0
+        total += w
+        if ind.row in row_scores:
+            scored += w
+        elif not is_blank_row(ind):
+            unscored += 1
+    return None if total == 0 else (scored / total, unscored)
 
 
 def _columns(ev: Evaluation, scores: list[Score]) -> dict[tuple[str, str], tuple[float | str | None, ...]]:
@@ -103,8 +130,16 @@ def score(ev: Evaluation) -> Scoring:
     g = grade_value(total_value, ev.grades)
     g_sheet, g_cell = where(ev.names, "grade")
     total_expr = "total_score" if "total_score" in ev.names else f"{total.sheet}!{total.cell}"
-    scores.append(Score("grade", g_sheet, g_cell, g or "", grade_formula(ctx, total_expr), "评价等级"))
-    if g is None and total_value is not None and ev.grades:
+    minimum, min_expr = _min_coverage(ev)
+    shown: str = g or ""
+    coverage = _coverage(ev, row_scores)
+    if minimum is not None and total_value is not None and coverage is not None and coverage[0] < minimum:
+        share, unscored = coverage
+        findings.append(ctx.finding("SCORE-COVERAGE", "error", g_sheet, g_cell, "score.coverage_low",
+                                    share=f"{share:.0%}", minimum=f"{minimum:.0%}", count=unscored))
+        g, shown = None, withheld_text(share)
+    scores.append(Score("grade", g_sheet, g_cell, shown, grade_formula(ctx, total_expr, min_expr), "评价等级"))
+    if g is None and shown == "" and total_value is not None and ev.grades:
         findings.append(ctx.finding("SCORE-GRADE", "warning", g_sheet, g_cell, "score.grade_none",
                                     total=total_value))
     computed = Computed(rate_results, total_value, g, _columns(ev, scores))

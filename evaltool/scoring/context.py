@@ -23,10 +23,12 @@ from evaltool.formula import xl_round
 from evaltool.model import Evaluation, Finding, Severity, Text
 from evaltool.scoring.xl import cell_ref, lit
 
-__all__ = ["Context", "INDICATOR_SHEET", "INDICATOR_COLUMNS"]
+__all__ = ["Context", "INDICATOR_SHEET", "INDICATOR_COLUMNS", "SHARE_COLUMN"]
 
 INDICATOR_SHEET = C.INDICATORS
 INDICATOR_COLUMNS = C.TABLE_HEADERS["Indicators"]
+#: Template 2.0 column: the evaluator's chosen share for a 定性 tier (absent in 1.x workbooks).
+SHARE_COLUMN = "评定比例"
 
 
 def _num(v: object, default: float) -> float:
@@ -51,6 +53,7 @@ class Context:
     columns: Mapping[str, str]  # Indicators header -> column letter
     sheet: str = INDICATOR_SHEET
     sources: dict[str, float | None] = field(default_factory=dict)  # rates and scalars
+    has_share: bool = False  # the Indicators table has the 评定比例 column
 
     @classmethod
     def of(cls, ev: Evaluation) -> Context:
@@ -64,7 +67,7 @@ class Context:
             cols.setdefault(h, column_letters(1 + i))
         sheet = info.sheet if info else INDICATOR_SHEET
         eps = _num(ev.param("fuzzy_epsilon", 0.1), 0.1)
-        return cls(ev, digits, expr, eps, cols, sheet)
+        return cls(ev, digits, expr, eps, cols, sheet, has_share=SHARE_COLUMN in headers)
 
     def ref(self, sheet: str, a1: str) -> str:
         return cell_ref(sheet, a1)

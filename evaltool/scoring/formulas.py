@@ -57,6 +57,6 @@ def indicator_formulas(method: Method | None, ctx: Any) -> dict[str, str]:
             zeros = [f'{i}=""', f"ISERROR({target[0]})", f"ISERROR({target[1]})"]
         else:
             zeros = [f'{i}=""', f"ISERROR(VALUE({i}))"]
-    cells = Cells(x, target, _ref("分值"), direction)
+    cells = Cells(x, target, _ref("分值"), direction, _ref("偏差原因"), _ref("评定比例"))
     score, rate = row_formulas(kind, params, cells, blanks, zeros, "param_round_digits")
     return {RATE_COL: rate, SCORE_COL: score}

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from evaltool import contract as C
 from evaltool.contract.a1 import column_letters
+from evaltool.formula import xl_round
 from evaltool.model import Grade
 from evaltool.scoring.context import Context
 from evaltool.scoring.xl import cell_ref, ge, le, lt
 
-__all__ = ["grade_value", "grade_formula", "contains"]
+__all__ = ["grade_value", "grade_formula", "contains", "withheld_text", "COVERAGE_EXPR"]
 
 GRADE_SHEET = C.GRADES
 GRADE_COLUMNS = C.TABLE_HEADERS["Grades"][:4]
@@ -41,8 +42,20 @@ def grade_value(total: float | None, grades: tuple[Grade, ...]) -> str | None:
     return None
 
 
-def grade_formula(ctx: Context, total: str) -> str:
-    """Nested IFs over the Grades rows' own cells; ``""`` when no band matches."""
+COVERAGE_EXPR = "SUMPRODUCT(--ISNUMBER(Indicators[得分]),Indicators[分值])/SUM(Indicators[分值])"
+
+
+def withheld_text(coverage: float) -> str:
+    """The grade cell's text when the scored weight is below the minimum coverage."""
+    return f"未评级（可计分分值占{xl_round(coverage * 100, 0):.0f}%）"
+
+
+def grade_formula(ctx: Context, total: str, minimum: str | None = None) -> str:
+    """Nested IFs over the Grades rows' own cells; ``""`` when no band matches.
+
+    ``minimum``: the minimum-coverage expression (``param_min_coverage``); when the share of
+    the weight that could be scored is below it the cell says 未评级 and why, not a grade.
+    """
     info = ctx.ev.tables.get("Grades")
     sheet = info.sheet if info else GRADE_SHEET
     cols: dict[str, str] = {}
@@ -59,4 +72,8 @@ def grade_formula(ctx: Context, total: str) -> str:
         lo, hi, inc, name = at("下限", g.row), at("上限", g.row), at("含上限", g.row), at("等级", g.row)
         cond = f'AND({total}>={lo},OR({total}<{hi},AND({inc}="是",{total}<={hi})))'
         expr = f"IF({cond},{name},{expr})"
+    if minimum:
+        cov = COVERAGE_EXPR
+        expr = (f'IF(SUM(Indicators[分值])=0,{expr},IF({cov}<{minimum},'
+                f'"未评级（可计分分值占"&TEXT({cov},"0%")&"）",{expr}))')
     return f'=IF({total}="","",{expr})'

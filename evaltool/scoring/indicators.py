@@ -28,8 +28,18 @@ from decimal import Decimal
 
 from evaltool.model import Finding, Indicator, Score, Text
 from evaltool.scoring.completion import column_formula, column_value, norm_direction
-from evaltool.scoring.context import Context
-from evaltool.scoring.kinds import KINDS, Cells, Kind, Row, tier_formula, tier_share
+from evaltool.scoring.context import SHARE_COLUMN, Context
+from evaltool.scoring.kinds import (
+    KINDS,
+    Cells,
+    Kind,
+    Row,
+    chosen_share,
+    tier_bands,
+    tier_formula,
+    tier_share,
+    xl_trim,
+)
 from evaltool.scoring.params import ParamError, number, parse_params
 from evaltool.scoring.quantity import TargetRead, read_actual, read_target
 
@@ -62,8 +72,11 @@ def row_formulas(kind: Kind, params: dict[str, str], cells: Cells, blanks: list[
     raw = kind.formula(cells, params)
     score = "=" + when(blanks, '""', f"ROUND({when(zeros, '0', raw)},{digits_expr})")
     conds = blanks + zeros
-    if kind.tier_key:
-        rate = tier_formula(params, kind.tier_key, cells.x, '""')
+    if kind.column is not None:
+        rate = kind.column[1](cells)
+    elif kind.tier_key:
+        share_cell = cells.share if kind.tier_key == "tiers" and params.get("bands") else ""
+        rate = tier_formula(params, kind.tier_key, cells.x, '""', share_cell)
     elif kind.needs_target:
         rate = column_formula(cells.x, cells.target, cells.direction)
     else:  # bands, linear, deduct_per_pp, checklist: the column shows x itself
@@ -146,14 +159,26 @@ def score_indicator(ind: Indicator, ctx: Context) -> tuple[list[Score], list[Fin
     elif kind.needs_target and tgt.live:
         zeros.append(f'{i_ref}=""')  # clearing the target later scores 0 live, as here
 
-    cells = Cells(x_expr, tgt.exprs, ctx.ref(sheet, ctx.col("分值", row)), direction)
+    share_cell = ctx.ref(sheet, ctx.col(SHARE_COLUMN, row)) if ctx.has_share else ""
+    cells = Cells(x_expr, tgt.exprs, ctx.ref(sheet, ctx.col("分值", row)), direction,
+                  ctx.ref(sheet, ctx.col("偏差原因", row)), share_cell)
+    share_in = _share(ind.share) if ctx.has_share else None
+    row_in: Row | None = None
     try:
         score_f, rate_f = row_formulas(kind, params, cells, blanks, zeros, ctx.digits_expr)
         raw = 0.0
         if not zero:
             x = x_value if kind.text_x else float(x_value)  # type: ignore[arg-type]
-            raw, code = kind.value(Row(x, tgt.target, weight, direction), params)
-            if code == "score.tier_unknown":
+            row_in = Row(x, tgt.target, weight, direction, ind.reason, share_in)
+            raw, code = kind.value(row_in, params)
+            if code == "score.share_out_of_band":
+                share_cell_a1 = ctx.col(SHARE_COLUMN, row)
+                band = _band_text(params, str(x_value))
+                findings.append(ctx.finding("SCORE-SHARE", "warning", sheet, share_cell_a1, code, ind.share,
+                                            value=ind.share, tier=x_value, band=band,
+                                            default=_pct(tier_share(params, "tiers", str(x_value)))))
+                notes.append(Text(findings[-1].code, findings[-1].params))
+            elif code == "score.tier_unknown":
                 tiers = "/".join(params.get(kind.tier_key or "", "").split(","))
                 warn("SCORE-TIER", actual_cell, code, ind.actual, value=x_value,
                      method=method.code, tiers=tiers)
@@ -165,15 +190,42 @@ def score_indicator(ind: Indicator, ctx: Context) -> tuple[list[Score], list[Fin
     score = Score(f"indicator:{row}:{SCORE_COL}", sheet, ctx.col(SCORE_COL, row),
                   None if blank else ctx.round(raw), score_f, ind.level3, tuple(notes))
     rate = Score(f"indicator:{row}:{RATE_COL}", sheet, ctx.col(RATE_COL, row),
-                 _rate_value(kind, params, x_value, tgt, direction), rate_f, ind.level3)
+                 _rate_value(kind, params, x_value, tgt, direction, row_in), rate_f, ind.level3)
     return [score, rate], findings
 
 
+def _share(v: object) -> float | str | None:
+    """评定比例 as read: a number (Decimal → float), text kept (it is out of any band), blank None."""
+    if v is None or v == "":
+        return None
+    if isinstance(v, (int, float, Decimal)) and not isinstance(v, bool):
+        return float(v)
+    return str(v)
+
+
+def _pct(x: float | None) -> str:
+    return "" if x is None else f"{x:.0%}"
+
+
+def _band_text(params: dict[str, str], tier: str) -> str:
+    label = xl_trim(tier).casefold()
+    for name, (lo, hi) in tier_bands(params).items():
+        if name.casefold() == label:
+            return f"[{lo:.0%}, {hi:.0%}]" if hi >= 1 else f"[{lo:.0%}, {hi:.0%})"
+    return ""
+
+
 def _rate_value(kind: Kind, params: dict[str, str], x_value: object, tgt: TargetRead,
-                direction: str) -> float | None:
+                direction: str, row: Row | None = None) -> float | None:
     """The 完成率/偏差率 value: tier share, ratio per direction, or x itself; None if undefined."""
+    if kind.column is not None:
+        return kind.column[0](row) if row is not None else None
     if kind.tier_key:
-        return tier_share(params, kind.tier_key, x_value) if isinstance(x_value, str) else None
+        if not isinstance(x_value, str):
+            return None
+        if kind.tier_key == "tiers" and params.get("bands") and row is not None:
+            return chosen_share(params, x_value, row.share)[0]
+        return tier_share(params, kind.tier_key, x_value)
     if not isinstance(x_value, float):
         return None
     if not kind.needs_target:

@@ -9,12 +9,17 @@ Kinds (parameters as in the framework files):
 
 - ``ratio``              W·min(cap, max(0, 完成率))                          ``cap=1``
 - ``inverse_ratio``      W·min(cap, 目标/实际) (实际 0 → full)                 ``cap=1``
-- ``deduct_per_pp``      max(floor, W − per_pp·超出百分点)   ``threshold; per_pp; side=above|below; floor=0``
-- ``bands``              W·share of the first band reached  ``edges=0.9,0.8; shares=1,0.8,0; side=high|low``
+- ``deduct_per_pp``      max(floor, W − d·超出百分点), d = W·per_pp_share (derived from the weight)
+                         or the typed per_pp of a v1 workbook  ``threshold; per_pp_share|per_pp; side; floor=0``
+- ``bands``              W·share of the first band reached  ``edges=0.9,0.8; shares=1,0.8,0; side=high|low;
+                         abs=1`` (bands on |x|: a deviation either way counts)
 - ``linear``             W·clamp((x−zero)/(full−zero), 0, 1)                 ``full; zero``
 - ``checklist``          count: min(W, per_item·min(items, x)); deduct: max(0, W − per_item·x)
-- ``qualitative``        W·tiers[x]                                          ``tiers=达成=1,部分达成=0.8,…``
-- ``over_target_penalty`` like ratio, but W·(1−penalty) when 完成率−1 > threshold
+- ``qualitative``        W·tiers[x], or W·评定比例 when the evaluator chose a share inside the tier's
+                         band                  ``tiers=达成=1,部分达成=0.7,…; bands=达成=0.8~1,…``
+- ``over_target_penalty`` like ratio, but W·(1−penalty) when 完成率−1 > threshold and 偏差原因 is blank
+- ``timeliness``         财预〔2013〕53号 完成及时率 r = (计划−实际)/计划 (目标值 = 计划完成时间,
+                         实际完成值 = 实际完成时间); r ≥ 0 (on time or early) → W, late → W·max(0, 1+r)
 - ``categorical``        W·map[x]                                            ``map=无结余=1,…``
 
 Example::
@@ -27,36 +32,44 @@ Example::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from evaltool.scoring.completion import Target, achievement, achievement_formula
 from evaltool.scoring.params import ParamError, choice, mapping, number, numbers
-from evaltool.scoring.xl import ge, gt, le, lit, text_lit
+from evaltool.scoring.xl import ge, gt, le, lit, lt, text_lit
 
-__all__ = ["Row", "Cells", "Kind", "KINDS", "register", "tier_share", "tier_formula", "xl_trim"]
+__all__ = ["Row", "Cells", "Kind", "KINDS", "register", "tier_share", "tier_formula", "xl_trim",
+           "tier_bands", "in_band", "chosen_share", "timeliness_rate"]
 
 P = Mapping[str, str]
 
 
 @dataclass(frozen=True)
 class Row:
-    """Python inputs of one row: x (number, tier text or None), target, weight, direction."""
+    """Python inputs of one row: x (number, tier text or None), target, weight, direction,
+    偏差原因 text and the evaluator's chosen share (评定比例; None when blank or absent)."""
 
     x: float | str | None
     target: Target | None
     weight: float
     direction: str
+    reason: str = ""
+    share: float | str | None = None
 
 
 @dataclass(frozen=True)
 class Cells:
-    """Formula expressions of the same row: x, target (lo, hi), weight, direction."""
+    """Formula expressions of the same row: x, target (lo, hi), weight, direction, 偏差原因
+    and 评定比例 cells ("" when the workbook has no such column)."""
 
     x: str
     target: tuple[str, str]
     weight: str
     direction: str
+    reason: str = ""
+    share: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,6 +80,8 @@ class Kind:
     needs_target: bool = False
     text_x: bool = False  # x is a tier name, not a number
     tier_key: str | None = None  # the parameter holding the tier map (qualitative/categorical)
+    #: the 完成率/偏差率 column when it is neither the achievement nor x (value, formula)
+    column: tuple[Callable[[Row], float | None], Callable[[Cells], str]] | None = None
 
 
 KINDS: dict[str, Kind] = {}
@@ -119,22 +134,28 @@ register(Kind("inverse_ratio", _inv_v, _inv_f, needs_target=True))
 
 
 # --- deduct_per_pp ---------------------------------------------------------------------
-def _dpp(p: P) -> tuple[float, float, str, float]:
-    return (number(p, "threshold"), number(p, "per_pp"),
+def _dpp(p: P) -> tuple[float, float | None, float | None, str, float]:
+    """threshold, per_pp_share (of the weight) or per_pp (points, v1 workbooks), side, floor."""
+    share = number(p, "per_pp_share", -1.0)
+    per_pp = None if share >= 0 else number(p, "per_pp")
+    return (number(p, "threshold"), share if share >= 0 else None, per_pp,
             choice(p, "side", ("above", "below")), number(p, "floor", 0.0))
 
 
 def _dpp_v(row: Row, p: P) -> tuple[float, str]:
-    threshold, per_pp, side, floor = _dpp(p)
+    threshold, share, per_pp, side, floor = _dpp(p)
     x = _num(row)
     excess = (x - threshold) * 100 if side == "above" else (threshold - x) * 100
-    return max(floor, row.weight - per_pp * max(0.0, excess)), ""
+    step = row.weight * share if share is not None else per_pp
+    assert step is not None
+    return max(floor, row.weight - step * max(0.0, excess)), ""
 
 
 def _dpp_f(c: Cells, p: P) -> str:
-    threshold, per_pp, side, floor = _dpp(p)
+    threshold, share, per_pp, side, floor = _dpp(p)
     diff = f"({c.x}-{lit(threshold)})" if side == "above" else f"({lit(threshold)}-{c.x})"
-    return f"MAX({lit(floor)},{c.weight}-{lit(per_pp)}*MAX(0,{diff}*100))"
+    step = f"{c.weight}*{lit(share)}" if share is not None else lit(per_pp or 0.0)
+    return f"MAX({lit(floor)},{c.weight}-{step}*MAX(0,{diff}*100))"
 
 
 register(Kind("deduct_per_pp", _dpp_v, _dpp_f))
@@ -148,9 +169,13 @@ def _bands(p: P) -> tuple[tuple[float, ...], tuple[float, ...], str]:
     return edges, shares, choice(p, "side", ("high", "low"))
 
 
+def _abs(p: P) -> bool:
+    return choice(p, "abs", ("0", "1")) == "1"
+
+
 def _bands_v(row: Row, p: P) -> tuple[float, str]:
     edges, shares, side = _bands(p)
-    x = _num(row)
+    x = abs(_num(row)) if _abs(p) else _num(row)
     reached = ge if side == "high" else le
     for edge, share in zip(edges, shares, strict=False):
         if reached(x, edge):
@@ -161,9 +186,10 @@ def _bands_v(row: Row, p: P) -> tuple[float, str]:
 def _bands_f(c: Cells, p: P) -> str:
     edges, shares, side = _bands(p)
     op = ">=" if side == "high" else "<="
+    x = f"ABS({c.x})" if _abs(p) else c.x
     expr = lit(shares[-1])
     for edge, share in reversed(list(zip(edges, shares, strict=False))):
-        expr = f"IF({c.x}{op}{lit(edge)},{lit(share)},{expr})"
+        expr = f"IF({x}{op}{lit(edge)},{lit(share)},{expr})"
     return f"{c.weight}*{expr}"
 
 
@@ -232,21 +258,80 @@ def tier_share(p: P, key: str, label: str) -> float | None:
     return None
 
 
-def tier_formula(p: P, key: str, x: str, default: str) -> str:
-    """Nested IFs mapping the trimmed ``x`` to its share; ``default`` for an unknown tier."""
+def tier_formula(p: P, key: str, x: str, default: str, share_cell: str = "") -> str:
+    """Nested IFs mapping the trimmed ``x`` to its share; ``default`` for an unknown tier.
+
+    With ``share_cell`` (the 评定比例 cell) and tier bands, a tier scores the chosen share when
+    it is a number inside the tier's band, else the tier's default share.
+    """
     expr = default
     trimmed = f"TRIM({x})"
+    bands = tier_bands(p) if share_cell else {}
     for name, share in reversed(list(mapping(p, key).items())):
-        expr = f"IF({trimmed}={text_lit(xl_trim(name))},{lit(share)},{expr})"
+        value = lit(share)
+        band = bands.get(xl_trim(name))
+        if band is not None:
+            lo, hi = band
+            upper = f"{share_cell}<={lit(hi)}" if hi >= 1 else f"{share_cell}<{lit(hi)}"
+            value = (f"IF(ISNUMBER({share_cell}),IF(AND({share_cell}>={lit(lo)},{upper}),"
+                     f"{share_cell},{lit(share)}),{lit(share)})")
+        expr = f"IF({trimmed}={text_lit(xl_trim(name))},{value},{expr})"
     return expr
+
+
+def tier_bands(p: P) -> dict[str, tuple[float, float]]:
+    """``bands=达成=0.8~1,部分达成=0.6~0.8,未达成=0~0.6`` → {tier: (lo, hi)}; {} when absent.
+
+    A band is ``[lo, hi)``; the band reaching 1 is closed (``[0.8, 1]``), as 财预〔2020〕10号
+    writes 100%–80%(含), 80%–60%(含), 60%–0%.
+    """
+    raw = p.get("bands", "")
+    out: dict[str, tuple[float, float]] = {}
+    for item in re.split(r"[,，、]", raw):
+        if not item.strip():
+            continue
+        name, sep, rng = item.partition("=")
+        lo, sep2, hi = rng.replace("～", "~").partition("~")
+        if not sep or not sep2 or not name.strip():
+            raise ParamError("param_bad_map", "bands", raw)
+        try:
+            out[xl_trim(name.strip())] = (float(lo), float(hi))
+        except ValueError:
+            raise ParamError("param_not_number", "bands", raw) from None
+    return out
+
+
+def in_band(share: float, band: tuple[float, float]) -> bool:
+    lo, hi = band
+    return ge(share, lo) and (le(share, hi) if hi >= 1 else lt(share, hi))
+
+
+def chosen_share(p: P, tier: str, share: float | str | None) -> tuple[float | None, str]:
+    """The share to score tier ``tier`` with: the evaluator's 评定比例 when it lies inside the
+    tier's band, else the tier's default; and a code ("" | "score.share_out_of_band")."""
+    default = tier_share(p, "tiers", tier)
+    label = xl_trim(tier).casefold()
+    band = next((b for name, b in tier_bands(p).items() if name.casefold() == label), None)
+    if default is None or band is None or share is None or share == "":
+        return default, ""
+    if isinstance(share, str) or not in_band(float(share), band):
+        return default, "score.share_out_of_band"
+    return float(share), ""
 
 
 def _tier_pair(key: str) -> tuple[Callable[[Row, P], tuple[float, str]], Callable[[Cells, P], str]]:
     def value(row: Row, p: P) -> tuple[float, str]:
+        if key == "tiers" and p.get("bands"):
+            share, code = chosen_share(p, str(row.x or ""), row.share)
+            if share is None:
+                return 0.0, "score.tier_unknown"
+            return row.weight * share, code
         share = tier_share(p, key, str(row.x or ""))
         return (0.0, "score.tier_unknown") if share is None else (row.weight * share, "")
 
     def formula(c: Cells, p: P) -> str:
+        if key == "tiers" and p.get("bands") and c.share:
+            return f"{c.weight}*{tier_formula(p, key, c.x, '0', c.share)}"
         return f"{c.weight}*{tier_formula(p, key, c.x, '0')}"
 
     return value, formula
@@ -264,7 +349,7 @@ def _otp(p: P) -> tuple[float, float]:
 def _otp_v(row: Row, p: P) -> tuple[float, str]:
     threshold, penalty = _otp(p)
     c = achievement(_num(row), _target(row), row.direction)
-    if gt(c - 1, threshold):
+    if gt(c - 1, threshold) and not xl_trim(row.reason or ""):
         return row.weight * max(0.0, 1 - penalty), "score.over_target"
     return row.weight * min(1.0, max(0.0, c)), ""
 
@@ -272,8 +357,45 @@ def _otp_v(row: Row, p: P) -> tuple[float, str]:
 def _otp_f(c: Cells, p: P) -> str:
     threshold, penalty = _otp(p)
     a = achievement_formula(c.x, c.target, c.direction)
-    return (f"{c.weight}*IF({a}-1>{lit(threshold)},MAX(0,1-{lit(penalty)}),"
+    over = f"{a}-1>{lit(threshold)}"
+    if c.reason:
+        over = f'AND({over},TRIM({c.reason})="")'
+    return (f"{c.weight}*IF({over},MAX(0,1-{lit(penalty)}),"
             f"MIN(1,MAX(0,{a})))")
 
 
 register(Kind("over_target_penalty", _otp_v, _otp_f, needs_target=True))
+
+
+# --- timeliness (财预〔2013〕53号 完成及时率) --------------------------------------------------
+def timeliness_rate(x: float, target: Target) -> float | None:
+    """(计划完成时间 − 实际完成时间)/计划完成时间; None when the plan is 0."""
+    plan = target.lo
+    return None if plan == 0 else (plan - x) / plan
+
+
+def _time_v(row: Row, p: P) -> tuple[float, str]:
+    r = timeliness_rate(_num(row), _target(row))
+    if r is None:
+        return row.weight, ""
+    return row.weight * (1.0 if ge(r, 0) else max(0.0, 1 + r)), ""
+
+
+def _time_rate_f(c: Cells) -> str:
+    return f"({c.target[0]}-{c.x})/{c.target[0]}"
+
+
+def _time_f(c: Cells, p: P) -> str:
+    r = _time_rate_f(c)
+    return f"{c.weight}*IF({c.target[0]}=0,1,IF({r}>=0,1,MAX(0,1+{r})))"
+
+
+def _time_col_v(row: Row) -> float | None:
+    return timeliness_rate(_num(row), _target(row))
+
+
+def _time_col_f(c: Cells) -> str:
+    return f'IF({c.target[0]}=0,"",{_time_rate_f(c)})'
+
+
+register(Kind("timeliness", _time_v, _time_f, needs_target=True, column=(_time_col_v, _time_col_f)))

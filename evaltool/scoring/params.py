@@ -58,8 +58,12 @@ def _to_float(key: str, raw: str) -> float:
     if s.endswith("%"):
         s, scale = s[:-1], 0.01
     try:
-        value = float(s) * scale
-    except ValueError:
+        if "/" in s:  # a fraction such as 1/6 (a per-point share derived from a local rule)
+            num, den = s.split("/", 1)
+            value = float(num) / float(den) * scale
+        else:
+            value = float(s) * scale
+    except (ValueError, ZeroDivisionError):
         raise ParamError("score.param_not_number", key, raw) from None
     if not math.isfinite(value):
         raise ParamError("score.param_not_number", key, raw)

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from evaltool import contract as C
 from evaltool.contract.cells import cell_value, where
-from evaltool.formula import Formula, FormulaSyntaxError, Range, Value, XLError, compile_formula
+from evaltool.formula import Formula, FormulaSyntaxError, Range, Value, XLError, compile_formula, parse_a1
 from evaltool.frameworks.loader import load_rates
 from evaltool.frameworks.schema import RateSpec
 from evaltool.model import Evaluation, Finding, RateResult, Score
@@ -82,6 +82,34 @@ class NameResolver:
         raise KeyError(column)
 
 
+def _has(ev: Evaluation, rd: RateSpec) -> bool:
+    """False when ``ev`` is on a template version older than the one that introduced ``rd``."""
+    major = (ev.template_version or "").split(".")[0]
+    since = rd.since.split(".")[0]
+    if not major.isdigit() or not since.isdigit():
+        return True
+    return int(major) >= int(since) or rd.name in ev.names
+
+
+def _carried(ev: Evaluation, rd: RateSpec) -> str | None:
+    """The rate formula text a previous-version workbook carries in 预算执行 column C, if any.
+
+    A return on an older template major is scored by what it carries: its own (fingerprinted)
+    rate formulas, not the current framework's. Current-version workbooks use the framework's.
+    """
+    major = (ev.template_version or "").split(".")[0]
+    if not major.isdigit() or major == C.TEMPLATE_VERSION.split(".")[0]:
+        return None
+    loc = ev.names.get(rd.name)
+    grid = ev.grids.get(loc.sheet) if loc is not None else None
+    if loc is None or not grid:
+        return None
+    row, _, _, _ = parse_a1(loc.ref.replace("$", "").split(":")[0])
+    cells = grid[row - 1] if row - 1 < len(grid) else ()
+    text = cells[C.RATE_FORMULA_COL - 1] if len(cells) >= C.RATE_FORMULA_COL else None
+    return text.strip().lstrip("=") if isinstance(text, str) and text.strip() else None
+
+
 def compute_rates(ctx: Context, defs: tuple[RateSpec, ...] | None = None,
                   ) -> tuple[list[Score], tuple[RateResult, ...], list[Finding]]:
     """Evaluate every rate over the named cells; returns its Scores, results and findings."""
@@ -91,15 +119,18 @@ def compute_rates(ctx: Context, defs: tuple[RateSpec, ...] | None = None,
     results: list[RateResult] = []
     findings: list[Finding] = []
     for rd in load_rates() if defs is None else defs:
+        if rd.since and not _has(ev, rd):
+            continue  # a rate added in a later template version than the workbook's
         sheet, cell = where(ev.names, rd.name, (BUDGET_SHEET, f"B{rd.row}"))
+        formula_text = _carried(ev, rd) or rd.formula
         try:
-            f: Formula = compile_formula(rd.formula)
+            f: Formula = compile_formula(formula_text)
             result = f.evaluate(resolver)
             text = f.render()
         except FormulaSyntaxError as exc:
             findings.append(ctx.finding("SCORE-RATE", "error", sheet, cell, "score.rate_error",
                                         name=rd.name, error=str(exc)))
-            results.append(RateResult(rd.name, rd.label, rd.description, rd.formula, None, "#NAME?"))
+            results.append(RateResult(rd.name, rd.label, rd.description, formula_text, None, "#NAME?"))
             continue
         value: float | None = None
         error: str | None = None
@@ -109,7 +140,7 @@ def compute_rates(ctx: Context, defs: tuple[RateSpec, ...] | None = None,
                                         name=rd.name, error=result.code))
         elif isinstance(result, (int, float)) and not isinstance(result, bool):
             value = float(result)
-        results.append(RateResult(rd.name, rd.label, rd.description, rd.formula, value, error))
+        results.append(RateResult(rd.name, rd.label, rd.description, formula_text, value, error))
         resolver.set(rd.name, result if isinstance(result, XLError) else value)
         text = text if text.startswith("=") else "=" + text
         scores.append(Score(f"rate:{rd.name}", sheet, cell, value, text, rd.label))

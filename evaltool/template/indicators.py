@@ -1,8 +1,8 @@
 """The 绩效指标 sheet: the ``Indicators`` table (framework rows locked A–H, spare rows open).
 
 Why: the heart of the evaluation. The framework's indicators (names, type, method, weight,
-unit, direction) are bureau-owned and locked; targets, actuals, reasons and notes are the
-department's input; 完成率/偏差率 and 得分 are live formulas (cached ``""``). Spare rows
+unit, direction) are bureau-owned and locked; targets, actuals, reasons, notes and (template
+2.0) 评定比例 — the evaluator's share for a 定性 tier, inside the tier's band — are input; 完成率/偏差率 and 得分 are live formulas (cached ``""``). Spare rows
 below let a department add indicators on the protected sheet.
 
 Example::
@@ -60,6 +60,7 @@ def write_indicators(ctx: Ctx) -> None:
             ws.write_formula(r, c, expand_row_refs(f, "Indicators"), st.rate if c == 10 else st.score, "")
         ctx.put(ws, r, 12, vals.get("偏差原因"), st.text_in)
         ctx.put(ws, r, 13, vals.get("备注"), st.text_in)
+        ctx.put(ws, r, 14, vals.get("评定比例"), st.rate_in)
         spec = ctx.fw.method(ind.method)
         choices = spec.choices()
         if ind.kind == "定性" and choices:
@@ -79,6 +80,8 @@ def write_indicators(ctx: Ctx) -> None:
                 ws.write_formula(r, c, expand_row_refs(f, "Indicators"), st.rate if col == RATE_COL else st.score, "")
             elif col == "分值":
                 ctx.put(ws, r, c, vals.get(col), st.weight_in)
+            elif col == "评定比例":
+                ctx.put(ws, r, c, vals.get(col), st.rate_in)
             else:
                 ctx.put(ws, r, c, vals.get(col), st.text_in if c in (0, 1, 2, 12, 13) else st.general_in)
     last = h + n
@@ -89,6 +92,10 @@ def write_indicators(ctx: Ctx) -> None:
     ws.data_validation(h + 1, 7, last, 7, {"validate": "list", "source": ["≥", "≤", "=", "区间"]})
     ws.data_validation(h + 1, 5, last, 5, {"validate": "decimal", "criteria": ">=", "value": 0,
                                            "error_message": "分值须为非负数"})
+    ws.data_validation(h + 1, 14, last, 14, {
+        "validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1,
+        "input_title": "评定比例", "input_message": "定性指标：在所选档次的区间内填写得分比例（如部分达成填60%–80%之间）；留空按该档默认比例",
+        "error_message": "评定比例须在 0–100% 之间"})
     cols = [[x] + [getattr(i, a) for i in ctx.indicators]
             for x, a in zip(hdr[:8], ("level1", "level2", "level3", "kind", "method", "weight", "unit",
                                       "direction"), strict=True)]
@@ -97,5 +104,6 @@ def write_indicators(ctx: Ctx) -> None:
     ws.set_column(10, 11, 11)
     ws.set_column(12, 12, 24)
     ws.set_column(13, 13, 44)
+    ws.set_column(14, 14, 10)
     finish_sheet(ws, header_row=h + 1, landscape=True, password=ctx.password, freeze_col=3,
                  header_text=C.INDICATORS, min_widths={2: 16})  # 三级指标 names stay readable

@@ -57,7 +57,7 @@ def params_header_row(n_methods: int) -> int:
 def write_methods(ctx: Ctx) -> None:
     ws = ctx.wb.add_worksheet(C.METHODS)
     sheet_head(ctx, ws, "methods", last_col=len(C.TABLE_HEADERS["Methods"]) - 1)
-    mrows = [(m.code, m.name, m.kind, m.params_text, m.description) for m in ctx.methods]
+    mrows = [(m.code, m.name, m.kind, m.params_text, m.description, m.basis, m.standing) for m in ctx.methods]
     _table(ctx, ws, "Methods", C.TABLE_HEADER_ROWS["Methods"], mrows)
     ph = params_header_row(len(mrows))
     prow = [(p.name, p.value, p.label) for p in ctx.params]

@@ -1,4 +1,4 @@
-"""Built-in consistency checks: RATE-1, RATE-2, SCORE-3, NOTE-1.
+"""Built-in consistency checks: VER-1, RATE-1, RATE-2, RATE-3, RATE-4, SURVEY-1, SCORE-3, NOTE-1.
 
 Why: a returned workbook's cached rate cells may have been overtyped (a filler "fixing" 预决算
 差异率 by hand); the self-reported 自评等级 may not match the band of the computed total; the
@@ -29,6 +29,23 @@ VARIANCE_SIGNS = {
     "(决算-年初预算)/年初预算": "final_minus_budget",
 }
 _ILLUSTRATIVE = re.compile(r"示例|示意|仅供参考|演示|illustrative", re.IGNORECASE)
+
+
+def _major(version: str) -> int | None:
+    head = (version or "").strip().split(".")[0]
+    return int(head) if head.isdigit() else None
+
+
+@builtin("VER-1", "warning")
+def template_version(ctx: Ctx) -> Iterator[Finding]:
+    got, current = _major(ctx.ev.template_version), _major(C.TEMPLATE_VERSION)
+    if got is None or current is None or got >= current:
+        return
+    sheet, cell = ctx.where("template_version")
+    if not cell:
+        return
+    yield ctx.finding("VER-1.previous", sheet, cell, ctx.ev.template_version,
+                      version=ctx.ev.template_version, current=C.TEMPLATE_VERSION)
 
 
 @builtin("RATE-1", "error")
@@ -82,6 +99,70 @@ def variance_sign(ctx: Ctx) -> Iterator[Finding]:
             yield ctx.finding("RATE-2.mismatch", sheet or C.METHODS, cell, p.value, value=p.value, formula=rf.description)
 
 
+#: Change rates with an explicit rule for a zero prior year: rate -> (current, prior) names.
+ZERO_BASE_RATES = {
+    "three_public_change_rate": ("three_public_current", "three_public_prior"),
+    "carryover_change_rate": ("carryover_total", "carryover_prior"),
+}
+
+
+@builtin("RATE-3", "info")
+def zero_base(ctx: Ctx) -> Iterator[Finding]:
+    for name, (cur_name, prior_name) in ZERO_BASE_RATES.items():
+        rate = ctx.comp.rate(name)
+        if rate is None or "zero_base" not in rate.formula:
+            continue  # a 1.x workbook's own formula: no zero-base rule to report
+        cur, prior = num(ctx.ev.scalars.get(cur_name)), num(ctx.ev.scalars.get(prior_name))
+        if prior != 0 or cur is None:
+            continue
+        sheet, cell = ctx.where(name)
+        if cur == 0:
+            yield ctx.finding("RATE-3.both_zero", sheet, cell, 0.0, label=rate.label)
+        else:
+            yield ctx.finding("RATE-3.from_zero", sheet, cell, rate.value, severity="warning", label=rate.label,
+                              current=format_value(cur, "money"),
+                              value=format_value(rate.value, "rate") if rate.value is not None else "")
+
+
+@builtin("RATE-4", "warning")
+def denominator_fallback(ctx: Ctx) -> Iterator[Finding]:
+    rate = ctx.comp.rate("execution_rate")
+    adjusted = num(ctx.ev.scalars.get("budget_adjusted"))
+    initial, final = num(ctx.ev.scalars.get("budget_initial")), num(ctx.ev.scalars.get("final_expenditure"))
+    if rate is None or rate.value is None or adjusted not in (None, 0) or not initial or final is None:
+        return
+    sheet, cell = ctx.where("execution_rate")
+    shown = format_value(rate.value, "rate")
+    if final > initial:
+        yield ctx.finding("RATE-4.fallback_over", sheet, cell, rate.value, rate=shown, final=format_value(final, "money"),
+                          initial=format_value(initial, "money"))
+    else:
+        yield ctx.finding("RATE-4.fallback", sheet, cell, rate.value, rate=shown)
+
+
+@builtin("SURVEY-1", "warning")
+def survey(ctx: Ctx) -> Iterator[Finding]:
+    if "survey_sample" not in ctx.ev.names:
+        return  # a 1.x workbook has no survey fields
+    users = [m.code for m in ctx.ev.methods if m.params.get("source") == "satisfaction_rate"]
+    rows = [i for i in ctx.ev.indicator_rows if i.method in users]
+    if not rows:
+        return
+    sample, satisfied = num(ctx.ev.scalars.get("survey_sample")), num(ctx.ev.scalars.get("survey_satisfied"))
+    sheet, cell = ctx.where("survey_sample")
+    weight = sum(float(i.weight or 0) for i in rows)
+    if sample is None or satisfied is None or sample == 0:
+        yield ctx.finding("SURVEY-1.missing", sheet, cell, ctx.scalar("survey_sample"), weight=f"{weight:g}")
+        return
+    minimum = ctx.param("survey_min_sample", 0)
+    if sample < minimum:
+        yield ctx.finding("SURVEY-1.small", sheet, cell, sample, sample=f"{sample:g}", minimum=f"{minimum:g}")
+    if satisfied > sample:
+        s2, c2 = ctx.where("survey_satisfied")
+        yield ctx.finding("SURVEY-1.over", s2, c2, satisfied, severity="error", satisfied=f"{satisfied:g}",
+                          sample=f"{sample:g}")
+
+
 def _band(total: float, grades: tuple[Grade, ...]) -> Grade | None:
     return next((g for g in grades if g.contains(total)), None)
 
@@ -103,7 +184,7 @@ def grade_consistency(ctx: Ctx) -> Iterator[Finding]:
     label = (ctx.ev.unit.self_grade or "").strip()
     total = ctx.comp.total
     sheet, cell = ctx.where("self_grade")
-    if label and total is not None:
+    if label and total is not None and ctx.comp.grade is not None:  # no comparison when the grade is withheld
         g = _band(total, grades)
         same = _same_grade(label, g, grades) if g is not None else None
         if g is not None and same is None:
