@@ -44,7 +44,8 @@ SAMPLE = ROOT / "workbooks" / "sample-xicheng-2023.xlsx"
 NOW = datetime(2026, 11, 27, 10, 0)
 SHEETS = ["封面", "预算执行", "绩效指标", "项目清单", "报告内容", "校验规则", "评分方法", "等级标准", "校验结果", "待处理问题", "得分汇总", "_meta"]
 INDICATOR_HEADERS = ("一级指标", "二级指标", "三级指标", "指标类型", "评分方法", "分值", "计量单位", "指标方向",
-                     "年度目标值", "实际完成值", "完成率/偏差率", "得分", "偏差原因", "备注")  # fmt: skip
+                     "年度目标值", "实际完成值", "完成率/偏差率", "得分", "偏差原因", "备注",
+                     "评定比例", "计分值")  # fmt: skip
 CHECK_HEADERS = ("规则编号", "来源", "级别", "工作表", "单元格", "结果", "提示信息", "出错说明")
 
 
@@ -115,7 +116,7 @@ def test_tables(book: BookSource) -> None:
                            "ScoreSummary"}  # fmt: skip
     ind = tables["Indicators"]
     assert (ind.sheet, ind.header_row, ind.first_col, ind.headers) == ("绩效指标", 4, 1, INDICATOR_HEADERS)
-    assert ind.ref == f"A4:N{4 + ind.n_rows}" and ind.n_rows >= 34  # 23 定量 + 10 定性 + 差异率 filled
+    assert ind.ref == f"A4:P{4 + ind.n_rows}" and ind.n_rows >= 34  # 23 定量 + 10 定性 + 差异率 filled
     budget = tables["Budget"]
     assert (budget.ref, budget.n_rows) == ("A4:F8", 4)  # rows 5-8 资金总额, 财政拨款, 上年结转, 其他资金
     assert tables["Checks"].headers == CHECK_HEADERS and tables["Checks"].sheet == "校验结果"

@@ -84,7 +84,7 @@ def test_tables(books, fid):
         assert tuple(c.name for c in t.tableColumns) == headers
         if name in C.TABLE_HEADER_ROWS:
             assert t.ref.startswith(f"A{C.TABLE_HEADER_ROWS[name]}:"), (name, t.ref)
-    assert found["Indicators"][1].ref == f"A4:O{4 + len(fw.indicators) + C.SPARE_INDICATOR_ROWS}"
+    assert found["Indicators"][1].ref == f"A4:P{4 + len(fw.indicators) + C.SPARE_INDICATOR_ROWS}"
     assert found["Methods"][1].ref == f"A3:G{3 + len(fw.methods)}"
     assert found["Params"][1].ref.startswith(f"A{3 + len(fw.methods) + 3}:")
     assert found["Budget"][1].ref == "A4:F8"
@@ -130,7 +130,7 @@ def test_protection_and_locking(books, fid):
 def test_formulas(books, fid):
     path, wb = books[fid]
     cover = wb[C.COVER]
-    assert cover["B11"].value == "=SUM(Indicators[得分])"
+    assert cover["B11"].value == '=IF(COUNT(Indicators[得分])=0,"",ROUND(SUM(Indicators[得分]),param_round_digits))'
     assert "Grades[等级]" in cover["B12"].value
     assert all("Indicators[[#This Row],[" in wb[C.INDICATORS][f"{c}5"].value for c in "KL")
     fw = load_framework(fid)

@@ -136,7 +136,7 @@ TABLE_SHEETS = {
 }
 TABLE_HEADERS: dict[str, tuple[str, ...]] = {
     "Indicators": ("一级指标", "二级指标", "三级指标", "指标类型", "评分方法", "分值", "计量单位", "指标方向",
-                   "年度目标值", "实际完成值", "完成率/偏差率", "得分", "偏差原因", "备注", "评定比例"),
+                   "年度目标值", "实际完成值", "完成率/偏差率", "得分", "偏差原因", "备注", "评定比例", "计分值"),
     "Projects": ("序号", "项目名称", "项目类型", "年初预算数", "全年预算数", "全年执行数", "执行率", "是否评价",
                  "自评得分", "自评等级", "备注"),
     "Budget": ("项目", "年初预算数", "全年预算数", "全年执行数", "执行率", "说明"),
@@ -152,7 +152,7 @@ TABLE_HEADER_ROWS = {
     "ScoreSummary": 3,
 }  # Params: after Methods + 2 blank rows
 #: Columns added in template 2.0 at the end of a table; a 1.x workbook is read without them.
-V2_COLUMNS: dict[str, tuple[str, ...]] = {"Indicators": ("评定比例",), "Methods": ("依据", "效力")}
+V2_COLUMNS: dict[str, tuple[str, ...]] = {"Indicators": ("评定比例", "计分值"), "Methods": ("依据", "效力")}
 #: The header prefix every readable workbook (1.x and 2.x) has.
 REQUIRED_HEADERS: dict[str, tuple[str, ...]] = {
     t: h[: len(h) - len(V2_COLUMNS.get(t, ()))] for t, h in TABLE_HEADERS.items()

@@ -170,7 +170,7 @@ def _weight(v: Any) -> Decimal | None:
 
 def _indicators(grid: Grid, info: TableInfo, n_locked: int) -> tuple[Indicator, ...]:
     out = []
-    inputs = [h for h in info.headers if h not in ("完成率/偏差率", "得分")]
+    inputs = [h for h in info.headers if h not in ("完成率/偏差率", "得分", "计分值")]
     for i, (row, r) in enumerate(records(grid, info)):
         if _blank(r, inputs):
             continue

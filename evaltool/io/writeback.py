@@ -152,7 +152,9 @@ def build_plan(result: Result, *, now: datetime | None = None, lang: str = "zh")
     cells: dict[CellKey, object] = {}
     for s in result.scores:
         key = (s.sheet, s.cell)
-        cells[key] = Formula(s.formula, cached=_cached(s.value)) if s.formula else None
+        # a Score without a formula is a plain value evaltool owns (计分值), None clears the cell
+        cells[key] = Formula(s.formula, cached=_cached(s.value)) if s.formula else (
+            None if s.value is None else _cached(s.value))
     table_refs = _check_rows(ev, result.checks, cells)
     when = (now or datetime.now()).strftime("%Y-%m-%d %H:%M")
     cells[where(ev.names, "calc_status")] = text(

@@ -66,7 +66,7 @@ RATE_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 #: Columns whose cells are formulas evaltool writes (never trusted when read back).
 COMPUTED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "Indicators": ("完成率/偏差率", "得分"),
+    "Indicators": ("完成率/偏差率", "得分", "计分值"),
     "Budget": ("执行率",),
     "Projects": ("执行率",),
 }

@@ -34,7 +34,7 @@ from evaltool.scoring.grades import grade_formula, grade_value, withheld_text
 from evaltool.scoring.indicators import SCORE_COL, is_blank_row, score_indicator
 from evaltool.scoring.kinds import KINDS, Kind
 from evaltool.scoring.params import ParamError, parse_params
-from evaltool.scoring.rates import compute_rates
+from evaltool.scoring.rates import compute_rates, row_rates
 from evaltool.scoring.summary import level1_subtotals, summary_scores, total_score
 
 __all__ = ["score", "Scoring", "KINDS", "Kind", "ParamError", "parse_params", "Context"]
@@ -110,7 +110,7 @@ def score(ev: Evaluation) -> Scoring:
             ctx.sources[name] = None
     ctx.sources.update(rates)
 
-    scores: list[Score] = list(rate_scores)
+    scores: list[Score] = list(rate_scores) + row_rates(ctx)
     row_scores: dict[int, float] = {}
     for ind in ev.indicator_rows:
         if is_blank_row(ind):

@@ -23,12 +23,15 @@ from evaltool.formula import xl_round
 from evaltool.model import Evaluation, Finding, Severity, Text
 from evaltool.scoring.xl import cell_ref, lit
 
-__all__ = ["Context", "INDICATOR_SHEET", "INDICATOR_COLUMNS", "SHARE_COLUMN"]
+__all__ = ["Context", "INDICATOR_SHEET", "INDICATOR_COLUMNS", "SHARE_COLUMN", "BASIS_COLUMN"]
 
 INDICATOR_SHEET = C.INDICATORS
 INDICATOR_COLUMNS = C.TABLE_HEADERS["Indicators"]
 #: Template 2.0 column: the evaluator's chosen share for a 定性 tier (absent in 1.x workbooks).
 SHARE_COLUMN = "评定比例"
+#: Template 2.0 column: the value evaltool scored a text actual on (近800 → 720), which the live
+#: formula falls back to until the filler types a number (absent in 1.x workbooks).
+BASIS_COLUMN = "计分值"
 
 
 def _num(v: object, default: float) -> float:
@@ -54,6 +57,7 @@ class Context:
     sheet: str = INDICATOR_SHEET
     sources: dict[str, float | None] = field(default_factory=dict)  # rates and scalars
     has_share: bool = False  # the Indicators table has the 评定比例 column
+    has_basis: bool = False  # the Indicators table has the 计分值 column
 
     @classmethod
     def of(cls, ev: Evaluation) -> Context:
@@ -67,7 +71,8 @@ class Context:
             cols.setdefault(h, column_letters(1 + i))
         sheet = info.sheet if info else INDICATOR_SHEET
         eps = _num(ev.param("fuzzy_epsilon", 0.1), 0.1)
-        return cls(ev, digits, expr, eps, cols, sheet, has_share=SHARE_COLUMN in headers)
+        return cls(ev, digits, expr, eps, cols, sheet, has_share=SHARE_COLUMN in headers,
+                   has_basis=BASIS_COLUMN in headers)
 
     def ref(self, sheet: str, a1: str) -> str:
         return cell_ref(sheet, a1)

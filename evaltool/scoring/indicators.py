@@ -28,7 +28,7 @@ from decimal import Decimal
 
 from evaltool.model import Finding, Indicator, Score, Text
 from evaltool.scoring.completion import column_formula, column_value, norm_direction
-from evaltool.scoring.context import SHARE_COLUMN, Context
+from evaltool.scoring.context import BASIS_COLUMN, SHARE_COLUMN, Context
 from evaltool.scoring.kinds import (
     KINDS,
     Cells,
@@ -118,6 +118,7 @@ def score_indicator(ind: Indicator, ctx: Context) -> tuple[list[Score], list[Fin
     weight = float(ind.weight) if isinstance(ind.weight, (int, float, Decimal)) else 0.0
     j_ref, i_ref = ctx.ref(sheet, actual_cell), ctx.ref(sheet, target_cell)
 
+    basis_value: float | None = None  # the 计分值 cell (template 2.0): the bound of a text actual
     blanks: list[str] = []  # formula conditions under which the score is "" (Python: None)
     zeros: list[str] = []  # formula conditions under which the score is 0
     x_value: float | str | None
@@ -130,7 +131,11 @@ def score_indicator(ind: Indicator, ctx: Context) -> tuple[list[Score], list[Fin
         if x_value is None:
             notes.append(ctx.msg("score.blank_source", name=source))
     else:
-        act = read_actual(ind.actual, direction, j_ref, text_x=kind.text_x, epsilon=ctx.epsilon)
+        basis_ref = ctx.ref(sheet, ctx.col(BASIS_COLUMN, row)) if ctx.has_basis else ""
+        act = read_actual(ind.actual, direction, j_ref, text_x=kind.text_x, epsilon=ctx.epsilon,
+                          fallback=basis_ref)
+        if act.kind == "fuzzy" and ctx.has_basis:
+            basis_value = act.value if isinstance(act.value, float) else None
         x_value, x_expr = act.value, act.expr
         if act.guard is not None:
             blanks.append(f'{act.guard}=""')
@@ -191,7 +196,11 @@ def score_indicator(ind: Indicator, ctx: Context) -> tuple[list[Score], list[Fin
                   None if blank else ctx.round(raw), score_f, ind.level3, tuple(notes))
     rate = Score(f"indicator:{row}:{RATE_COL}", sheet, ctx.col(RATE_COL, row),
                  _rate_value(kind, params, x_value, tgt, direction, row_in), rate_f, ind.level3)
-    return [score, rate], findings
+    out = [score, rate]
+    if ctx.has_basis:  # a plain value (no formula): the bound a text actual is scored on, else blank
+        out.append(Score(f"indicator:{row}:{BASIS_COLUMN}", sheet, ctx.col(BASIS_COLUMN, row), basis_value, "",
+                         ind.level3))
+    return out, findings
 
 
 def _share(v: object) -> float | str | None:

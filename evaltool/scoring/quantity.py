@@ -62,8 +62,14 @@ def _number(v: CellValue) -> float | None:
 
 
 def read_actual(value: CellValue, direction: str, ref: str, *, text_x: bool = False,
-                epsilon: float = 0.1) -> Actual:
-    """The x of a row from its 实际完成值 cell ``ref`` (tier text when ``text_x``)."""
+                epsilon: float = 0.1, fallback: str = "") -> Actual:
+    """The x of a row from its 实际完成值 cell ``ref`` (tier text when ``text_x``).
+
+    ``fallback`` is the row's 计分值 cell (template 2.0): for approximate text the formula reads
+    ``IF(ISNUMBER(J),J,计分值)`` — the conservative bound evaltool writes there, until the filler
+    corrects J to a number, which the live formula then uses. Without it (1.x) the bound is a
+    literal in the formula.
+    """
     if value is None or value == "":  # exactly what Excel's J5="" tests
         return Actual("blank", None, ref, ref)
     if text_x:
@@ -83,6 +89,9 @@ def read_actual(value: CellValue, direction: str, ref: str, *, text_x: bool = Fa
     if not math.isfinite(bound):
         return Actual("fuzzy_unbounded", None, ref, ref)
     code = "score.fuzzy_high" if norm_direction(direction) == "≤" else "score.fuzzy_low"
+    if fallback:
+        return Actual("fuzzy", bound, f"IF(ISNUMBER({ref}),{ref},{fallback})", ref,
+                      (code, value.strip(), lit(bound)))
     return Actual("fuzzy", bound, lit(bound), None, (code, value.strip(), lit(bound)))
 
 

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from evaltool import contract as C
+from evaltool.contract.a1 import column_letters
 from evaltool.contract.cells import cell_value, where
 from evaltool.formula import Formula, FormulaSyntaxError, Range, Value, XLError, compile_formula, parse_a1
 from evaltool.frameworks.loader import load_rates
@@ -27,7 +28,7 @@ from evaltool.frameworks.schema import RateSpec
 from evaltool.model import Evaluation, Finding, RateResult, Score
 from evaltool.scoring.context import Context
 
-__all__ = ["compute_rates", "NameResolver", "BUDGET_SHEET"]
+__all__ = ["compute_rates", "row_rates", "NameResolver", "BUDGET_SHEET", "EXEC_RATE_A1"]
 
 BUDGET_SHEET = C.BUDGET
 _EPOCH = datetime(1899, 12, 30)
@@ -56,6 +57,7 @@ class NameResolver:
         self._names = {k.lower(): loc for k, loc in ev.names.items()}
         self._grids = {k.lower(): g for k, g in ev.grids.items()}
         self._set: dict[str, Value] = {}
+        self.sheet: str | None = None  # the sheet unqualified A1 references are on
 
     def set(self, name: str, value: Value) -> None:
         """Make a computed value (an earlier rate) visible to later formulas."""
@@ -73,7 +75,12 @@ class NameResolver:
         return _value(cell_value({loc.sheet: grid}, loc.sheet, loc.ref))
 
     def cell(self, sheet: str | None, ref: str) -> Value:
-        raise KeyError(ref)
+        """A single cell of ``sheet`` (the bound sheet when None), as the formula sees it."""
+        name = (sheet or self.sheet or "").lower()
+        grid = self._grids.get(name)
+        if grid is None or ":" in ref:
+            raise KeyError(ref)
+        return _value(cell_value({name: grid}, name, ref))
 
     def table(self, table: str | None, column: str | None, item: str | None) -> Range:
         raise KeyError(table)
@@ -145,3 +152,33 @@ def compute_rates(ctx: Context, defs: tuple[RateSpec, ...] | None = None,
         text = text if text.startswith("=") else "=" + text
         scores.append(Score(f"rate:{rd.name}", sheet, cell, value, text, rd.label))
     return scores, tuple(results), findings
+
+
+#: 执行率 of a Budget or Projects row (the template's calculated column), in A1 form.
+EXEC_RATE_A1 = ('IF({D}="","",IF(AND({C}<>"",{C}<>0),{D}/{C},'
+                'IF(OR({B}="",{B}=0),"",{D}/{B})))')
+_EXEC_COLUMNS = {"B": "年初预算数", "C": "全年预算数", "D": "全年执行数"}
+
+
+def row_rates(ctx: Context) -> list[Score]:
+    """执行率 of every ``Budget`` and ``Projects`` row: the live formula with its cached value.
+
+    The template writes these as formulas with a blank cached value; evaltool rewrites them with
+    the value computed from the row, so readers that do not calculate (pandas, previews) see it.
+    """
+    ev = ctx.ev
+    out: list[Score] = []
+    resolver = NameResolver(ev)
+    for name in ("Budget", "Projects"):
+        t = ev.tables.get(name)
+        if t is None or "执行率" not in t.headers or any(h not in t.headers for h in _EXEC_COLUMNS.values()):
+            continue
+        letters = {k: column_letters(t.first_col + t.headers.index(h)) for k, h in _EXEC_COLUMNS.items()}
+        target = column_letters(t.first_col + t.headers.index("执行率"))
+        resolver.sheet = t.sheet
+        for r in range(t.first_data_row, t.last_data_row + 1):
+            text = EXEC_RATE_A1.format(**{k: f"{v}{r}" for k, v in letters.items()})
+            result = compile_formula(text).evaluate(resolver)
+            value = float(result) if isinstance(result, (int, float)) and not isinstance(result, bool) else None
+            out.append(Score(f"{name.lower()}:{r}:执行率", t.sheet, f"{target}{r}", value, "=" + text, "执行率"))
+    return out

@@ -63,7 +63,9 @@ def write_cover(ctx: Ctx, *, unit_name: str, unit_code: str, year: int | None, t
         elif name == "framework_name":
             ws.write_string(r, 1, ctx.fw.name, st.text)
         elif name == "total_score":
-            ws.write_formula(r, 1, "=SUM(Indicators[得分])", st.total, "")
+            # blank until a row is scored (the same formula evaltool writes back), never 0.00
+            ws.write_formula(r, 1, '=IF(COUNT(Indicators[得分])=0,"",ROUND(SUM(Indicators[得分]),param_round_digits))',
+                             st.total, "")
         elif name == "grade":
             ws.write_formula(r, 1, grade_formula(), st.status, "")
         elif name == "calc_status":

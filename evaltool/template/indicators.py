@@ -61,6 +61,7 @@ def write_indicators(ctx: Ctx) -> None:
         ctx.put(ws, r, 12, vals.get("偏差原因"), st.text_in)
         ctx.put(ws, r, 13, vals.get("备注"), st.text_in)
         ctx.put(ws, r, 14, vals.get("评定比例"), st.rate_in)
+        ws.write_blank(r, 15, None, st.number)  # 计分值: filled by evaltool for a text actual
         spec = ctx.fw.method(ind.method)
         choices = spec.choices()
         if ind.kind == "定性" and choices:
@@ -82,6 +83,8 @@ def write_indicators(ctx: Ctx) -> None:
                 ctx.put(ws, r, c, vals.get(col), st.weight_in)
             elif col == "评定比例":
                 ctx.put(ws, r, c, vals.get(col), st.rate_in)
+            elif col == "计分值":
+                ws.write_blank(r, c, None, st.number)
             else:
                 ctx.put(ws, r, c, vals.get(col), st.text_in if c in (0, 1, 2, 12, 13) else st.general_in)
     last = h + n
@@ -104,6 +107,6 @@ def write_indicators(ctx: Ctx) -> None:
     ws.set_column(10, 11, 11)
     ws.set_column(12, 12, 24)
     ws.set_column(13, 13, 44)
-    ws.set_column(14, 14, 10)
+    ws.set_column(14, 15, 10)
     finish_sheet(ws, header_row=h + 1, landscape=True, password=ctx.password, freeze_col=3,
                  header_text=C.INDICATORS, min_widths={2: 16})  # 三级指标 names stay readable
