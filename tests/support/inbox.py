@@ -73,6 +73,8 @@ def values_for(unit: str, code: str) -> dict[str, Any]:
     v = sample_values()
     v.pop("cover_notes", None)
     v["unit_name"], v["unit_code"] = unit, code
+    # a satisfaction survey (95 %), so a clean return scores as the sample's self-grade 优秀 says
+    v["survey_sample"], v["survey_satisfied"] = 200, 190
     return v
 
 
