@@ -128,8 +128,10 @@ def score_indicator(ind: Indicator, ctx: Context) -> tuple[list[Score], list[Fin
             return fail("score.source_unknown", "SCORE-METHOD", method=method.code, name=source)
         x_value, x_expr = ctx.sources[source], source
         blanks.append(f'{source}=""')
-        if x_value is None:
+        if x_value is None:  # not scored: said in the row's note and as a finding, never silently
             notes.append(ctx.msg("score.blank_source", name=source))
+            findings.append(ctx.finding("SCORE-SOURCE", "info", sheet, ctx.col(SCORE_COL, row), "score.blank_source_row",
+                                        None, name=source, indicator=ind.level3, weight=f"{weight:g}"))
     else:
         basis_ref = ctx.ref(sheet, ctx.col(BASIS_COLUMN, row)) if ctx.has_basis else ""
         act = read_actual(ind.actual, direction, j_ref, text_x=kind.text_x, epsilon=ctx.epsilon,
