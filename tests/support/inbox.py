@@ -222,7 +222,7 @@ def make_inbox(d: Path, *, lo: bool = False, hostile_cases: bool = True,
     src.write_bytes(ret(INJECTION, "G007"))
     patch_cells(src, tampered, {("绩效指标", "M5"): INJECTION, ("绩效指标", "N6"): DDE_TEXT})
     put("injection", "庚单位_绩效评价表.xlsx", tampered.read_bytes())
-    patch_cells(src, tampered, {("_meta", "B2"): "2.0"})
+    patch_cells(src, tampered, {("_meta", "B2"): "3.0"})  # a future major: not readable
     put("other_version", "辰单位_新版模板.xlsx", tampered.read_bytes())
     put("xlsm", "辛单位.eml", mail("辛单位 <h@dept-h.gov.cn>", "辛单位 绩效评价表（含宏）", _at(4),
                                   [("辛单位_绩效评价表.xlsm", macro_enabled(ret("北京市辛单位", "H008")))]))
