@@ -14,8 +14,8 @@ Example (the bundled sample; run as a doctest by tests/test_doctests.py):
 >>> from evaltool.demo.samples import write_sample
 >>> from evaltool.io.reader import load
 >>> out = score(load(write_sample(pathlib.Path(tempfile.mkdtemp()) / "sample.xlsx")))
->>> out.total, out.grade
-(98.8, '优')
+>>> out.total, out.grade            # 服务对象满意度 has no survey: its 10 points are not scored
+(88.8, '良')
 >>> round(out.rates["variance_rate"], 6)
 0.095954
 >>> [s for s in out.scores if s.key == "total_score"][0].formula
