@@ -161,7 +161,7 @@ _EXEC_COLUMNS = {"B": "年初预算数", "C": "全年预算数", "D": "全年执
 
 
 def row_rates(ctx: Context) -> list[Score]:
-    """执行率 of every ``Budget`` and ``Projects`` row: the live formula with its cached value.
+    """执行率 of every ``Budget`` row (预算执行!E5:E8): the live formula with its cached value.
 
     The template writes these as formulas with a blank cached value; evaltool rewrites them with
     the value computed from the row, so readers that do not calculate (pandas, previews) see it.
@@ -169,7 +169,7 @@ def row_rates(ctx: Context) -> list[Score]:
     ev = ctx.ev
     out: list[Score] = []
     resolver = NameResolver(ev)
-    for name in ("Budget", "Projects"):
+    for name in ("Budget",):  # 项目清单 is left untouched (its 执行率 keeps the template's formula)
         t = ev.tables.get(name)
         if t is None or "执行率" not in t.headers or any(h not in t.headers for h in _EXEC_COLUMNS.values()):
             continue
