@@ -22,6 +22,7 @@ from evaltool.engine import evaluate
 from evaltool.frameworks import FrameworkError, load_framework
 from evaltool.io import patch_cells
 from evaltool.io.reader import load
+from evaltool.messages import render
 from evaltool.model import Result
 from evaltool.scoring.completion import Target
 from evaltool.scoring.kinds import KINDS, Row
@@ -77,7 +78,7 @@ def test_adjustment_is_checked_against_adjusted_minus_initial(tmp_path: Path) ->
     bad = evaluate(load(_d2013(tmp_path, "bud3.xlsx", budget_adjusted=Decimal("7350000.00"),
                                budget_adjustment=Decimal("-100.00"))))
     bud3 = [f for f in bad.findings if f.rule == "BUD-3"]
-    assert len(bud3) == 1 and bud3[0].severity == "warning" and "7,350,000.00" in bud3[0].message
+    assert len(bud3) == 1 and bud3[0].severity == "warning" and "7,350,000.00" in render(bud3[0])
     ok = evaluate(load(_d2013(tmp_path, "ok.xlsx", budget_adjusted=Decimal("7350000.00"),
                               budget_adjustment=Decimal("-2650000.00"))))
     assert not [f for f in ok.findings if f.rule == "BUD-3"]
@@ -100,7 +101,7 @@ def test_qualitative_tiers_inside_10hao_bands(tmp_path: Path) -> None:
     assert _points(r, "绩效管理情况") == 2.55                             # 3 × 85 % (chosen)
     out = [f for f in r.findings if f.rule == "SCORE-SHARE"]
     assert len(out) == 1 and out[0].cell == f"O{row(r.evaluation, '基层妇联组织建设').row}"
-    assert "[60%, 80%)" in out[0].message and "70%" in out[0].message
+    assert "[60%, 80%)" in render(out[0]) and "70%" in render(out[0])
 
 
 def test_tier_shares_span_the_bands() -> None:
@@ -120,7 +121,7 @@ def test_satisfaction_without_survey_is_not_scored_and_says_why() -> None:
     result = evaluate(load(SAMPLE))
     assert value(result, f"indicator:{row(result.evaluation, '服务对象满意度').row}:得分") is None
     (why,) = [f for f in result.findings if f.rule == "SURVEY-1"]
-    assert (why.sheet, why.cell) == ("预算执行", "B33") and "不计分" in why.message and "10 分" in why.message
+    assert (why.sheet, why.cell) == ("预算执行", "B33") and "不计分" in render(why) and "10 分" in render(why)
 
 
 def test_satisfaction_from_survey_fields(tmp_path: Path) -> None:
@@ -129,7 +130,7 @@ def test_satisfaction_from_survey_fields(tmp_path: Path) -> None:
     assert _points(r, "服务对象满意度") == 6.0                          # ≥ 70 % band → 60 % of 10
     small = evaluate(load(_edit(SAMPLE, tmp_path / "n.xlsx", {("预算执行", "B33"): 12, ("预算执行", "B34"): 12})))
     assert small.rates["satisfaction_rate"] is None                    # 12 < survey_min_sample 30
-    assert any(f.rule == "SURVEY-1" and "12" in f.message and "30" in f.message for f in small.findings)
+    assert any(f.rule == "SURVEY-1" and "12" in render(f) and "30" in render(f) for f in small.findings)
 
 
 # --- zero prior years: an explicit rule and a finding ------------------------------------------
@@ -138,7 +139,7 @@ def test_three_public_zero_over_zero_is_scored_by_the_documented_rule(tmp_path: 
                                 three_public_prior=Decimal(0))))
     assert zero.rates["three_public_change_rate"] == 0.0              # 0/0 → 0 % by rule
     assert value(zero, f"indicator:{row(zero.evaluation, '“三公经费”变动率').row}:得分") == 3.0
-    assert any(f.rule == "RATE-3" and f.severity == "info" and "均为 0" in f.message for f in zero.findings)
+    assert any(f.rule == "RATE-3" and f.severity == "info" and "均为 0" in render(f) for f in zero.findings)
     grew = evaluate(load(_d2013(tmp_path, "g.xlsx", three_public_current=Decimal("50000.00"),
                                 three_public_prior=Decimal(0))))
     assert grew.rates["three_public_change_rate"] == 1.0              # 0 → x: zero_base_increase 100 %
@@ -150,7 +151,7 @@ def test_three_public_zero_over_zero_is_scored_by_the_documented_rule(tmp_path: 
 def test_execution_rate_fallback_is_reported(tmp_path: Path) -> None:
     over = evaluate(load(_edit(SAMPLE, tmp_path / "o.xlsx", {("预算执行", "D5"): 19_500_000})))
     (f,) = [f for f in over.findings if f.rule == "RATE-4"]
-    assert "年初预算数" in f.message and "超过" in f.message              # 决算 > 年初预算 is flagged
+    assert "年初预算数" in render(f) and "超过" in render(f)              # 决算 > 年初预算 is flagged
     fixed = evaluate(load(_edit(SAMPLE, tmp_path / "f.xlsx", {("预算执行", "C5"): 19_000_000})))
     assert not [f for f in fixed.findings if f.rule == "RATE-4"]
 
@@ -314,7 +315,7 @@ def test_previous_version_return_is_read_and_flagged() -> None:
     assert ev.template_version == "1.0" and "评定比例" not in ev.tables["Indicators"].headers
     result = evaluate(ev)
     (ver,) = [f for f in result.findings if f.rule == "VER-1"]
-    assert (ver.sheet, ver.cell, ver.severity) == ("封面", "B17", "warning") and "1.0" in ver.message
+    assert (ver.sheet, ver.cell, ver.severity) == ("封面", "B17", "warning") and "1.0" in render(ver)
     # scored by its own methods, parameters and rate formulas: 98.8 优 as issued, nothing misread
     assert (result.total, result.grade) == (98.8, "优")
     assert not [f for f in result.findings if f.source == "integrity"]   # its fingerprint still holds

@@ -97,7 +97,7 @@ def test_edge_rows(tmp_path: Path) -> None:
     grade = next(s for s in r.scores if s.key == "grade")
     assert grade.value == "未评级（可计分分值占33%）" and "param_min_coverage" in grade.formula
     cov = [f for f in r.findings if f.rule == "SCORE-COVERAGE"]
-    assert len(cov) == 1 and cov[0].severity == "error" and "33%" in cov[0].message and "80%" in cov[0].message
+    assert len(cov) == 1 and cov[0].severity == "error" and "33%" in render(cov[0]) and "80%" in render(cov[0])
     assert r.subtotals["预算管理"] == 0.0
     assert r.rates["variance_rate"] is None
     rules = {(f.rule, f.cell) for f in r.findings}
