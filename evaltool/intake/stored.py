@@ -18,7 +18,15 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from evaltool.intake.manifest import ACCEPTED, DUPLICATE, REJECTED, Outcome, flag_findings
+from evaltool.intake.manifest import (
+    ACCEPTED,
+    DUPLICATE,
+    PENDING,
+    REJECTED,
+    SUPERSEDED,
+    Outcome,
+    flag_findings,
+)
 from evaltool.messages import render, text
 from evaltool.store.campaigns import previous_campaign
 from evaltool.store.db import Store
@@ -141,7 +149,7 @@ class StoreLink:
         if fid is None:
             return
         d: Digest | None = o.digest
-        if o.status == ACCEPTED and d is not None:
+        if o.status in (ACCEPTED, SUPERSEDED, PENDING) and d is not None and d.unit is not None:
             unit_row, findings, indicators = to_rows(d)
             facts = ReturnFacts(unit_code=o.unit_code, unit_name=o.unit_name, year=o.year, framework=o.framework,
                                 modified=o.modified, total=o.total, grade=o.grade, errors=o.errors,
