@@ -11,6 +11,7 @@ pass/fail and the formatted message — in every 结果 cell.
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -31,6 +32,9 @@ def test_checks_formulas_match_libreoffice(tmp_path: Path) -> None:
     assert set(SEEDS) == set(list_frameworks())
     inputs = [("dept-overall", "sample", sample_values()), ("dept-overall", "bad", bad_values())]
     inputs += [(fw, f"{fw}-{s}", variation(s, fw)) for fw, seeds in SEEDS.items() for s in seeds]
+    # BUD-3 failing: |预算调整数| 100 元 but 全年预算数 − 年初预算数 = −3,902,744.60 元
+    inputs.append(("dept-overall", "bud3", {**sample_values(), "budget_adjusted": Decimal("15000000.00"),
+                                            "budget_adjustment": Decimal("100.00")}))
     inputs.append(("dept-overall", "edited-rules", sample_values()))
     written, results = [], []
     for fw, name, values in inputs:

@@ -30,7 +30,7 @@ def _row(ev, name):
 
 def test_identity(ev):
     assert ev.template_id == "evaltool/dept-overall"
-    assert ev.template_version == "1.0"
+    assert ev.template_version == "2.0"
     assert ev.framework_id == "dept-overall"
     assert ev.unit.name == "北京市西城区妇女联合会"
     assert ev.unit.year == 2023
