@@ -18,6 +18,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from evaltool import contract as C
 from evaltool.intake.manifest import (
     ACCEPTED,
     DUPLICATE,
@@ -57,7 +58,7 @@ MSG = {
 #: the finding code of a target easier than last year's actual (a warning)
 LOWERED_TARGET = "TGT-HIST"
 S_SUPERSEDED = "已被替代"
-INDICATORS_SHEET = "绩效指标"
+INDICATORS_SHEET = C.INDICATORS
 
 
 def _received(o: Outcome, refusal: str = "") -> Received:
