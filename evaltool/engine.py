@@ -46,7 +46,7 @@ from typing import Any, Literal, TypeVar
 from evaltool.integrity import verify
 from evaltool.messages import CATALOGUE
 from evaltool.model import Evaluation, Finding, Result, TemplateError, Text, count_open
-from evaltool.rules.engine import check
+from evaltool.rules.engine import check, one_per_cause
 from evaltool.scoring import score
 
 __all__ = ["evaluate", "merge_findings", "Outcome", "evaluate_file", "evaluate_files", "workbook_paths",
@@ -80,9 +80,15 @@ def evaluate(ev: Evaluation) -> Result:
     Runs once whatever the reader's language: findings carry codes (``evaltool.messages``)."""
     scoring = score(ev)
     outcome = check(ev, scoring.computed)
+    integrity = tuple(verify(ev))
+    findings = outcome.findings
+    deleted = {f.sheet for f in integrity if f.code == "INT-1.deleted_row"}
+    if deleted:  # sums over a table that lost a row are its consequence, not another problem
+        findings = tuple(f for f in findings if not (f.source == "rule" and f.sheet in deleted and ":" in f.cell))
     return Result(
         evaluation=ev,
-        findings=merge_findings(verify(ev), outcome.findings, scoring.findings),
+        findings=merge_findings(integrity, findings,
+                                one_per_cause(list(scoring.findings), ev, scoring.computed, list(findings))),
         scores=scoring.scores,
         checks=tuple(outcome.checks),
         total=scoring.total,

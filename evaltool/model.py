@@ -264,6 +264,8 @@ class Evaluation:
     explanations: Mapping[tuple[str, str, str], str]  # (rule id, sheet, cell) -> 出错说明
     grids: Mapping[str, tuple[tuple[CellValue, ...], ...]] = field(repr=False)
     narrative: Narrative = field(default_factory=Narrative, repr=False)
+    #: Formulas found in cells that must hold plain text (单位名称 …): (sheet, A1) -> formula.
+    input_formulas: Mapping[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
     def scalar(self, name: str) -> CellValue:
         return self.scalars.get(name)
@@ -432,8 +434,9 @@ class CheckRow:
     cell: str
     formula: str | None  # live formula text for 结果, or None for a static result
     result: str  # the cached / static result text ("通过" or the message)
-    message: str
+    message: str  # the 提示信息 as the reader sees it (placeholders rendered)
     explanation: str = ""
+    message_formula: str | None = None  # live 提示信息 (placeholders as TEXT(ref)), cached ``message``
 
 
 @dataclass(frozen=True)

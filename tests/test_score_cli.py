@@ -47,7 +47,7 @@ def test_in_place_backup_and_lock_refusal(book: Path) -> None:
     lock = book.with_name(".~lock.西城妇联.xlsx#")
     lock.write_text("someone")
     res = runner.invoke(app, ["score", str(book), "--in-place"])
-    assert res.exit_code == 1 and "关闭" in res.output and book.read_bytes() == before
+    assert res.exit_code == 2 and "关闭" in res.output and book.read_bytes() == before  # cannot write: 2
     lock.unlink()
     res = runner.invoke(app, ["score", str(book), "--in-place"])
     assert res.exit_code == 0, res.output
@@ -60,11 +60,11 @@ def test_open_output_is_refused(book: Path) -> None:
     out.write_bytes(b"old result")
     book.with_name("~$西城妇联.scored.xlsx").write_bytes(b"owner")
     res = runner.invoke(app, ["score", str(book)])
-    assert res.exit_code == 1 and "西城妇联.scored.xlsx" in res.output
+    assert res.exit_code == 2 and "西城妇联.scored.xlsx" in res.output  # the output cannot be written
     assert out.read_bytes() == b"old result"
 
 
-def test_unscorable_files_exit_1_naming_the_file(tmp_path: Path) -> None:
+def test_unscorable_files_exit_1_naming_the_file_and_a_missing_one_2(tmp_path: Path) -> None:
     fake = tmp_path / "照片.xlsx"
     fake.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
     res = runner.invoke(app, ["score", str(fake)])
@@ -76,7 +76,7 @@ def test_unscorable_files_exit_1_naming_the_file(tmp_path: Path) -> None:
     res = runner.invoke(app, ["score", str(plain)])
     assert res.exit_code == 1 and "普通表.xlsx" in res.output
     res = runner.invoke(app, ["score", str(tmp_path / "没有.xlsx")])
-    assert res.exit_code == 1 and "没有.xlsx" in res.output
+    assert res.exit_code == 2 and "没有.xlsx" in res.output and "路径不存在" in res.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["普通表.xlsx", "照片.xlsx"]
 
 

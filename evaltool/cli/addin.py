@@ -19,7 +19,7 @@ import typer
 
 from evaltool.addin.build import ADDIN_FILE, build_addin, module_source
 from evaltool.addin.install import install as do_install
-from evaltool.cli import app
+from evaltool.cli import LangOption, app, lang_of
 
 addin_app = typer.Typer(help="Excel 加载项（功能区“计算评分”按钮）/ the Excel add-in", no_args_is_help=True)
 app.add_typer(addin_app, name="addin")
@@ -41,7 +41,7 @@ def build(
 @addin_app.command("install")
 def install(
     addin: Annotated[Path | None, typer.Option("--file", "-f", help=f"已生成的 {ADDIN_FILE}（默认现生成）")] = None,
-    lang: Annotated[str, typer.Option("--lang", help="zh | en")] = "zh",
+    lang: LangOption = None,
     libreoffice: Annotated[
         bool, typer.Option("--libreoffice", help="安装 LibreOffice 扩展 evaltool.oxt / the LibreOffice extension")
     ] = False,
@@ -55,6 +55,7 @@ def install(
     """安装加载项并写入配置；Linux 上打印手动步骤 / Install the add-in (prints steps on Linux).
 
     --libreoffice 安装 LibreOffice Calc 的扩展（菜单与工具栏“计算评分”“仅校验”）。"""
+    lang = lang_of(lang)
     if libreoffice:
         from evaltool.addin.lo_install import install_libreoffice
 

@@ -30,7 +30,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from evaltool.cli import app
+from evaltool.cli import LangOption, app, fail, lang_of, need_path
 from evaltool.messages import finding_dict, severity_label, text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -49,7 +49,6 @@ MSG = {
     "explained": ("（另有 {n} 项已说明）", " ({n} more explained)"),
     "score": ("计算总分 {total}，评价等级 {grade}；自评等级 {self_grade}",
               "computed total {total}, grade {grade}; self-reported {self_grade}"),
-    "missing": ("路径不存在：{path}", "path does not exist: {path}"),
     "none": ("没有找到要校验的工作簿（.xlsx/.xlsm）：{path}", "no workbooks (.xlsx/.xlsm) to check in: {path}"),
     "all": ("共 {files} 个文件：{bad} 个有错误", "{files} files: {bad} with errors"),
 }
@@ -59,11 +58,6 @@ STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 class Format(str, Enum):
     text = "text"
     json = "json"
-
-
-class Lang(str, Enum):
-    zh = "zh"
-    en = "en"
 
 
 def report(outcome: Outcome, lang: str = "zh") -> dict[str, Any]:
@@ -136,21 +130,17 @@ def _print(console: Console, report: dict[str, Any], lang: str) -> None:
 def check(
     paths: Annotated[list[Path], typer.Argument(help="工作簿文件或文件夹 / workbook files or folders")],
     fmt: Annotated[Format, typer.Option("--format", help="text | json")] = Format.text,
-    lang: Annotated[Lang, typer.Option("--lang", help="zh | en")] = Lang.zh,
+    lang: LangOption = None,
 ) -> None:
     """校验工作簿（规则表与内置检查），不修改文件 / Validate workbooks; nothing is written."""
     from evaltool.engine import workbook_paths
 
-    lg = lang.value
-    err = Console(stderr=True)
+    lg = lang_of(lang)
     for p in paths:
-        if not p.exists():
-            err.print(text(MSG, "missing", lg, path=p))
-            raise typer.Exit(2)
+        need_path(p, lg)
     files = workbook_paths(paths)
     if not files:
-        err.print(text(MSG, "none", lg, path=", ".join(map(str, paths))))
-        raise typer.Exit(2)
+        fail(lg, text(MSG, "none", lg, path=", ".join(map(str, paths))))
     reports = [check_file(f, lg) for f in files]  # each through collect's gate, then the pipeline
     bad = sum(1 for r in reports if any(f["severity"] == "error" and not f["explained"] for f in r["findings"]))
     if fmt is Format.json:

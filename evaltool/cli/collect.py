@@ -12,7 +12,9 @@ new nothing is written. ``--fresh`` starts over. Times are shown in ``--tz`` (de
 Asia/Shanghai) and stored in UTC in ``collect.json``. Only clean returns are ranked;
 ``--rank-with-errors`` also ranks returns with ordinary validation errors.
 
-Exit codes: 0 done (whatever the returns contained); 2 usage errors (no INBOX, bad option).
+Exit codes (as every command): 0 done and every return accepted without errors; 1 done, but
+some returns were rejected or have errors (listed in ``collect.json`` and the summary); 2
+could not run (INBOX missing or not a folder, the output is a file, a bad option).
 
 Example::
 
@@ -30,15 +32,16 @@ from typing import Annotated
 
 import typer
 
-from evaltool.cli import app
+from evaltool.cli import LangOption, app, fail, lang_of, need_path
 from evaltool.messages import text
 
 MSG = {
     "same": ("输出文件夹不能是收件文件夹本身：{path}", "the output folder must not be the INBOX itself: {path}"),
-    "no_inbox": ("收件文件夹不存在：{path}", "INBOX folder does not exist: {path}"),
+    "out_file": ("输出位置 {path} 是文件，需要一个文件夹", "the output {path} is a file; a folder is needed"),
+    "problems": ("有问题的文件 {n} 个（未通过或有错误），详见 {manifest}",
+                 "{n} files with problems (rejected or with errors); see {manifest}"),
     "bad_date": ("--created 不是有效的日期时间（ISO 格式，如 2026-03-10）：{value}",
                  "--created is not an ISO date/time (e.g. 2026-03-10): {value}"),
-    "bad_lang": ("--lang 须为 zh 或 en", "--lang must be zh or en"),
     "bad_scheduler": ("--scheduler 须形如 tcp://主机:端口", "--scheduler must look like tcp://host:port"),
     "no_passwords": ("密码文件不存在：{path}", "password file does not exist: {path}"),
     "progress": ("处理中", "processing"),
@@ -60,8 +63,8 @@ def _created(value: str | None, lang: str) -> datetime | None:
         return None
     try:
         return datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise typer.BadParameter(text(MSG, "bad_date", lang, value=value)) from exc
+    except ValueError:
+        fail(lang, text(MSG, "bad_date", lang, value=value))
 
 
 @app.command()
@@ -77,7 +80,7 @@ def collect(
         "--passwords", help="密码文件（每行一个），用于解密加密的工作簿 / password list file")] = None,
     scheduler: Annotated[str | None, typer.Option(
         "--scheduler", help="Dask 集群地址 tcp://主机:端口 / Dask scheduler address")] = None,
-    lang: Annotated[str, typer.Option("--lang", help="zh | en")] = "zh",
+    lang: LangOption = None,
     created: Annotated[str | None, typer.Option(
         "--created", help="输出中的时间戳（ISO），便于复现 / fixed timestamp for reproducible output")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="不显示进度 / no progress bar")] = False,
@@ -92,11 +95,8 @@ def collect(
     from evaltool.intake.collect import collect as run
     from evaltool.intake.crypto import read_passwords
 
-    if lang not in ("zh", "en"):
-        raise typer.BadParameter(text(MSG, "bad_lang", "zh"))
-    if not inbox.is_dir():
-        typer.echo(text(MSG, "no_inbox", lang, path=inbox), err=True)
-        raise typer.Exit(2)
+    lang = lang_of(lang)
+    need_path(inbox, lang, "dir")
     store = campaign_id = None
     if campaign is not None:
         from evaltool.campaign import CampaignFolderError, open_campaign
@@ -112,15 +112,14 @@ def collect(
         typer.echo(text(MSG, "no_output", lang), err=True)
         raise typer.Exit(2)
     if output.resolve() == inbox.resolve():
-        typer.echo(text(MSG, "same", lang, path=inbox), err=True)
-        raise typer.Exit(2)
+        fail(lang, text(MSG, "same", lang, path=inbox))
+    if output.exists() and not output.is_dir():
+        fail(lang, text(MSG, "out_file", lang, path=output))
     if scheduler and not scheduler.startswith(("tcp://", "tls://", "ws://", "wss://")):
-        raise typer.BadParameter(text(MSG, "bad_scheduler", lang))
+        fail(lang, text(MSG, "bad_scheduler", lang))
     pw: list[str] = []
     if passwords is not None:
-        if not passwords.is_file():
-            typer.echo(text(MSG, "no_passwords", lang, path=passwords), err=True)
-            raise typer.Exit(2)
+        need_path(passwords, lang, "file")
         pw = read_passwords(passwords)
     stamp = _created(created, lang)
     from evaltool.messages.times import zone
@@ -161,3 +160,7 @@ def collect(
                     rejected=c.get("rejected", 0), duplicate=c.get("duplicate", 0),
                     superseded=c.get("superseded", 0), secs=report.elapsed))
     typer.echo(text(MSG, "outputs", lang, summary=report.summary, manifest=report.manifest))
+    problems = report.counts.get("rejected", 0) + report.errors
+    if problems:
+        typer.echo(text(MSG, "problems", lang, n=problems, manifest=report.manifest), err=True)
+    raise typer.Exit(1 if problems else 0)

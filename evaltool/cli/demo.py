@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from evaltool.cli import app
+from evaltool.cli import LangOption, app, lang_of
 from evaltool.messages import render, severity_label, text
 
 MSG = {
@@ -49,10 +49,11 @@ def _money(value: object) -> str:
 @app.command()
 def demo(
     folder: Annotated[Path, typer.Option("--dir", help="输出目录 / output folder")] = Path("evaltool-demo"),
-    lang: Annotated[str, typer.Option("--lang", help="zh | en")] = "zh",
+    lang: LangOption = None,
     show: Annotated[int, typer.Option("--show", help="列出的问题条数 / findings to list")] = 8,
 ) -> None:
     """演示：模板 → 填报样例 → 校验 → 评分写回 → 汇总 / The whole job on the bundled sample."""
+    lang = lang_of(lang)
     from evaltool.demo import run
 
     console = Console()

@@ -19,7 +19,7 @@ from typing import Annotated
 
 import typer
 
-from evaltool.cli import app
+from evaltool.cli import LangOption, app, lang_of
 from evaltool.messages import text
 
 MSG = {
@@ -33,9 +33,10 @@ MSG = {
 @app.command()
 def keygen(
     force: Annotated[bool, typer.Option("--force", help="覆盖已有密钥 / replace an existing key")] = False,
-    lang: Annotated[str, typer.Option("--lang", help="zh | en")] = "zh",
+    lang: LangOption = None,
 ) -> None:
     """生成财政局签名密钥 / Create the bureau signing key."""
+    lang = lang_of(lang)
     from evaltool.integrity.keys import KeyExists, generate_key, key_id, key_path, load_key
 
     try:

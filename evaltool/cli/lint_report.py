@@ -24,7 +24,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from evaltool.cli import app
+from evaltool.cli import LangOption, app, lang_of
 from evaltool.cli.check import STYLE, Format
 from evaltool.messages import severity_label, text
 
@@ -45,9 +45,10 @@ def lint_report_cmd(
     report: Annotated[Path, typer.Argument(help="报告 .docx / .doc / .pdf")],
     workbook: Annotated[Path, typer.Option("--workbook", help="对应的评价工作簿 / the workbook it reports")],
     fmt: Annotated[Format, typer.Option("--format", help="text | json")] = Format.text,
-    lang: Annotated[str, typer.Option("--lang", help="zh | en")] = "zh",
+    lang: LangOption = None,
 ) -> None:
     """检查报告中的数字、编号和单位名称 / Check a report's figures, numbering and naming."""
+    lang = lang_of(lang)
     from evaltool.io.lo import LibreOfficeError
     from evaltool.model import TemplateError
     from evaltool.report.lint import lint_report

@@ -24,7 +24,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from evaltool.cli import app
+from evaltool.cli import LangOption, app, lang_of
 from evaltool.messages import text
 
 MSG = {
@@ -44,9 +44,10 @@ def report(
         "--template", help="财政部门自己的 Word 模板 / the bureau's own Word template")] = None,
     summary: Annotated[list[Path] | None, typer.Option(
         "--summary", help="汇总.xlsx 或回收文件夹：生成汇总分析报告 / 汇总.xlsx or a returns folder")] = None,
-    lang: Annotated[str, typer.Option("--lang", help="zh | en")] = "zh",
+    lang: LangOption = None,
 ) -> None:
     """生成绩效评价报告（Word，可选 PDF）/ Write the evaluation report (Word, optionally PDF)."""
+    lang = lang_of(lang)
     from evaltool.io.lo import LibreOfficeError
     from evaltool.model import TemplateError
     from evaltool.report import ReportTemplateError, write_report, write_summary_report

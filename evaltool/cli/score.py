@@ -8,8 +8,10 @@ the grade is printed, or (``--format json``) the same report ``evaltool check --
 gives for the file plus where it was written. The file is read once
 (:func:`evaltool.engine.evaluate_file`) and written back from those bytes.
 
-Exit codes: 0 scored and written; 1 the workbook could not be scored or written (the message
-names the file); 2 usage errors (typer's own).
+Exit codes (as every command): 0 scored and written, no errors found; 1 scored and written
+but errors were found (they are listed), or the workbook cannot be read as a template; 2 could
+not run (the path does not exist or is a folder, the output cannot be written, a bad option).
+A repeated ``--in-place`` that changes nothing writes nothing and makes no new backup.
 
 Example::
 
@@ -29,9 +31,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from evaltool.cli import app
+from evaltool.cli import LangOption, app, fail, lang_of, need_path
 from evaltool.cli.check import Format
-from evaltool.messages import error_text, text
+from evaltool.messages import error_text, render, severity_label, text
 from evaltool.model import EvaltoolError, Result
 
 MSG = {
@@ -44,10 +46,12 @@ MSG = {
     "findings": ("错误 {errors} 项，警告 {warnings} 项", "{errors} errors, {warnings} warnings"),
     "written": ("已写入 {path}", "written to {path}"),
     "backup": ("原文件已备份为 {path}", "original backed up as {path}"),
-    "missing": ("{path}：文件不存在", "{path}: file not found"),
+    "unchanged": ("{path} 已是最新的评分结果，未改动", "{path} is already scored as is; nothing changed"),
+    "errors": ("发现的错误：", "Errors found:"),
     "unreadable": ("{path}：无法评分：{error}", "{path}: cannot be scored: {error}"),
     "write_failed": ("{path}：写回失败：{error}", "{path}: write-back failed: {error}"),
     "both": ("-o 与 --in-place 不能同时使用", "-o and --in-place cannot be combined"),
+    "out_dir": ("输出位置 {path} 是文件夹，请给出文件名", "the output {path} is a folder; give a file name"),
 }
 
 
@@ -82,28 +86,27 @@ def score(
     in_place: Annotated[bool, typer.Option(
         "--in-place", help="原地写回并保留带时间戳的备份 / write back in place, keep a backup")] = False,
     fmt: Annotated[Format, typer.Option("--format", help="text | json")] = Format.text,
-    lang: Annotated[str, typer.Option("--lang", help="zh | en")] = "zh",
+    lang: LangOption = None,
 ) -> None:
     """校验并评分，把结果以活公式写回工作簿 / Validate, score and write results back."""
+    lang = lang_of(lang)
     from evaltool.cli.check import report
     from evaltool.engine import evaluate_file
     from evaltool.io.atomic import is_locked
     from evaltool.io.writeback import WorkbookLocked, write_in_place, write_result
 
     console = Console()
-    err = Console(stderr=True)
     if output is not None and in_place:
-        err.print(text(MSG, "both", lang))
-        raise typer.Exit(2)
-    if not path.is_file():
-        err.print(text(MSG, "missing", lang, path=path))
-        raise typer.Exit(1)
+        fail(lang, text(MSG, "both", lang))
+    need_path(path, lang, "file")
+    written = path if in_place else output or default_output(path)
+    if not in_place and written.is_dir():
+        fail(lang, text(MSG, "out_dir", lang, path=written))
     outcome = evaluate_file(path)  # the same pipeline as check, summary, collect
     result = outcome.result
     if result is None:  # not a readable template (an unexpected error goes to the CLI's guard)
         reason = error_text(outcome.error, lang) if outcome.error else ""
-        err.print(text(MSG, "unreadable", lang, path=path, error=reason))
-        raise typer.Exit(1)
+        fail(lang, text(MSG, "unreadable", lang, path=path, error=reason), 1)
     try:
         if in_place:
             backup = write_in_place(result, path, lang=lang, data=outcome.data)
@@ -115,19 +118,29 @@ def score(
             write_result(result, outcome.data, written, lang=lang)
             backup = None
     except WorkbookLocked as exc:
-        err.print(str(exc))
-        raise typer.Exit(1) from None
+        fail(lang, str(exc))
     except (OSError, EvaltoolError) as exc:  # cannot write there, or the package cannot be patched
-        err.print(text(MSG, "write_failed", lang, path=path, error=error_text(exc, lang)))
-        raise typer.Exit(1) from None
+        detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else error_text(exc, lang)
+        fail(lang, text(MSG, "write_failed", lang, path=written, error=detail))
+    errors = [f for f in result.findings if f.severity == "error" and not f.explained]
     if fmt is Format.json:
         doc = {**report(outcome, lang), "output": str(written), "backup": str(backup) if backup else None,
                "subtotals": dict(result.subtotals)}
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=2, default=str))
-        return
+        raise typer.Exit(1 if errors else 0)
     console.print(text(MSG, "title", lang, name=path.name))
     console.print(_table(result, lang))
     console.print(text(MSG, "findings", lang, errors=result.errors, warnings=result.warnings))
-    console.print(text(MSG, "written", lang, path=written))
+    if errors:
+        console.print(text(MSG, "errors", lang))
+        for f in errors:
+            where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else f.sheet or f.cell
+            console.print(f"  {severity_label(f.severity, lang)} {f.rule} {where} {render(f, lang)}",
+                          markup=False, highlight=False, soft_wrap=True)
+    if in_place and backup is None:
+        console.print(text(MSG, "unchanged", lang, path=written))
+    else:
+        console.print(text(MSG, "written", lang, path=written))
     if backup is not None:
         console.print(text(MSG, "backup", lang, path=backup))
+    raise typer.Exit(1 if errors else 0)

@@ -8,8 +8,9 @@ gives a byte-identical file. ``--workers N`` reads and scores in N processes. Wh
 returned more than one workbook for the same year and framework, only the newest counts and
 the older ones are listed as 已被替代 (``--keep-duplicates`` counts them all).
 
-Exit codes: 0 written; 1 no workbook found, or the output cannot be written (open in
-Excel/WPS, or an I/O error); 2 usage errors (typer's own).
+Exit codes (as every command): 0 written and no errors; 1 written, but some returns have
+errors or were not accepted; 2 could not run (a path that does not exist, no workbook found,
+an output that cannot be written — open in Excel/WPS, or an I/O error — or a bad option).
 
 Example::
 
@@ -26,11 +27,12 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from evaltool.cli import app
+from evaltool.cli import LangOption, app, fail, lang_of, need_path
 from evaltool.messages import text
 
 MSG = {
-    "none": ("没有找到工作簿：{paths}", "No workbook found in: {paths}"),
+    "none": ("没有找到工作簿（.xlsx/.xlsm）：{paths}", "No workbook (.xlsx/.xlsm) found in: {paths}"),
+    "out_dir": ("输出位置 {path} 是文件夹，请给出汇总工作簿的文件名", "the output {path} is a folder; give a file name"),
     "locked": ("{path} 正在被 Excel/WPS 打开，请先关闭", "{path} is open in Excel/WPS; close it first"),
     "bad_date": ("--created 不是有效的日期时间（ISO 格式，如 2024-07-01）：{value}",
                  "--created is not an ISO date/time (e.g. 2024-07-01): {value}"),
@@ -49,8 +51,7 @@ def _created(value: str | None, lang: str) -> datetime | None:
     try:
         return datetime.fromisoformat(value)
     except ValueError:
-        Console(stderr=True).print(text(MSG, "bad_date", lang, value=value))
-        raise typer.Exit(2) from None
+        fail(lang, text(MSG, "bad_date", lang, value=value))
 
 
 @app.command()
@@ -58,7 +59,7 @@ def summary(
     paths: Annotated[list[Path], typer.Argument(help="工作簿文件或文件夹 / workbook files or folders")],
     output: Annotated[Path, typer.Option("-o", "--output", help="汇总工作簿 / the summary workbook")] = Path(
         "汇总.xlsx"),
-    lang: Annotated[str, typer.Option("--lang", help="zh | en")] = "zh",
+    lang: LangOption = None,
     created: Annotated[str | None, typer.Option(
         "--created", help="工作簿时间戳（ISO 日期）；默认取输入文件的最新时间 / timestamp, ISO date")] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="并行进程数 / worker processes")] = 1,
@@ -76,8 +77,13 @@ def summary(
     from evaltool.summary.sources import expand_paths, iter_digests
     from evaltool.summary.writer import write_summary
 
+    lang = lang_of(lang)
     err = Console(stderr=True)
     stamp = _created(created, lang)
+    for p in paths:
+        need_path(p, lang)
+    if output.is_dir():
+        fail(lang, text(MSG, "out_dir", lang, path=output))
     from evaltool.messages.times import zone
 
     try:
@@ -87,11 +93,9 @@ def summary(
         raise typer.Exit(2) from None
     files = [f for f in expand_paths(paths) if f.resolve() != output.resolve()]  # not a previous summary
     if not files:
-        err.print(text(MSG, "none", lang, paths=", ".join(map(str, paths))))
-        raise typer.Exit(1)
+        fail(lang, text(MSG, "none", lang, paths=", ".join(map(str, paths))))
     if output.exists() and is_locked(output):
-        err.print(text(MSG, "locked", lang, path=output))
-        raise typer.Exit(1)
+        fail(lang, text(MSG, "locked", lang, path=output))
     digests = iter_digests(files, workers=workers, lang=lang)
     c = collect(digests if keep_duplicates else supersede_duplicates(digests), rank_with_errors=rank_with_errors)
     for o in c.others:
@@ -101,10 +105,10 @@ def summary(
     try:
         write_summary(c, output, lang=lang, created=stamp, tz=tz)
     except OSError as exc:
-        err.print(text(MSG, "write_failed", lang, path=output, error=exc))
-        raise typer.Exit(1) from None
+        fail(lang, text(MSG, "write_failed", lang, path=output, error=exc.strerror or exc))
     passed = sum(1 for u in c.units if u.status == "通过")
     superseded = sum(1 for o in c.others if o.status == "已被替代")
     Console().print(text(MSG, "done", lang, path=output, n=len(files), passed=passed,
                          errors=len(c.units) - passed, rejected=len(c.others) - superseded,
                          superseded=superseded), markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(1 if len(c.units) - passed or len(c.others) - superseded else 0)

@@ -16,8 +16,13 @@ from typing import Annotated
 
 import typer
 
-from evaltool.cli import app
+from evaltool.cli import LangOption, app, fail, lang_of
 from evaltool.frameworks import FrameworkError
+from evaltool.messages import text
+
+MSG = {
+    "write_failed": ("{path}：无法写入：{error}", "{path}: cannot write: {error}"),
+}
 
 
 @app.command()
@@ -27,19 +32,19 @@ def template(
     unit: Annotated[str, typer.Option("--unit", "-u", help="单位名称 / unit name")] = "",
     unit_code: Annotated[str, typer.Option("--unit-code", help="单位编码 / unit code")] = "",
     year: Annotated[int | None, typer.Option("--year", "-y", help="评价年度 / evaluation year")] = None,
-    lang: Annotated[str, typer.Option("--lang", help="zh | en")] = "zh",
+    lang: LangOption = None,
     password: Annotated[str | None, typer.Option("--password", help="工作表保护密码 / protection password")] = None,
 ) -> None:
     """生成评价模板工作簿 / Write a template workbook."""
     from evaltool.integrity import keys
     from evaltool.template import write_template
 
-    if lang not in ("zh", "en"):
-        raise typer.BadParameter("--lang 须为 zh 或 en / must be zh or en")
+    lang = lang_of(lang)
     try:
         path = write_template(framework, output, unit_name=unit, unit_code=unit_code, year=year, lang=lang,
                               password=password, signer=keys.signer())  # bureau key, if `evaltool keygen` ran
     except FrameworkError as exc:
-        typer.echo(f"错误 / error: {exc}", err=True)
-        raise typer.Exit(2) from exc
+        fail(lang, str(exc))
+    except OSError as exc:  # the output cannot be written there
+        fail(lang, text(MSG, "write_failed", lang, path=output, error=exc.strerror or exc))
     typer.echo(str(path))

@@ -102,6 +102,7 @@ class CollectReport:
     counts: dict[str, int]
     elapsed: float
     new: int = 0  # inputs processed by this run (0: nothing new, nothing written)
+    errors: int = 0  # accepted returns with open errors (有错误)
 
 
 #: Earlier outcomes whose kept original is re-read on a re-run (they have summary rows).
@@ -487,4 +488,5 @@ def collect(
     finally:
         shutil.rmtree(work, ignore_errors=True)
     counts = dict(sorted(Counter(o.status for o in outcomes).items()))
-    return CollectReport(out, summary, manifest, counts, elapsed, new=len(fresh_seqs))
+    errors = sum(1 for o in outcomes if o.status == ACCEPTED and o.summary_status == STATUS_ERRORS)
+    return CollectReport(out, summary, manifest, counts, elapsed, new=len(fresh_seqs), errors=errors)

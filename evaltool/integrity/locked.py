@@ -33,6 +33,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from difflib import SequenceMatcher
 from typing import Any
 
 from evaltool import contract as C
@@ -206,6 +207,58 @@ def diff_locked(stored: Iterable[LockedCell], current: Iterable[LockedCell]) -> 
     return out
 
 
+def _row_of(cell: str) -> int:
+    return int(cell.lstrip("$ABCDEFGHIJKLMNOPQRSTUVWXYZ").lstrip("$") or 0)
+
+
+def _by_row(cells: Iterable[LockedCell], sheet: str) -> tuple[dict[int, list[LockedCell]], list[LockedCell]]:
+    rows: dict[int, list[LockedCell]] = {}
+    rest: list[LockedCell] = []
+    for c in cells:
+        if c.sheet == sheet:
+            rows.setdefault(_row_of(c.cell), []).append(c)
+        else:
+            rest.append(c)
+    return rows, rest
+
+
+def align_rows(stored: Iterable[LockedCell], current: Iterable[LockedCell], sheet: str
+               ) -> tuple[list[tuple[int, str]], list[Change], list[LockedCell], list[LockedCell]]:
+    """Rows of ``sheet`` matched by content, as a filler's row deletion shifts them.
+
+    Returns the stored rows deleted (``(row, 三级指标)``), the changed cells of matched rows
+    (at their current address), and the cells of other sheets (stored, current) left to
+    compare cell by cell. Deleting one indicator row is one change, not one per cell below.
+    """
+    srows, srest = _by_row(stored, sheet)
+    nrows, nrest = _by_row(current, sheet)
+    sk, nk = sorted(srows), sorted(nrows)
+
+    def key(cells: list[LockedCell]) -> tuple[tuple[str, str], ...]:
+        return tuple(sorted((c.label, c.value or "") for c in cells))
+
+    deleted: list[tuple[int, str]] = []
+    changes: list[Change] = []
+    matcher = SequenceMatcher(None, [key(srows[r]) for r in sk], [key(nrows[r]) for r in nk], autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        pairs = list(zip(range(i1, i2), range(j1, j2), strict=False))
+        for i, j in pairs:
+            now = {c.label: c for c in nrows[nk[j]]}
+            for c in srows[sk[i]]:
+                new = now.get(c.label)
+                if new is None or new.value != c.value:
+                    changes.append(Change(sheet, new.cell if new else c.cell, c.label, c.value,
+                                          new.value if new else None))
+        for i in range(i1 + len(pairs), i2):
+            name = next((c.value or "" for c in srows[sk[i]] if c.label == "三级指标"), "")
+            deleted.append((sk[i], name))
+        for j in range(j1 + len(pairs), j2):
+            changes += [Change(sheet, c.cell, c.label, None, c.value) for c in nrows[nk[j]] if c.value is not None]
+    return deleted, changes, srest, nrest
+
+
 def _finding(rule: str, severity: Severity, code: str, params: Mapping[str, Any] | None = None,
              sheet: str = C.META, cell: str = "", value: Any = None) -> Finding:
     return Finding(rule=rule, severity=severity, sheet=sheet, cell=cell, code=code, params=params or {},
@@ -232,17 +285,21 @@ def _content_findings(ev: Evaluation, stored_fp: str) -> list[Finding]:
     cells, fp = stored
     if fp != stored_fp:
         return [_finding("INT-2", "error", "INT-2.meta_edited")]
-    changes = diff_locked(cells, locked_cells_of_evaluation(ev))
-    if not changes:
+    sheet = ev.tables["Indicators"].sheet if "Indicators" in ev.tables else C.TABLE_SHEETS["Indicators"]
+    deleted, changes, stored_rest, now_rest = align_rows(cells, locked_cells_of_evaluation(ev), sheet)
+    changes += diff_locked(stored_rest, now_rest)
+    if not changes and not deleted:
         return [_finding("INT-2", "error", "INT-2.unknown")]
-    out = []
+    out = [_finding("INT-1", "error", "INT-1.deleted_row", {"row": row, "name": name}, sheet, f"A{row}")
+           for row, name in deleted]
     for ch in changes[:MAX_CELL_FINDINGS]:
         label: str | Text = Text("word.formula", {"name": ch.label}) if ch.label in C.RATE_NAMES else ch.label
         params = {"where": f"{ch.sheet}!{ch.cell}", "label": label, "old": _show(ch.old), "new": _show(ch.new)}
         out.append(_finding("INT-1", "error", "INT-1.changed", params, ch.sheet, ch.cell,
                             {"old": ch.old, "new": ch.new}))
     if len(changes) > MAX_CELL_FINDINGS:
-        out.append(_finding("INT-1", "error", "INT-1.more", {"n": len(changes) - MAX_CELL_FINDINGS}))
+        rest = changes[MAX_CELL_FINDINGS:]
+        out.append(_finding("INT-1", "error", "INT-1.more", {"n": len(rest)}, rest[0].sheet))
     return out
 
 

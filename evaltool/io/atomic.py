@@ -18,7 +18,9 @@ Example::
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
+import stat
 import sys
 import tempfile
 from datetime import datetime
@@ -28,6 +30,8 @@ __all__ = [
     "atomic_write_bytes",
     "atomic_replace",
     "backup_path",
+    "backups_of",
+    "default_mode",
     "replace_with_backup",
     "is_locked",
     "temp_path_for",
@@ -61,13 +65,40 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_replace(tmp: Path, dst: Path) -> None:
+def umask() -> int:
+    """The process umask, read without changing it where the system tells (Linux), else by
+    the classic set-and-restore."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    old = os.umask(0o022)
+    os.umask(old)
+    return old
+
+
+def default_mode(dst: Path) -> int:
+    """The permission bits a file written at ``dst`` should have: those of the file it replaces,
+    else what ``open()`` would give a new file (0666 minus the umask) — never mkstemp's 0600,
+    so colleagues on a shared drive can open templates, summaries and backups."""
+    try:
+        return stat.S_IMODE(Path(dst).stat().st_mode)
+    except OSError:
+        return 0o666 & ~umask()
+
+
+def atomic_replace(tmp: Path, dst: Path, *, mode: int | None = None) -> None:
     """Atomically move the finished file ``tmp`` onto ``dst`` (same folder), fsyncing first.
 
-    On failure ``tmp`` is deleted and ``dst`` is left untouched, then the error propagates.
+    The result gets ``mode``, by default :func:`default_mode` of ``dst``. On failure ``tmp``
+    is deleted and ``dst`` is left untouched, then the error propagates.
     """
     tmp, dst = Path(tmp), Path(dst)
     try:
+        os.chmod(tmp, default_mode(dst) if mode is None else mode)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, dst)
@@ -78,8 +109,9 @@ def atomic_replace(tmp: Path, dst: Path) -> None:
     _fsync_dir(dst.parent)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically: temp file beside it, fsync, ``os.replace``."""
+def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> None:
+    """Write ``data`` to ``path`` atomically: temp file beside it, fsync, ``os.replace``
+    (permission bits: ``mode``, else those of the file replaced, else from the umask)."""
     path = Path(path)
     tmp = temp_path_for(path)
     try:
@@ -89,7 +121,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
-    atomic_replace(tmp, path)
+    atomic_replace(tmp, path, mode=mode)
 
 
 def backup_path(path: Path, *, now: datetime | None = None) -> Path:
@@ -108,17 +140,32 @@ def backup_path(path: Path, *, now: datetime | None = None) -> Path:
     return candidate
 
 
+def backups_of(path: Path) -> list[Path]:
+    """The timestamped backups :func:`replace_with_backup` made of ``path``, oldest first."""
+    path = Path(path)
+    return sorted(path.parent.glob(f"{glob.escape(path.stem)}.bak-*{glob.escape(path.suffix)}"),
+                  key=lambda p: (p.stat().st_mtime_ns, p.name))
+
+
 def replace_with_backup(src_new: Path, dst: Path) -> Path:
     """Copy the current ``dst`` to a timestamped backup, then atomically replace it by ``src_new``.
 
     ``src_new`` should live in ``dst``'s folder (it is renamed, not copied, when possible).
     Returns the backup path. If ``dst`` does not exist yet the backup is skipped and the
-    returned path does not exist.
+    returned path does not exist. A backup identical to the current ``dst`` already exists →
+    that one is returned and no new copy is made (repeated in-place runs do not pile up
+    identical backups); the backup keeps the original's permission bits.
     """
     src_new, dst = Path(src_new), Path(dst)
     backup = backup_path(dst)
     if dst.exists():
-        atomic_write_bytes(backup, dst.read_bytes())
+        current = dst.read_bytes()
+        same = next((b for b in reversed(backups_of(dst)) if b.stat().st_size == len(current)
+                     and b.read_bytes() == current), None)
+        if same is not None:
+            backup = same
+        else:
+            atomic_write_bytes(backup, current, mode=stat.S_IMODE(dst.stat().st_mode))
     if src_new.parent.resolve() != dst.parent.resolve():
         tmp = temp_path_for(dst)
         try:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
@@ -128,6 +129,20 @@ class FileBook:
                 grid.append(pad + cast("list[CellValue]", [None if v == "" else v for v in row]))
             self._grids[sheet] = grid
         return self._grids[sheet]
+
+    def formulas(self, sheet: str, cells: Iterable[str]) -> dict[str, str]:
+        """The formula text (``=…``) of those ``cells`` of ``sheet`` that hold a formula."""
+        wanted = {c.replace("$", "").upper() for c in cells}
+        part = self._sheet_parts.get(sheet, "")
+        if not wanted or part not in self._parts:
+            return {}
+        out: dict[str, str] = {}
+        for c in self._xml(part).iterfind("m:sheetData/m:row/m:c", NS):
+            ref = c.get("r", "")
+            f = c.find("m:f", NS)
+            if ref in wanted and f is not None:
+                out[ref] = "=" + (f.text or "")
+        return out
 
     def modified(self) -> datetime | None:
         """``dcterms:modified`` of ``docProps/core.xml`` (UTC): the package's own save time,

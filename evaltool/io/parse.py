@@ -289,4 +289,23 @@ def parse_book(source: BookSource) -> Evaluation:
         unit=unit, scalars=scalars, names=names, tables=tables, budget=budget,
         indicator_rows=_indicators(g["Indicators"], tables["Indicators"], n_locked),
         projects=_projects(g["Projects"], tables["Projects"]), rules=rules, methods=methods, grades=grades,
-        params=params, explanations=explanations, grids=grids, narrative=narrative_of(grids, tables))
+        params=params, explanations=explanations, grids=grids, narrative=narrative_of(grids, tables),
+        input_formulas=_input_formulas(source, names))
+
+
+#: Inputs that must hold plain text: a formula there (=HYPERLINK(…)) reads as nothing.
+TEXT_INPUTS = ("unit_name", "unit_code", "preparer", "contact", "self_grade")
+
+
+def _input_formulas(source: BookSource, names: dict[str, Any]) -> dict[tuple[str, str], str]:
+    """Formulas typed into text inputs, when the source can tell (a file can; a live book's
+    values are what the user sees)."""
+    formulas = getattr(source, "formulas", None)
+    if formulas is None:
+        return {}
+    by_sheet: dict[str, list[str]] = {}
+    for name in TEXT_INPUTS:
+        loc = names.get(name)
+        if loc is not None and ":" not in loc.ref:
+            by_sheet.setdefault(loc.sheet, []).append(loc.ref.replace("$", ""))
+    return {(sheet, cell): f for sheet, cells in by_sheet.items() for cell, f in formulas(sheet, cells).items()}

@@ -24,9 +24,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import stat
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -114,7 +113,8 @@ def _check_rows(ev: Evaluation, checks: tuple[CheckRow, ...],
         result: object = Formula(row.formula, cached=row.result) if row.formula else row.result
         values = {"规则编号": row.rule, "来源": row.source, "级别": severity_label(row.severity),
                   "工作表": row.sheet, "单元格": row.cell, "结果": result,
-                  "提示信息": row.message, "出错说明": explanation or None}
+                  "提示信息": Formula(row.message_formula, cached=row.message) if row.message_formula else row.message,
+                  "出错说明": explanation or None}
         for h, v in values.items():
             cells[(sheet, f"{column_letters(idx[h])}{r}")] = v
     new_rows = max(len(checks), 1)
@@ -156,7 +156,7 @@ def build_plan(result: Result, *, now: datetime | None = None, lang: str = "zh")
         cells[key] = Formula(s.formula, cached=_cached(s.value)) if s.formula else (
             None if s.value is None else _cached(s.value))
     table_refs = _check_rows(ev, result.checks, cells)
-    when = (now or datetime.now()).strftime("%Y-%m-%d %H:%M")
+    when = (now or _now()).strftime("%Y-%m-%d %H:%M")
     cells[where(ev.names, "calc_status")] = text(
         MSG, "status", lang, when=when, errors=result.errors, warnings=result.warnings)
     _open_issues(result, when, cells, lang)
@@ -184,43 +184,36 @@ def _open_issues(result: Result, when: str, cells: dict[CellKey, object], lang: 
             cells[(sheet, f"{column_letters(c + 1)}{row}")] = None
 
 
+def _now() -> datetime:
+    """Now, or ``SOURCE_DATE_EPOCH`` when set (reproducible outputs, as build tools use it)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).replace(tzinfo=None)
+    return datetime.now()
+
+
 def write_result(result: Result, src: str | Path | bytes, dst: str | Path, *,
                  now: datetime | None = None, lang: str = "zh") -> WritePlan:
     """Write ``result`` into a copy of ``src`` at ``dst`` (atomic; ``src`` is only read).
 
     ``src`` may be the workbook's bytes as already read (:class:`evaltool.engine.Outcome`
-    keeps them), so write-back does not open the file again.
+    keeps them), so write-back does not open the file again. A new ``dst`` gets the
+    permission bits the umask gives (the atomic writer sees to it); an existing one keeps its own.
     """
     plan = build_plan(result, now=now, lang=lang)
-    dst = Path(dst)
-    mode = _mode_for(dst)
-    patch_cells(src, dst, plan.cells, fills=plan.fills, notes=plan.notes,
+    patch_cells(src, Path(dst), plan.cells, fills=plan.fills, notes=plan.notes,
                 table_refs=plan.table_refs, label=result.evaluation.path if isinstance(src, bytes) else None)
-    with contextlib.suppress(OSError):
-        os.chmod(dst, mode)
     return plan
 
 
-def _mode_for(dst: Path) -> int:
-    """The permission bits ``dst`` should end with: its own if it exists, else umask's default.
-
-    The atomic writer's temp files are created 0600 (``mkstemp``); a scored copy in a shared
-    folder must stay readable by the colleagues who could read the original.
-    """
-    try:
-        return stat.S_IMODE(dst.stat().st_mode)
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
 def write_in_place(result: Result, path: str | Path, *, now: datetime | None = None,
-                   lang: str = "zh", data: bytes | None = None) -> Path:
+                   lang: str = "zh", data: bytes | None = None) -> Path | None:
     """Replace ``path`` by its scored version, keeping a timestamped backup; returns it.
 
-    Raises :class:`WorkbookLocked` while the workbook is open elsewhere. If anything fails
-    before the final rename the original is untouched and no temp file is left behind.
+    Returns None when the scored version is byte-identical to ``path`` (nothing to write, no
+    backup); an existing identical backup is reused rather than copied again. Raises
+    :class:`WorkbookLocked` while the workbook is open elsewhere. If anything fails before
+    the final rename the original is untouched and no temp file is left behind.
     ``data``: the file's bytes as read for ``result`` (then the file is not read again).
     """
     p = Path(path)
@@ -229,8 +222,8 @@ def write_in_place(result: Result, path: str | Path, *, now: datetime | None = N
     tmp = temp_path_for(p)
     try:
         write_result(result, p if data is None else data, tmp, now=now, lang=lang)
-        with contextlib.suppress(OSError):
-            os.chmod(tmp, stat.S_IMODE(p.stat().st_mode))
+        if tmp.read_bytes() == (p.read_bytes() if data is None else data):
+            return None
         return replace_with_backup(tmp, p)
     finally:
         with contextlib.suppress(FileNotFoundError):

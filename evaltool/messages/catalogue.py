@@ -70,8 +70,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                       "{table} row {row}: {column} must be a number, found text {value!r}"),
     "TYPE-1.weight": ("指标“{name}”的分值应为数字，现为“{value}”",
                       "indicator {name!r}: weight must be a number, found {value!r}"),
+    "TYPE-1.percent": ("指标“{name}”的计量单位是“{unit}”，实际完成值“{value}”却是百分比，请填写{unit}数",
+                       "indicator {name!r} is counted in {unit!r} but its actual {value!r} is a percentage; "
+                       "enter the number of {unit}"),
     "TYPE-1.actual": ("定量指标“{name}”的实际完成值“{value}”不是可识别的数量（定量指标须填写数值；“达成预期”等表述只适用于定性指标）",
                       "quantitative indicator {name!r}: actual {value!r} is not a quantity (such wording is for 定性 only)"),
+    "TYPE-2": ("文字栏填写文字而非公式", "text inputs hold text, not formulas"),
+    "TYPE-2.formula": ("{label}（{where}）填的是公式“{formula}”，请直接填写文字",
+                       "{label} ({where}) holds the formula {formula!r}; type the text itself"),
     "NUM-1": ("模糊数量表述", "approximate quantities"),
     "NUM-1.fuzzy": ("指标“{name}”的实际完成值“{value}”为约数，{interval}；对照目标 {direction}{target}：{verdict}{reason}，"
                     "计分按保守值 {bound}",
@@ -92,6 +98,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                       "quantitative indicator {name!r}: target {value!r} is not measurable (number, a~b or ≥/≤ number)"),
     "TGT-1M.range": ("指标“{name}”的指标方向为“区间”，年度目标值应写成 a~b，现为“{value}”",
                      "indicator {name!r}: direction 区间 needs a target written a~b, found {value!r}"),
+    "REQ-1": ("分项已填时合计须填写", "a total is filled in when its parts are"),
+    "REQ-1.blank": ("{label}未填写（其下分项已填写），请填写合计数",
+                    "{label} is not filled in (its parts are); enter the total"),
     "UNIT-1": ("金额单位（元/万元）", "money units (元 vs 万元)"),
     "UNIT-1.small": ("{label} {value} 元，仅为{ref_label} {ref} 元的 {share}，疑似以万元填报（按万元折合 {scaled} 元）",
                      "{label} is {value} 元, only {share} of {ref_label} {ref} 元 — likely entered in 万元 "
@@ -231,6 +240,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # ---- integrity: locked content and the bureau's signature
     "INT-1.changed": ("锁定内容被修改：{where} {label} {old} → {new}（评分口径由财政局统一设定，请使用下发的模板）",
                       "Locked content changed: {where} {label} {old} → {new} (set by the bureau; use the issued template)"),
+    "INT-1.deleted_row": ("第{row}行“{name}”被删除（指标由财政局统一设定，请恢复该行或使用下发的模板）",
+                          "row {row} {name!r} was deleted (indicators are set by the bureau; restore the row "
+                          "or use the issued template)"),
     "INT-1.more": ("另有 {n} 处锁定内容被修改", "{n} more locked cells changed"),
     "INT-2.unknown": ("锁定内容（权重、评分方法、校验规则、等级或计算公式）已被修改，无法定位具体单元格",
                       "Locked content (weights, methods, rules, grades or rate formulas) was changed; "

@@ -14,4 +14,15 @@ from __future__ import annotations
 
 from evaltool.quantities.fuzzy import Interval, compare, parse_quantity
 
-__all__ = ["Interval", "compare", "parse_quantity"]
+__all__ = ["Interval", "compare", "parse_quantity", "PERCENT_UNITS", "percent_in_wrong_unit"]
+
+#: 计量单位 texts that mean "a percentage".
+PERCENT_UNITS = frozenset({"%", "％", "百分比"})
+
+
+def percent_in_wrong_unit(value: object, unit: str) -> bool:
+    """True when ``value`` is text written as a percentage (约90%) for an indicator counted in
+    another unit (次, 个, 人 …): 90% of a count is no count, so it must not be scored as 0.9.
+    An indicator without a unit is given the benefit of the doubt."""
+    unit = (unit or "").strip()
+    return isinstance(value, str) and ("%" in value or "％" in value) and bool(unit) and unit not in PERCENT_UNITS

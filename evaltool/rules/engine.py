@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import partial
 
-from evaltool.formula import Value, XLError
+from evaltool.formula import Value, XLError, compile_formula
 from evaltool.formula.coerce import to_bool
 from evaltool.formula.nodes import CellRef, NameRef, StructRef
 from evaltool.formula.values import ErrorSignal
@@ -27,12 +27,12 @@ from evaltool.messages import render_text
 from evaltool.model import CheckRow, Computed, Evaluation, Finding, TableInfo, Text, count_open
 from evaltool.rules.builtin import run_builtins
 from evaltool.rules.catalog import PASS, english_rule_message
-from evaltool.rules.live import RULES_SHEET, formula_for, instance_cell, placeholder_ref
+from evaltool.rules.live import RULES_SHEET, formula_for, instance_cell, message_formula_for, placeholder_ref
 from evaltool.rules.messages import render_text as render_text_of
 from evaltool.rules.resolver import EvalResolver
 from evaltool.rules.ruleset import CompiledRule, Placeholder, RuleSet, compile_ruleset, placeholders_of
 
-__all__ = ["check", "CheckOutcome", "Instance", "evaluate_rules"]
+__all__ = ["check", "CheckOutcome", "Instance", "evaluate_rules", "one_per_cause"]
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,8 @@ class Instance:
     cell: str
     text: str  # Chinese message as the workbook shows it ("通过" when passing)
     formula: str
+    message: str = ""  # the 提示信息 with this instance's placeholders rendered
+    message_formula: str = ""  # the same as a live formula
 
 
 def _problem(cr: CompiledRule, r: EvalResolver, ev: Evaluation) -> tuple[str, str] | None:
@@ -126,17 +128,17 @@ def evaluate_rules(
             value = cr.formula.evaluate(r)
             status = _outcome(value)
             isheet, icell = instance_cell(cr, tables, names, row)
+            message, err = render_text_of(rule.message or rule.id, cr.placeholders,
+                                          partial(_lookup, cr, r=r, tables=tables, known=known, row=row))
             if status == "pass":
                 text = PASS
+            elif status == "error":
+                text = value.code if isinstance(value, XLError) else "#VALUE!"
             else:
-                text, err = render_text_of(rule.message or rule.id, cr.placeholders,
-                                        partial(_lookup, cr, r=r, tables=tables, known=known, row=row))
-                if status == "error":
-                    text = value.code if isinstance(value, XLError) else "#VALUE!"
-                elif err is not None:
-                    text = err.code
+                text = err.code if err is not None else message
             instances.append(Instance(cr, row, status, value, isheet, icell, text,
-                                      formula_for(cr, tables, known, row)))
+                                      formula_for(cr, tables, known, row), message,
+                                      message_formula_for(cr, tables, known, row)))
     return instances, problems
 
 
@@ -173,11 +175,9 @@ def _params(inst: Instance, r: EvalResolver, ev: Evaluation) -> dict[str, object
     bundled English text of the same rule, when there is one); ``err`` for an error value."""
     rule = inst.rule.rule
     params: dict[str, object] = {"id": rule.id}
+    params["message"] = inst.message or rule.id
     if inst.status == "error":
-        params["message"] = _render(inst, r, ev, rule.message) if rule.message else rule.id
         params["err"] = inst.text
-    else:
-        params["message"] = inst.text
     en = english_rule_message(rule.id, rule.message)
     if en is not None:
         params["message_en"] = _render(inst, r, ev, en)
@@ -242,7 +242,7 @@ def check(ev: Evaluation, computed: Computed, *, ruleset: RuleSet | None = None)
         rule = inst.rule.rule
         explanation = ev.explanations.get((rule.id, inst.sheet, inst.cell), "")
         checks.append(CheckRow(rule.id, "规则表", rule.severity, inst.sheet, inst.cell, inst.formula,
-                               inst.text, rule.message, explanation))
+                               inst.text, inst.message, explanation, inst.message_formula or None))
         if inst.status == "pass":
             continue
         explained = bool(rule.explain_required and explanation.strip() and inst.status == "fail")
@@ -253,5 +253,31 @@ def check(ev: Evaluation, computed: Computed, *, ruleset: RuleSet | None = None)
     b_findings, b_checks = run_builtins(ev, r, comp)
     findings.extend(b_findings)
     checks.extend(b_checks)
-    findings = [replace(f, file=f.file or ev.path) for f in findings]
+    findings = [replace(f, file=f.file or ev.path) for f in one_per_cause(findings, ev, comp)]
     return CheckOutcome(tuple(findings), tuple(checks), comp)
+
+
+#: Built-in checks that name a cause — a total left blank, text where a number belongs.
+CAUSES = frozenset({"TYPE-1", "REQ-1"})
+
+
+def one_per_cause(findings: list[Finding], ev: Evaluation, comp: Computed,
+                  causes_in: list[Finding] | None = None) -> list[Finding]:
+    """One finding per cause: another finding on a cell a cause names (a rule, a fuzzy reading
+    of it), and a rate that cannot be computed because one of its inputs is such a cell
+    (RATE-1), are its consequences and are left out (the 校验结果 sheet still lists every rule)."""
+    causes = {(f.sheet, f.cell) for f in (findings if causes_in is None else causes_in) if f.rule in CAUSES}
+    if not causes:
+        return findings
+    at = {(loc.sheet, loc.ref.replace("$", "")): name.lower() for name, loc in ev.names.items()}
+    caused = {at[c] for c in causes if c in at}
+    inputs = {rate.name.lower(): compile_formula(rate.formula).names for rate in comp.rates}
+    out = []
+    for f in findings:
+        if f.rule not in CAUSES and (f.sheet, f.cell) in causes:
+            continue
+        if f.code in ("RATE-1.error", "score.rate_error") and \
+                inputs.get(at.get((f.sheet, f.cell), ""), frozenset()) & caused:
+            continue
+        out.append(f)
+    return out

@@ -14,6 +14,7 @@ Example::
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
@@ -27,9 +28,10 @@ from evaltool.rules.fields import value_kind
 from evaltool.rules.messages import message_formula
 from evaltool.rules.ruleset import CompiledRule, Placeholder, compile_ruleset
 
-__all__ = ["formula_for", "condition_for", "message_for", "template_checks", "RULES_SHEET", "tol_ref",
+__all__ = ["formula_for", "condition_for", "message_for", "message_formula_for", "template_checks", "RULES_SHEET", "tol_ref",
            "rule_sheet", "instance_cell", "CHECK_COLUMNS"]
 
+_PLACEHOLDER = re.compile(r"\{@?[^{}]+\}")
 RULES_SHEET = C.RULES
 CHECK_COLUMNS = C.TABLE_HEADERS["Checks"]
 
@@ -128,6 +130,22 @@ def message_for(
     )
 
 
+def message_formula_for(
+    cr: CompiledRule, tables: Mapping[str, TableInfo], names: set[str] | frozenset[str], row: int | None = None
+) -> str:
+    """``=<message>``: the 提示信息 of one instance as a live formula, so the 校验结果 sheet never
+    shows a raw ``{placeholder}`` (cached like :func:`formula_for`)."""
+    return _message_cached(cr, tuple(sorted(tables.items())), frozenset(names), row)
+
+
+@lru_cache(maxsize=16384)
+def _message_cached(
+    cr: CompiledRule, tables: Mapping[str, TableInfo] | tuple[tuple[str, TableInfo], ...], names: frozenset[str],
+    row: int | None,
+) -> str:
+    return "=" + message_for(cr, dict(tables), set(names), row)
+
+
 def formula_for(
     cr: CompiledRule, tables: Mapping[str, TableInfo], names: set[str] | frozenset[str], row: int | None = None
 ) -> str:
@@ -224,8 +242,10 @@ def template_checks(
         if rule.scope == "逐行":
             t = tables.get(rule.table)
             instances = list(range(t.n_rows)) if t is not None else []
+        shown = _PLACEHOLDER.sub("…", rule.message or rule.id)  # cached text until calculated
         for row in instances:
             sheet, cell = instance_cell(cr, tables, names, row)
             out.append(CheckRow(rule.id, "规则表", rule.severity, sheet, cell,
-                                formula_for(cr, tables, known, row), "", rule.message))
+                                formula_for(cr, tables, known, row), "", shown,
+                                message_formula=message_formula_for(cr, tables, known, row)))
     return out

@@ -135,7 +135,7 @@ def score_indicator(ind: Indicator, ctx: Context) -> tuple[list[Score], list[Fin
     else:
         basis_ref = ctx.ref(sheet, ctx.col(BASIS_COLUMN, row)) if ctx.has_basis else ""
         act = read_actual(ind.actual, direction, j_ref, text_x=kind.text_x, epsilon=ctx.epsilon,
-                          fallback=basis_ref)
+                          fallback=basis_ref, unit=ind.unit)
         if act.kind == "fuzzy" and ctx.has_basis:
             basis_value = act.value if isinstance(act.value, float) else None
         x_value, x_expr = act.value, act.expr

@@ -22,6 +22,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from evaltool.model import CellValue
+from evaltool.quantities import percent_in_wrong_unit
 from evaltool.quantities.fuzzy import parse_quantity
 from evaltool.scoring.completion import Target, norm_direction
 from evaltool.scoring.xl import lit
@@ -62,18 +63,21 @@ def _number(v: CellValue) -> float | None:
 
 
 def read_actual(value: CellValue, direction: str, ref: str, *, text_x: bool = False,
-                epsilon: float = 0.1, fallback: str = "") -> Actual:
+                epsilon: float = 0.1, fallback: str = "", unit: str = "") -> Actual:
     """The x of a row from its 实际完成值 cell ``ref`` (tier text when ``text_x``).
 
     ``fallback`` is the row's 计分值 cell (template 2.0): for approximate text the formula reads
     ``IF(ISNUMBER(J),J,计分值)`` — the conservative bound evaltool writes there, until the filler
     corrects J to a number, which the live formula then uses. Without it (1.x) the bound is a
-    literal in the formula.
+    literal in the formula. A percentage typed for an indicator counted in another ``unit``
+    is not a number of it ("bad").
     """
     if value is None or value == "":  # exactly what Excel's J5="" tests
         return Actual("blank", None, ref, ref)
     if text_x:
         return Actual("text", str(value), ref, ref)
+    if percent_in_wrong_unit(value, unit):
+        return Actual("bad", None, ref, ref)
     n = _number(value)
     if n is not None:
         return Actual("number", n, ref, ref)

@@ -68,7 +68,10 @@ def write_checks(ctx: Ctx) -> None:
             ws.write_formula(r, 5, cr.formula if cr.formula.startswith("=") else "=" + cr.formula, st.result, "")
         else:
             ws.write_string(r, 5, cr.result, st.result)
-        ws.write_string(r, 6, cr.message, st.text)
+        if cr.message_formula:  # live: the placeholders show the cells' values, never {raw}
+            ws.write_formula(r, 6, cr.message_formula, st.text, cr.message)
+        else:
+            ws.write_string(r, 6, cr.message, st.text)
         ctx.put(ws, r, 7, cr.explanation, st.text_in)
     if not rows:
         for c in range(len(hdr)):

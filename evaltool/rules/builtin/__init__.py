@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from evaltool.messages import render, render_text
 from evaltool.model import CheckRow, Computed, Evaluation, Finding, Text
-from evaltool.rules.builtin import consistency, plausibility, types, units  # noqa: F401 - registers checks
+from evaltool.rules.builtin import consistency, plausibility, required, types, units  # noqa: F401 - registers checks
 from evaltool.rules.builtin.base import BUILTINS, BuiltinSpec, Ctx
 from evaltool.rules.catalog import PASS
 from evaltool.rules.resolver import EvalResolver

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from evaltool import contract as C
 from evaltool.formula.memory import cell_name
 from evaltool.model import Finding, Indicator, Text
+from evaltool.quantities import percent_in_wrong_unit
 from evaltool.quantities.fuzzy import Interval, compare, fmt_number, parse_quantity
 from evaltool.rules.builtin.base import Ctx, builtin, is_number
 from evaltool.rules.fields import COUNT_NAMES, MONEY_COLUMNS, MONEY_NAMES, SHARE_NAMES
@@ -79,10 +80,24 @@ def _type_checks(ctx: Ctx) -> Iterator[Finding]:
         if not _blank(ind.level3) and isinstance(ind.weight, str):
             yield ctx.finding("TYPE-1.weight", sheet, _ind_cell(ctx, ind, "分值"), ind.weight, name=ind.level3,
                               value=ind.weight)
+        if ind.kind == "定量" and percent_in_wrong_unit(ind.actual, ind.unit):
+            yield ctx.finding("TYPE-1.percent", sheet, _ind_cell(ctx, ind, "实际完成值"), ind.actual,
+                              name=ind.level3, value=ind.actual, unit=ind.unit.strip())
         if ind.kind == "定量" and isinstance(ind.actual, str) and ind.actual.strip():
             if parse_quantity(ind.actual, epsilon=ctx.param("fuzzy_epsilon", 0.1)) is None:
                 yield ctx.finding("TYPE-1.actual", sheet, _ind_cell(ctx, ind, "实际完成值"), ind.actual,
                                   name=ind.level3, value=ind.actual)
+
+
+@builtin("TYPE-2", "error")
+def formulas_in_text_inputs(ctx: Ctx) -> Iterator[Finding]:
+    """A formula typed where plain text belongs (单位名称 =HYPERLINK(…)): the value other
+    readers see is empty or a link's text, so the summary would show no unit name."""
+    at = {(loc.sheet, loc.ref.replace("$", "")): name for name, loc in ctx.ev.names.items()}
+    for (sheet, cell), formula in ctx.ev.input_formulas.items():
+        name = at.get((sheet, cell), "")
+        yield ctx.finding("TYPE-2.formula", sheet, cell, formula, label=_label(ctx, name) if name else cell,
+                          where=f"{sheet}!{cell}", formula=formula[:60])
 
 
 def _label(ctx: Ctx, name: str) -> str:
