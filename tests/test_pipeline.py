@@ -54,7 +54,7 @@ def test_check_and_score_report_the_same_findings_in_the_same_order(tampered: Pa
     checked = _cli("check", str(tampered), "--format", "json")
     assert checked.returncode == 1, checked.stderr
     scored = _cli("score", str(tampered), "-o", str(tmp_path / "scored.xlsx"), "--format", "json")
-    assert scored.returncode == 0, scored.stderr
+    assert scored.returncode == 1, scored.stderr  # as check: written, and errors were found
     (report,) = json.loads(checked.stdout)["files"]
     doc = json.loads(scored.stdout)
     assert doc["findings"] == report["findings"]
