@@ -41,12 +41,14 @@ def test_score_lists_the_open_findings_in_order(tmp_path: Path) -> None:
 def test_rescoring_clears_what_the_last_run_listed(tmp_path: Path) -> None:
     src = write_sample(tmp_path / "sample.xlsx")
     broken = tmp_path / "broken.xlsx"
-    patch_cells(src, broken, {("预算执行", "B5"): "一千八百万", ("预算执行", "D5"): "abc"})  # a filler's slips
+    patch_cells(src, broken, {("预算执行", "B5"): "一千八百万", ("预算执行", "D5"): "abc",  # a filler's slips
+                              ("绩效指标", "J5"): "达成预期"})
     first = tmp_path / "first.xlsx"
     write_result(evaluate(load(broken)), broken, first)
     many = _listed(first)
     fixed = tmp_path / "fixed.xlsx"
-    patch_cells(first, fixed, {("预算执行", "B5"): 18902744.6, ("预算执行", "D5"): 17088957.48})
+    patch_cells(first, fixed, {("预算执行", "B5"): 18902744.6, ("预算执行", "D5"): 17088957.48,
+                               ("绩效指标", "J5"): 753})
     again = tmp_path / "again.xlsx"
     result = evaluate(load(fixed))
     write_result(result, fixed, again)
