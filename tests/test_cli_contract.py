@@ -20,6 +20,7 @@ from evaltool.io import patch_cells
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "workbooks" / "sample-xicheng-2023.xlsx"
+CLEAN = {("封面", "B10"): "良"}  # the sample self-reports 优秀 for a 良 total (SCORE-3): made clean here
 
 
 def evaltool(*args: str, cwd: Path, env: dict[str, str] | None = None,
@@ -34,9 +35,9 @@ def evaltool(*args: str, cwd: Path, env: dict[str, str] | None = None,
 @pytest.fixture
 def books(tmp_path: Path) -> dict[str, Path]:
     clean = tmp_path / "clean.xlsx"
-    clean.write_bytes(SAMPLE.read_bytes())
+    patch_cells(SAMPLE, clean, CLEAN)
     bad = tmp_path / "bad.xlsx"  # an amount pasted as text: an error the filler must fix
-    patch_cells(SAMPLE, bad, {("预算执行", "B5"): "18,902,744.60"})
+    patch_cells(clean, bad, {("预算执行", "B5"): "18,902,744.60"})
     empty = tmp_path / "emptydir"
     empty.mkdir()
     mail = tmp_path / "return.eml"
@@ -105,7 +106,7 @@ def test_files_are_written_with_the_umask_not_0600(books: dict[str, Path], tmp_p
     assert evaltool("summary", str(books["clean"]), "-o", str(out / "s.xlsx"), cwd=tmp_path).returncode == 0
     assert evaltool("score", str(books["clean"]), "-o", str(out / "c.xlsx"), cwd=tmp_path).returncode == 0
     work = out / "w.xlsx"
-    work.write_bytes(SAMPLE.read_bytes())
+    patch_cells(SAMPLE, work, CLEAN)
     os.chmod(work, 0o640)
     assert evaltool("score", str(work), "--in-place", cwd=tmp_path).returncode == 0
     (backup,) = out.glob("w.bak-*.xlsx")
@@ -119,7 +120,7 @@ def test_files_are_written_with_the_umask_not_0600(books: dict[str, Path], tmp_p
 
 def test_repeated_in_place_scoring_keeps_one_backup(books: dict[str, Path], tmp_path: Path) -> None:
     work = tmp_path / "w.xlsx"
-    work.write_bytes(SAMPLE.read_bytes())
+    patch_cells(SAMPLE, work, CLEAN)
     original = work.read_bytes()
     env = {"SOURCE_DATE_EPOCH": "1719705600"}  # the status cell's time, so reruns are identical
     for _ in range(3):

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evaltool.io.atomic import atomic_write_bytes
+from evaltool.model import EvaltoolError
 from evaltool.store import Store, open_store
 from evaltool.store.campaigns import (
     RosterUnit,
@@ -45,8 +46,10 @@ CONFIG = "campaign.json"
 DEFAULT_DB = "campaign.db"
 
 
-class CampaignFolderError(ValueError):
+class CampaignFolderError(EvaltoolError, ValueError):
     """No campaign here, or the campaign.json does not match the store (bilingual message)."""
+
+    code = "campaign_folder"
 
 
 @dataclass

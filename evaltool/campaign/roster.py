@@ -17,6 +17,7 @@ import os
 import re
 
 from evaltool.io.tabular import TableFileError, read_table
+from evaltool.model import EvaltoolError
 from evaltool.store.campaigns import RosterUnit
 
 __all__ = ["read_roster", "RosterError", "COLUMNS"]
@@ -32,8 +33,10 @@ COLUMNS: dict[str, tuple[tuple[str, ...], bool]] = {
 _MAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
 
 
-class RosterError(ValueError):
+class RosterError(EvaltoolError, ValueError):
     """The roster cannot be used; the message names the file, row and column (中文 / English)."""
+
+    code = "roster"
 
 
 def _text(v: object) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 
 from evaltool.io.tabular import TableFileError, read_table
+from evaltool.model import EvaltoolError
 from evaltool.store.campaigns import TargetRow
 
 __all__ = ["read_targets", "TargetsError"]
@@ -25,8 +26,10 @@ _COLS = {"unit_code": ("单位代码", "单位编码"), "level1": ("一级指标
 _REQUIRED = ("unit_code", "level3", "target")
 
 
-class TargetsError(ValueError):
+class TargetsError(EvaltoolError, ValueError):
     """The targets file cannot be used (names file, row and column; 中文 / English)."""
+
+    code = "targets"
 
 
 def _text(v: object) -> str:

@@ -16,11 +16,15 @@ import io
 import os
 from pathlib import Path
 
+from evaltool.model import EvaltoolError
+
 __all__ = ["read_table", "TableFileError"]
 
 
-class TableFileError(ValueError):
+class TableFileError(EvaltoolError, ValueError):
     """The file cannot be read as a list (bilingual message)."""
+
+    code = "table_file"
 
 
 def _cell(v: object) -> object:

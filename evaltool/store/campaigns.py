@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from evaltool.model import EvaltoolError
 from evaltool.store.db import Store
 from evaltool.store.schema import Campaign, Target, Unit
 
@@ -27,8 +28,10 @@ __all__ = ["RosterUnit", "TargetRow", "create_campaign", "get_campaign", "adhoc_
            "units_of", "add_targets", "targets_of", "previous_campaign", "CampaignExists", "utcnow"]
 
 
-class CampaignExists(ValueError):
+class CampaignExists(EvaltoolError, ValueError):
     """A campaign of that name is already in the store."""
+
+    code = "campaign_exists"
 
 
 @dataclass(frozen=True)
