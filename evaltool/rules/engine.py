@@ -279,5 +279,7 @@ def one_per_cause(findings: list[Finding], ev: Evaluation, comp: Computed,
         if f.code in ("RATE-1.error", "score.rate_error") and \
                 inputs.get(at.get((f.sheet, f.cell), ""), frozenset()) & caused:
             continue
+        if f.code == "score.blank_source_row" and inputs.get(str(f.params.get("name", "")).lower(), frozenset()) & caused:
+            continue  # an indicator scored on that rate
         out.append(f)
     return out
