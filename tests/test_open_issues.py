@@ -42,13 +42,13 @@ def test_rescoring_clears_what_the_last_run_listed(tmp_path: Path) -> None:
     src = write_sample(tmp_path / "sample.xlsx")
     broken = tmp_path / "broken.xlsx"
     patch_cells(src, broken, {("预算执行", "B5"): "一千八百万", ("预算执行", "D5"): "abc",  # a filler's slips
-                              ("绩效指标", "J5"): "达成预期"})
+                              ("绩效指标", "J5"): "达成预期", ("绩效指标", "J6"): "很多"})
     first = tmp_path / "first.xlsx"
     write_result(evaluate(load(broken)), broken, first)
     many = _listed(first)
     fixed = tmp_path / "fixed.xlsx"
     patch_cells(first, fixed, {("预算执行", "B5"): 18902744.6, ("预算执行", "D5"): 17088957.48,
-                               ("绩效指标", "J5"): 753})
+                               ("绩效指标", "J5"): 753, ("绩效指标", "J6"): 33821})
     again = tmp_path / "again.xlsx"
     result = evaluate(load(fixed))
     write_result(result, fixed, again)
