@@ -14,6 +14,7 @@ new revision there.
 
 Example::
 
+    from sqlalchemy import select
     with store.session() as s:
         s.scalars(select(File).where(File.campaign_id == c.id, File.decision == "accepted")).all()
 """
