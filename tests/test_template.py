@@ -110,11 +110,16 @@ def test_protection_and_locking(books, fid):
     assert all(not c.protection.locked for c in _cells(bud, "B11:B21"))
     assert all(c.protection.locked and str(c.value).startswith("=") for c in _cells(bud, "B24:B30"))
     assert all(c.protection.locked for c in _cells(bud, "E5:E8"))
-    n = len(load_framework(fid).indicators)
+    fw = load_framework(fid)
+    n = len(fw.indicators)
+    computed = {m.code for m in fw.methods if m.params.get("source")}  # actual ignored: J locked
     ind = wb[C.INDICATORS]
     for r in (5, 4 + n):
         assert all(c.protection.locked for c in _cells(ind, f"A{r}:H{r}"))
-        assert all(not c.protection.locked for c in _cells(ind, f"I{r}:J{r}") + _cells(ind, f"M{r}:N{r}"))
+        inputs = _cells(ind, f"I{r}:I{r}") + _cells(ind, f"M{r}:N{r}")
+        if fw.indicators[r - 5].method not in computed:
+            inputs += _cells(ind, f"J{r}:J{r}")
+        assert all(not c.protection.locked for c in inputs)
         assert all(c.protection.locked and str(c.value).startswith("=IF(") for c in _cells(ind, f"K{r}:L{r}"))
     spare = 5 + n
     assert all(not c.protection.locked for c in _cells(ind, f"A{spare}:J{spare}"))
@@ -229,3 +234,26 @@ def test_lang_en_switches_hints_not_contract(tmp_path):
     assert "Fill in" in wb[C.COVER]["A2"].value and "yuan" in wb[C.BUDGET]["A2"].value
     assert tuple(wb.sheetnames) == C.SHEETS and wb[C.COVER]["A3"].value == "单位名称"
     assert tuple(c.name for c in wb[C.INDICATORS].tables["Indicators"].tableColumns) == C.TABLE_HEADERS["Indicators"]
+
+
+def test_an_actual_the_engine_ignores_is_locked(tmp_path):
+    """project-self's 预算执行率 row is scored on the computed rate (source=execution_rate): its
+    实际完成值 cell is locked, every other indicator's is an unlocked input."""
+    import openpyxl
+
+    from evaltool import contract as C
+    from evaltool.frameworks import load_framework
+    from evaltool.template import write_template
+
+    path = write_template("project-self", tmp_path / "p.xlsx")
+    ws = openpyxl.load_workbook(path)[C.INDICATORS]
+    fw = load_framework("project-self")
+    computed = {m.code for m in fw.methods if m.params.get("source")}
+    header = C.TABLE_HEADER_ROWS["Indicators"]
+    seen = {}
+    for i, ind in enumerate(fw.indicators):
+        cell = ws.cell(row=header + 1 + i, column=10)
+        assert ws.cell(row=header + 1 + i, column=3).value == ind.name
+        seen[ind.name] = cell.protection.locked
+        assert cell.protection.locked == (ind.method in computed), ind.name
+    assert seen["预算执行率"] is True and list(seen.values()).count(False) >= 5

@@ -53,8 +53,12 @@ def write_indicators(ctx: Ctx) -> None:
         ws.write_string(r, 6, ind.unit, st.text)
         ws.write_string(r, 7, ind.direction, st.text)
         ctx.put(ws, r, 8, vals.get("年度目标值"), st.rate_in if pct else st.general_in)
-        ctx.put(ws, r, 9, vals.get("实际完成值"), st.rate_in if pct else st.general_in)
         m = methods.get(ind.method)
+        # a method that scores a computed rate (source=…) ignores this row's actual: the cell is
+        # locked, so no one types a figure the engine would silently not use
+        computed = bool(ctx.fw.method(ind.method).params.get("source"))
+        actual_fmt = (st.rate if pct else st.number) if computed else (st.rate_in if pct else st.general_in)
+        ctx.put(ws, r, 9, vals.get("实际完成值"), actual_fmt)
         for c, col in ((10, RATE_COL), (11, SCORE_COL)):
             f = formula_for(m, RowContext("Indicators", ind.row, col, ind)) or '=""'
             ws.write_formula(r, c, expand_row_refs(f, "Indicators"), st.rate if c == 10 else st.score, "")
