@@ -157,3 +157,16 @@ def test_collect_opens_a_returned_file_once(tmp_path: Path, monkeypatch: pytest.
     assert work and all(opens[p] == 1 for p in work), {p: opens[p] for p in work}
     # no zip is ever opened from a path: every parse works on bytes already in memory
     assert not [z for z in zips if isinstance(z, (str, os.PathLike))]
+
+
+def test_a_file_with_active_content_gets_the_same_findings_from_check_and_score(tmp_path: Path) -> None:
+    """Macros (like DDE and external links) are judged by collect's gate in both commands."""
+    from support.inbox import macro_enabled
+
+    sample = write(tmp_path / "sample.xlsx", sample_values())
+    xlsm = tmp_path / "sample.xlsm"
+    xlsm.write_bytes(macro_enabled(sample.read_bytes()))
+    checked = json.loads(_cli("check", str(xlsm), "--format", "json").stdout)["files"][0]
+    scored = json.loads(_cli("score", str(xlsm), "-o", str(tmp_path / "s.xlsm"), "--format", "json").stdout)
+    assert scored["findings"] == checked["findings"]
+    assert checked["findings"][0]["source"] == "intake"  # the gate's flag comes first, as in collect

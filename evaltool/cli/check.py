@@ -74,10 +74,11 @@ def report(outcome: Outcome, lang: str = "zh") -> dict[str, Any]:
     }
 
 
-def check_file(path: Path, lang: str) -> dict[str, Any]:
-    """:func:`report` of one file through :func:`evaltool.engine.evaluate_file`, after the
-    same gate as ``collect`` (foreign formats, damage, limits; macros, DDE and external links
-    become the same intake findings, first, as in collect)."""
+def screened_outcome(path: Path) -> Outcome:
+    """One file through the same gate as ``collect`` (foreign formats, damage, limits; macros,
+    DDE and external links become intake findings, first, as in collect), then
+    :func:`evaltool.engine.evaluate_file`. ``check`` and ``score`` both use it, so they report
+    the same findings in the same order."""
     from evaltool.engine import Outcome, evaluate_file
     from evaltool.intake.manifest import flag_findings
     from evaltool.intake.names import shown
@@ -90,10 +91,15 @@ def check_file(path: Path, lang: str) -> dict[str, Any]:
         rejection = screen.rejection
         params = {"message": rejection.message_zh, "message_en": rejection.message_en}
         finding = Finding("FILE-1", "error", "", "", "file.rejected", params, None, name, "intake")
-        return report(Outcome(name, (finding,)), lang)
+        return Outcome(name, (finding,))
     outcome = evaluate_file(path, label=name)
     flags = tuple(replace(f, file=name) for f in flag_findings(screen.flags))
-    return report(replace(outcome, findings=(*flags, *outcome.findings)) if flags else outcome, lang)
+    return replace(outcome, findings=(*flags, *outcome.findings)) if flags else outcome
+
+
+def check_file(path: Path, lang: str) -> dict[str, Any]:
+    """:func:`report` of one file through :func:`screened_outcome`."""
+    return report(screened_outcome(path), lang)
 
 
 def _print(console: Console, report: dict[str, Any], lang: str) -> None:

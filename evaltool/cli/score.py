@@ -91,7 +91,7 @@ def score(
     """校验并评分，把结果以活公式写回工作簿 / Validate, score and write results back."""
     lang = lang_of(lang)
     from evaltool.cli.check import report
-    from evaltool.engine import evaluate_file
+    from evaltool.cli.check import screened_outcome
     from evaltool.io.atomic import is_locked
     from evaltool.io.writeback import WorkbookLocked, write_in_place, write_result
 
@@ -102,10 +102,11 @@ def score(
     written = path if in_place else output or default_output(path)
     if not in_place and written.is_dir():
         fail(lang, text(MSG, "out_dir", lang, path=written))
-    outcome = evaluate_file(path)  # the same pipeline as check, summary, collect
+    outcome = screened_outcome(path)  # the same gate and pipeline as check (and collect)
     result = outcome.result
     if result is None:  # not a readable template (an unexpected error goes to the CLI's guard)
-        reason = error_text(outcome.error, lang) if outcome.error else ""
+        reason = (error_text(outcome.error, lang) if outcome.error
+                  else "; ".join(render(f, lang) for f in outcome.findings))
         fail(lang, text(MSG, "unreadable", lang, path=path, error=reason), 1)
     try:
         if in_place:
@@ -122,7 +123,7 @@ def score(
     except (OSError, EvaltoolError) as exc:  # cannot write there, or the package cannot be patched
         detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else error_text(exc, lang)
         fail(lang, text(MSG, "write_failed", lang, path=written, error=detail))
-    errors = [f for f in result.findings if f.severity == "error" and not f.explained]
+    errors = [f for f in outcome.findings if f.severity == "error" and not f.explained]
     if fmt is Format.json:
         doc = {**report(outcome, lang), "output": str(written), "backup": str(backup) if backup else None,
                "subtotals": dict(result.subtotals)}
