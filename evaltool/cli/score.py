@@ -90,8 +90,7 @@ def score(
 ) -> None:
     """校验并评分，把结果以活公式写回工作簿 / Validate, score and write results back."""
     lang = lang_of(lang)
-    from evaltool.cli.check import report
-    from evaltool.cli.check import screened_outcome
+    from evaltool.cli.check import report, screened_outcome
     from evaltool.io.atomic import is_locked
     from evaltool.io.writeback import WorkbookLocked, write_in_place, write_result
 
