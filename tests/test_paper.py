@@ -14,14 +14,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pdfplumber  # in the [test] extra
 import pytest
 from conftest import requires_lo
 
 from evaltool.io import lo
 from evaltool.io.paper import MIN_PT, plan, wrapped_lines
 from evaltool.summary.charts import rate_axis
-
-pdfplumber = pytest.importorskip("pdfplumber")
 
 
 def _run(*args: str, cwd: Path) -> None:
