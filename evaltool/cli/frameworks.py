@@ -109,6 +109,14 @@ def _write(doc: dict[str, Any], rules: list[dict[str, Any]], output: Path, force
     typer.echo(f"{output}\n{rules_path}")
 
 
+def _checked(ctx: typer.Context, output: Path) -> str:
+    """The chosen language, after refusing an output that is not a ``.yaml`` file."""
+    lang = str(ctx.obj or lang_of())
+    if output.suffix not in (".yaml", ".yml"):
+        fail(lang, text(MSG, "not_yaml", lang, path=output))
+    return lang
+
+
 @frameworks_app.command("new")
 def new(
     ctx: typer.Context,
@@ -119,9 +127,7 @@ def new(
     """从已有框架新建一个可编辑的框架文件 / Start a framework file from an existing one."""
     from evaltool.frameworks.export import framework_document
 
-    lang = str(ctx.obj or lang_of())
-    if output.suffix not in (".yaml", ".yml"):
-        fail(lang, text(MSG, "not_yaml", lang, path=output))
+    lang = _checked(ctx, output)
     try:
         doc, rules = framework_document(source, new_id=output.stem)
     except FrameworkError as exc:
@@ -140,9 +146,7 @@ def export(
     from evaltool.frameworks.export import framework_document, workbook_document
     from evaltool.model import TemplateError
 
-    lang = str(ctx.obj or lang_of())
-    if output.suffix not in (".yaml", ".yml"):
-        fail(lang, text(MSG, "not_yaml", lang, path=output))
+    lang = _checked(ctx, output)
     try:
         if source.lower().endswith((".xlsx", ".xlsm")):
             from evaltool.io.reader import load
