@@ -60,8 +60,24 @@ _SCRIPT = textwrap.dedent('''
 ''')
 
 
-def delete_rows(src: Path, dst: Path, sheet: str, row: int, count: int = 1, *, timeout: float = 180) -> Path:
-    """Save ``src`` as ``dst`` after deleting ``count`` sheet rows from 1-based ``row``."""
+def delete_rows(src: Path, dst: Path, sheet: str, row: int, count: int = 1, *, timeout: float = 180,
+                attempts: int = 2) -> Path:
+    """Save ``src`` as ``dst`` after deleting ``count`` sheet rows from 1-based ``row``.
+
+    A headless LibreOffice now and then dies while it starts or loads (seen once in a CI run:
+    the UNO client exited without a word); such a run is retried with a fresh office and
+    profile, and the error names the exit status when every attempt fails.
+    """
+    errors: list[str] = []
+    for _ in range(attempts):
+        error = _delete_rows_once(src, dst, sheet, row, count, timeout)
+        if error is None:
+            return Path(dst)
+        errors.append(error)
+    raise RuntimeError(f"LibreOffice could not edit {src}: " + " | ".join(errors))
+
+
+def _delete_rows_once(src: Path, dst: Path, sheet: str, row: int, count: int, timeout: float) -> str | None:
     soffice = shutil.which("soffice")
     if soffice is None:
         raise RuntimeError("LibreOffice (soffice) is not installed")
@@ -78,14 +94,14 @@ def delete_rows(src: Path, dst: Path, sheet: str, row: int, count: int = 1, *, t
         try:
             done = subprocess.run(["/usr/bin/python3", "-c", _SCRIPT, pipe, str(work),
                                    str(Path(tmp) / "out.xlsx"), sheet, str(row), str(count)],
-                           env=env, check=False, timeout=timeout, capture_output=True, text=True)
-            if done.returncode != 0:
-                raise RuntimeError(f"LibreOffice could not edit {src}: {done.stderr.strip()[-800:]}")
+                                  env=env, check=False, timeout=timeout, capture_output=True, text=True)
+            if done.returncode != 0 or not (Path(tmp) / "out.xlsx").is_file():
+                return f"exit {done.returncode}: {done.stderr.strip()[-800:]}"
             shutil.copyfile(Path(tmp) / "out.xlsx", dst)
+            return None
         finally:
             try:
                 office.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.killpg(office.pid, 9)
                 office.wait()
-    return Path(dst)
