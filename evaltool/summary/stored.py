@@ -127,21 +127,46 @@ def _digest(f: File, r: Return | None, findings: list[FindingRow], lines: list[I
 _DUP = ("与 {of} 内容完全相同（重复附件），只处理一次", "Identical to {of} (sent twice); processed once")
 
 
+def _batches(s: Any, campaign_id: int, *, sightings: bool = True
+             ) -> Iterator[tuple[list[File], dict[int, Return], dict[int, list[Sighting]]]]:
+    """The campaign's files in the order received, ``BATCH`` at a time (keyset pagination), with
+    their returns and (with ``sightings``) every later sighting of the same content."""
+    last = 0
+    while True:
+        files = list(s.scalars(select(File).where(File.campaign_id == campaign_id, File.id > last,
+                                                  File.decision != "processing")
+                               .order_by(File.id).limit(BATCH)))
+        if not files:
+            return
+        ids = [f.id for f in files]
+        last = ids[-1]
+        rets = {r.file_id: r for r in s.scalars(select(Return).where(Return.file_id.in_(ids)))}
+        seen: dict[int, list[Sighting]] = {i: [] for i in ids}
+        if sightings:
+            for z in s.scalars(select(Sighting).where(Sighting.file_id.in_(ids)).order_by(Sighting.id)):
+                seen[z.file_id].append(z)
+        yield files, rets, seen
+        s.expunge_all()
+
+
+def _repeats(label: str, sightings: list[Sighting], lang: str) -> Iterator[Digest]:
+    """One 已被替代 digest per sighting of the same content under another name than ``label``."""
+    names = {label}
+    for z in sightings:
+        name = name_from_bytes(z.label_raw) if z.label_raw else z.label
+        if name not in names:
+            names.add(name)
+            yield Digest(None, OtherRow(name, "", SUPERSEDED, _DUP[lang == "en"].format(of=label),
+                                        z.sender, z.mail_date, label), (), (), (), z.mail_date)
+
+
 def stored_digests(store: Store, campaign_id: int, *, duplicates: bool = True, lang: str = "zh"
                    ) -> Iterator[Digest]:
     """One digest per file of the campaign (in the order received), read ``BATCH`` files at a
     time; with ``duplicates``, one more per repeated sighting under another name (已被替代)."""
     with store.session() as s:
-        last = 0
-        while True:
-            files = list(s.scalars(select(File).where(File.campaign_id == campaign_id, File.id > last,
-                                                      File.decision != "processing")
-                                   .order_by(File.id).limit(BATCH)))
-            if not files:
-                return
+        for files, rets, seen in _batches(s, campaign_id, sightings=duplicates):
             ids = [f.id for f in files]
-            last = ids[-1]
-            rets = {r.file_id: r for r in s.scalars(select(Return).where(Return.file_id.in_(ids)))}
             finds: dict[int, list[FindingRow]] = {i: [] for i in ids}
             for x in s.scalars(select(FindingRow).where(FindingRow.file_id.in_(ids)).order_by(FindingRow.id)):
                 finds[x.file_id].append(x)
@@ -149,22 +174,9 @@ def stored_digests(store: Store, campaign_id: int, *, duplicates: bool = True, l
             for y in s.scalars(select(IndicatorRow).where(IndicatorRow.file_id.in_(ids))
                                .order_by(IndicatorRow.file_id, IndicatorRow.position)):
                 lines[y.file_id].append(y)
-            seen: dict[int, list[Sighting]] = {i: [] for i in ids}
-            if duplicates:
-                for z in s.scalars(select(Sighting).where(Sighting.file_id.in_(ids)).order_by(Sighting.id)):
-                    seen[z.file_id].append(z)
             for f in files:
                 yield _digest(f, rets.get(f.id), finds[f.id], lines[f.id])
-                first = name_from_bytes(f.label_raw) if f.label_raw else f.label
-                names = {first}
-                for z in seen[f.id]:
-                    name = name_from_bytes(z.label_raw) if z.label_raw else z.label
-                    if name in names:
-                        continue
-                    names.add(name)
-                    yield Digest(None, OtherRow(name, "", SUPERSEDED, _DUP[lang == "en"].format(of=first), z.sender, z.mail_date,
-                                                first), (), (), (), z.mail_date)
-            s.expunge_all()
+                yield from _repeats(_file_label(f), seen[f.id], lang)
 
 
 def _file_label(f: File) -> str:
@@ -181,19 +193,7 @@ def stored_collected(store: Store, campaign_id: int, *, lang: str = "zh") -> Col
     unit_of: dict[int, str] = {}
     with_findings: list[tuple[str, int]] = []
     with store.session() as s:
-        last = 0
-        while True:
-            files = list(s.scalars(select(File).where(File.campaign_id == campaign_id, File.id > last,
-                                                      File.decision != "processing")
-                                   .order_by(File.id).limit(BATCH)))
-            if not files:
-                break
-            ids = [f.id for f in files]
-            last = ids[-1]
-            rets = {r.file_id: r for r in s.scalars(select(Return).where(Return.file_id.in_(ids)))}
-            seen: dict[int, list[Sighting]] = {i: [] for i in ids}
-            for z in s.scalars(select(Sighting).where(Sighting.file_id.in_(ids)).order_by(Sighting.id)):
-                seen[z.file_id].append(z)
+        for files, rets, seen in _batches(s, campaign_id):
             for f in files:
                 d = _digest(f, rets.get(f.id), [], [])
                 c.add(d)
@@ -202,14 +202,8 @@ def stored_collected(store: Store, campaign_id: int, *, lang: str = "zh") -> Col
                 unit_of[f.id] = d.unit.unit if d.unit is not None else (d.other.unit if d.other else "")
                 if f.decision not in ("superseded", "duplicate"):
                     with_findings.append((label, f.id))
-                names = {label}
-                for z in seen[f.id]:
-                    name = name_from_bytes(z.label_raw) if z.label_raw else z.label
-                    if name not in names:
-                        names.add(name)
-                        c.add(Digest(None, OtherRow(name, "", SUPERSEDED, _DUP[lang == "en"].format(of=label),
-                                                    z.sender, z.mail_date, label), (), (), (), z.mail_date))
-            s.expunge_all()
+                for repeat in _repeats(label, seen[f.id], lang):
+                    c.add(repeat)
     c.finish()
     ranked = [(fid_of[u.source], u.unit) for u in c.units]
     with_findings.sort()
