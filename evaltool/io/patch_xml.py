@@ -127,13 +127,15 @@ def _forbid(*_args: object) -> None:
     raise UnsafeXml("DTD/entity declarations are not allowed in workbook parts")
 
 
-def _parser() -> xml.parsers.expat.XMLParserType:
+def parser(*, buffer_text: bool = False) -> xml.parsers.expat.XMLParserType:
+    """An expat parser with namespaces (``"uri local"``) that refuses DTDs and entities."""
     p = xml.parsers.expat.ParserCreate(namespace_separator=" ")
     p.SetParamEntityParsing(xml.parsers.expat.XML_PARAM_ENTITY_PARSING_NEVER)
     p.StartDoctypeDeclHandler = _forbid
     p.EntityDeclHandler = _forbid
     p.UnparsedEntityDeclHandler = _forbid
     p.ExternalEntityRefHandler = _forbid  # type: ignore[assignment]
+    p.buffer_text = buffer_text
     return p
 
 
@@ -149,7 +151,7 @@ class TopChild:
 
 def top_level_children(data: bytes) -> list[TopChild]:
     """Direct children of the root element of ``data`` with their byte offsets (expat, safe)."""
-    p = _parser()
+    p = parser()
     depth = 0
     out: list[TopChild] = []
     open_at: list[tuple[str, str, int]] = []
@@ -185,7 +187,7 @@ def iter_elements(data: bytes) -> Iterator[tuple[int, str, dict[str, str]]]:
 
     For small parts only (workbook, rels, content types, tables, styles).
     """
-    p = _parser()
+    p = parser()
     events: list[tuple[int, str, dict[str, str]]] = []
     depth = 0
 
