@@ -18,7 +18,7 @@ from evaltool.store.records import PROCESSING, Received, ReturnFacts, claim, com
 from evaltool.store.schema import Base, File, FindingRow, Sighting
 
 TABLES = {"alembic_version", "campaigns", "units", "targets", "files", "sightings", "returns", "findings",
-          "indicators", "replies"}
+          "indicators", "replies", "issue_warnings"}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -31,14 +31,14 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 def test_migrations_build_the_schema_from_empty_and_match_the_models(db_url: str) -> None:
     store = open_store(db_url)
-    assert store.revision() == head_revision() == "0001"
+    assert store.revision() == head_revision() == "0002"
     assert set(inspect(store.engine).get_table_names()) == TABLES
     with store.engine.connect() as conn:  # the shipped migration builds exactly what the models say
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
     assert diff == []
     store.close()
     again = open_store(db_url)  # opening an up-to-date store changes nothing
-    assert again.revision() == "0001"
+    assert again.revision() == "0002"
     from alembic import command
 
     from evaltool.store.db import _config

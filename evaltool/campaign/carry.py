@@ -18,26 +18,50 @@ from __future__ import annotations
 from typing import Any
 
 from evaltool.campaign.folder import CampaignHandle
-from evaltool.messages import text
+from evaltool.messages import render_text
+from evaltool.messages.stored import params_json
+from evaltool.model import Text
 from evaltool.store.campaigns import previous_campaign, targets_of
 from evaltool.store.history import as_number, last_actuals, last_rectification, lowered_targets
+from evaltool.store.notices import IssueNote, record_issue_warnings
 
-__all__ = ["template_values", "MSG", "LAST_RECTIFICATION"]
+__all__ = ["template_values", "lowered_warnings", "record_warnings", "LAST_RECTIFICATION", "LOWERED_TARGET"]
 
 #: the template value (a defined name of the 自评表 fields) that shows last year's 整改措施
 LAST_RECTIFICATION = "last_rectification"
 
-MSG = {
-    "lowered": ("{ucode} {level3}：年度目标值 {target} {cmp}上年实际完成值 {last}（财预〔2020〕10号：年初指标值设定明显"
-                "偏低；评价标准含历史标准）",
-                "{ucode} {level3}: target {target} is {cmp_en} last year's actual {last} (财预〔2020〕10号: "
-                "a target set clearly too low; history is an evaluation standard)"),
-}
+#: the check that warns of a target easier than last year's actual, and its issue-time sentence
+LOWERED_TARGET, ISSUE_CODE = "TGT-HIST", "TGT-HIST.issue"
 
 
 def _typed(target: str) -> Any:
     n = as_number(target)
     return n if n is not None else target
+
+
+def lowered_warnings(h: CampaignHandle, unit_code: str) -> list[Text]:
+    """The unit's approved targets easier than its actuals in last year's campaign, as
+    sentences (code ``TGT-HIST.issue`` + params) — a warning for the bureau at issue time."""
+    prev = previous_campaign(h.store, h.campaign)
+    if prev is None:
+        return []
+    rows = targets_of(h.store, h.campaign.id, unit_code)
+    actuals = {k: v for k, v in last_actuals(h.store, prev.id).items() if k[0] == unit_code}
+    out = []
+    for low in lowered_targets(((r.unit_code, r.level3, r.target, r.direction) for r in rows), actuals):
+        below = low.direction not in ("≤", "<=", "反向")
+        out.append(Text(ISSUE_CODE, {"ucode": low.unit_code, "level3": low.level3, "target": low.target,
+                                     "last": low.last_actual, "cmp": Text("word.below" if below else "word.above")}))
+    return out
+
+
+def record_warnings(h: CampaignHandle, unit_code: str, lang: str = "zh") -> list[Text]:
+    """Compute the unit's issue-time warnings and keep them in the store (replacing those of an
+    earlier issue), so ``campaign status`` shows them until the unit returns."""
+    found = lowered_warnings(h, unit_code)
+    record_issue_warnings(h.store, h.campaign.id, unit_code, [
+        IssueNote(LOWERED_TARGET, "warning", w.code, params_json(w.params), render_text(w, lang)) for w in found])
+    return found
 
 
 def template_values(h: CampaignHandle, unit_code: str, *, lang: str = "zh") -> tuple[dict[str, Any], list[str]]:
@@ -48,15 +72,9 @@ def template_values(h: CampaignHandle, unit_code: str, *, lang: str = "zh") -> t
     if rows:
         # a number stays a number (95% → 0.95 for a % indicator); text (定性 targets, 近800) as given
         values["indicators"] = {r.level3: {"年度目标值": _typed(r.target)} for r in rows if r.level3}
-    warnings: list[str] = []
+    warnings = [render_text(w, lang) for w in lowered_warnings(h, unit_code)]
     prev = previous_campaign(h.store, c)
     if prev is not None:
-        actuals = {k: v for k, v in last_actuals(h.store, prev.id).items() if k[0] == unit_code}
-        for low in lowered_targets(((r.unit_code, r.level3, r.target, r.direction) for r in rows), actuals):
-            below = low.direction not in ("≤", "<=", "反向")
-            warnings.append(text(MSG, "lowered", lang, ucode=low.unit_code, level3=low.level3, target=low.target,
-                                 last=low.last_actual, cmp="低于" if below else "高于",
-                                 cmp_en="below" if below else "above"))
         measures = last_rectification(h.store, prev.id, unit_code)
         if measures:
             values[LAST_RECTIFICATION] = measures

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from evaltool.campaign.carry import template_values
+from evaltool.campaign.carry import record_warnings, template_values
 from evaltool.campaign.folder import CampaignHandle
 from evaltool.campaign.mails import issue_draft, reminder_draft
 from evaltool.intake.names import safe_filename
@@ -56,6 +56,7 @@ def issue_all(h: CampaignHandle, *, signer: Callable[[str], tuple[str, str]] | N
         stem = safe_filename(f"{u.code}_{u.name}", fallback=u.code)
         path = h.folder / "issued" / f"{stem}.xlsx"
         values, warnings = template_values(h, u.code, lang=lang)
+        record_warnings(h, u.code, lang=lang)  # kept with the unit: campaign status shows them until it returns
         write_template(c.framework, path, unit_name=u.name, unit_code=u.code, year=c.year, lang=lang,
                        signer=signer, values=values, created_at=created_at)
         data = path.read_bytes()

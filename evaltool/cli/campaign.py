@@ -47,7 +47,12 @@ MSG = {
                "{n} units: {passed} passed, {errors} with errors, {refused} refused, {pending} to confirm, "
                "{missing} not returned"),
     "outside": ("名单外的报送 {n} 份：{names}", "{n} returns from units not on the roster: {names}"),
+    "issue_warnings": ("下发时的警告（单位尚未报送）：", "warnings given at issue (units not yet returned):"),
+    "errors_head": ("须修改的错误：", "errors to correct:"),
+    "more": ("  …… 另有 {n} 项，见 汇总 问题清单", "  … {n} more, see the summary's findings sheet"),
 }
+#: errors listed per unit on screen by ``campaign status`` (all of them with --format json)
+SHOWN_ERRORS = 5
 CampaignOpt = Annotated[Path, typer.Option("--campaign", "-c", help="评价活动文件夹 / campaign folder")]
 LangOpt = Annotated[str, typer.Option("--lang", help="zh | en")]
 
@@ -129,12 +134,22 @@ def status(
     lang: LangOpt = "zh",
 ) -> None:
     """报送情况：通过、有错误、未通过、未报送 / Who returned, passed, has errors, has not returned."""
+    from evaltool.messages.stored import stored_message
     from evaltool.store import campaign_status, needs_reminder
-    from evaltool.store.status import ERRORS, NOT_RETURNED, PASSED, PENDING, REFUSED
+    from evaltool.store.status import ERRORS, NOT_RETURNED, PASSED, PENDING, REFUSED, UnitStatus, findings_of
 
     h = _open(campaign)
     rows, outside = campaign_status(h.store, h.campaign.id)
     zone = ZoneInfo(h.campaign.tz)
+    errors = findings_of(h.store, (r.file_id for r in rows + outside if r.state in (ERRORS, REFUSED)))
+
+    def said(r: UnitStatus) -> list[dict[str, str]]:  # the deciding file's errors, in the chosen language
+        return [{"rule": x.rule, "sheet": x.sheet, "cell": x.cell,
+                 "message": stored_message(x.code, x.params, x.message, lang)}
+                for x in (errors.get(r.file_id, []) if r.file_id is not None else [])]
+
+    def warned(r: UnitStatus) -> list[str]:  # issue-time warnings, in the chosen language
+        return [stored_message(w.code, w.params, w.message, lang) for w in r.issue_warnings]
 
     def when(d: datetime | None) -> str:
         return d.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone).strftime("%Y-%m-%d %H:%M") if d else ""
@@ -142,7 +157,8 @@ def status(
     if fmt == "json":
         doc = [{"code": r.code, "name": r.name, "department": r.department, "email": r.email, "state": r.state,
                 "state_label": r.state_label(lang), "file": r.label, "total": r.total, "grade": r.grade,
-                "errors": r.errors, "warnings": r.warnings, "received": when(r.received), "on_roster": r.on_roster}
+                "errors": r.errors, "warnings": r.warnings, "received": when(r.received), "on_roster": r.on_roster,
+                "error_findings": said(r), "issue_warnings": warned(r)}
                for r in rows + outside]
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
     else:
@@ -162,6 +178,21 @@ def status(
                         refused=count[REFUSED], pending=count[PENDING], missing=count[NOT_RETURNED]))
         if outside:
             typer.echo(text(MSG, "outside", lang, n=len(outside), names="、".join(r.name or r.label for r in outside)))
+        listed = [(r, said(r)) for r in rows + outside if said(r)]
+        if listed:
+            typer.echo(text(MSG, "errors_head", lang))
+            for r, found in listed:
+                for x in found[:SHOWN_ERRORS]:
+                    where = f"{x['sheet']}!{x['cell']}" if x["cell"] else x["sheet"]
+                    typer.echo(f"  {r.code} {r.name}  {where}  {x['message']}")
+                if len(found) > SHOWN_ERRORS:
+                    typer.echo(text(MSG, "more", lang, n=len(found) - SHOWN_ERRORS))
+        notes = [(r, warned(r)) for r in rows if r.issue_warnings]
+        if notes:
+            typer.echo(text(MSG, "issue_warnings", lang))
+            for r, lines in notes:
+                for line in lines:
+                    typer.echo(f"  {r.name}：{line}" if lang != "en" else f"  {r.name}: {line}")
     if needs_reminder(rows):
         raise typer.Exit(1)
 

@@ -9,7 +9,10 @@ it is a terminal (``--quiet`` turns it off).
 Re-runs into the same OUTDIR process only inbox files not seen before (by content hash),
 write reply drafts only for them and rebuild the summary from everything seen; with nothing
 new nothing is written. ``--fresh`` starts over. Times are shown in ``--tz`` (default
-Asia/Shanghai) and stored in UTC in ``collect.json``. Only clean returns are ranked;
+Asia/Shanghai) and stored in UTC in ``collect.json``. With ``--campaign`` each file is claimed in
+the campaign's store before it is evaluated: two staff running ``collect`` at once evaluate
+each file once (the other run lists it as taken); ``--claim-lease`` (minutes, default 60) is
+how long a claim of a run that died blocks the file. Only clean returns are ranked;
 ``--rank-with-errors`` also ranks returns with ordinary validation errors.
 
 Exit codes (as every command): 0 done and every return accepted without errors; 1 done, but
@@ -26,7 +29,7 @@ Example::
 from __future__ import annotations
 
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -90,6 +93,9 @@ def collect(
         "--fresh", help="清除上次的输出，全部重新处理 / discard the earlier run's outputs and start over")] = False,
     rank_with_errors: Annotated[bool, typer.Option(
         "--rank-with-errors", help="有校验错误的报送也参与排名与统计 / also rank returns with validation errors")] = False,
+    claim_lease: Annotated[float, typer.Option(
+        "--claim-lease", min=0.0, help="（--campaign）另一次收取中断后，其认领的文件多少分钟后可被接手，默认 60 / "
+        "minutes after which a file claimed by a run that died may be taken over")] = 60.0,
 ) -> None:
     """收取并处理退回的邮件和工作簿 / Process returned mails and workbooks."""
     from evaltool.intake.collect import collect as run
@@ -131,7 +137,7 @@ def collect(
         raise typer.Exit(2) from None
     options = {"workers": workers, "passwords": pw, "scheduler": scheduler, "lang": lang, "created": stamp,
                "tz": tz, "fresh": fresh, "rank_with_errors": rank_with_errors, "store": store,
-               "campaign_id": campaign_id}
+               "campaign_id": campaign_id, "claim_lease": timedelta(minutes=claim_lease)}
     show = not quiet and sys.stderr.isatty()
     if show:
         from rich.console import Console

@@ -40,7 +40,7 @@ import traceback
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +69,7 @@ from evaltool.messages import error_text, text
 from evaltool.messages.times import zone
 from evaltool.model import Finding, disqualifying
 from evaltool.store import Store
+from evaltool.store.records import DEFAULT_LEASE
 
 __all__ = ["collect", "process_one", "CollectReport", "MSG"]
 
@@ -236,6 +237,11 @@ class _Run:
                                      reason_code="duplicate", duplicate_of=of,
                                      reason=text(MSG, "duplicate", self.lang, of=of)))
                 continue
+            if self.link is not None:  # claimed first: of two runs at once, only one processes it
+                taken = self.link.take(base, sub.rejection.reason_code if sub.rejection is not None else "")
+                if taken is not None:
+                    self.decided(taken)
+                    continue
             suffix = ".xlsm" if sub.kind is Kind.XLSM else ".xlsx"
             work_path = self.work / f"{seq:06d}{suffix}"
             if sub.data:
@@ -286,6 +292,8 @@ class _Run:
             with open(self.work / f"{seq:06d}.digest", "wb") as fh:
                 pickle.dump(found, fh, protocol=pickle.HIGHEST_PROTOCOL)
         done = replace(self.in_flight.pop(seq), **fields)
+        if self.link is not None:  # recorded at once: the claim is held only while evaluating
+            self.link.record(replace(done, digest=found))
         if seq in self.redone:
             self.redone[seq] = done
         else:
@@ -409,6 +417,7 @@ def collect(
     rank_with_errors: bool = False,
     store: Store | None = None,
     campaign_id: int | None = None,
+    claim_lease: timedelta = DEFAULT_LEASE,
 ) -> CollectReport:
     """Process every payload under ``inbox`` into ``outdir`` (see the module docstring).
 
@@ -427,7 +436,10 @@ def collect(
     earlier outputs first.
 
     ``store``/``campaign_id``: a campaign's results store (:mod:`evaltool.intake.stored`): every
-    outcome is recorded there as decided, and 汇总 gets the campaign's 报送情况 sheet.
+    outcome is recorded there as decided, and 汇总 gets the campaign's 报送情况 sheet. Each
+    payload is claimed in the store before it is evaluated, so two runs at once on one campaign
+    evaluate each file once (the other reports it as taken); ``claim_lease`` is how old a claim
+    must be before a run may take it over from a run that died (default 1 hour).
     """
     t0 = time.perf_counter()
     src, out = Path(inbox).resolve(), Path(outdir).resolve()
@@ -450,10 +462,12 @@ def collect(
     out.mkdir(parents=True, exist_ok=True)
     work = out / f".work-{os.getpid()}"
     work.mkdir(mode=0o700)
+    link: StoreLink | None = None
     try:
         start = max((o.seq for o in previous), default=-1) + 1
         run = _Run(src, out, work, lang, created, progress, start=start)
-        link = StoreLink(store, campaign_id, lang=lang) if store is not None and campaign_id is not None else None
+        link = StoreLink(store, campaign_id, lang=lang, lease=claim_lease, reread=fresh) \
+            if store is not None and campaign_id is not None else None
         run.link = link  # last year's actuals (TGT-HIST warnings) come from the campaign's store
         new_tasks = run.tasks(itertools.chain([first] if first is not None else [], subs))
         for fields in stream_map(process_one, itertools.chain(new_tasks, run.again(previous)),
@@ -476,7 +490,9 @@ def collect(
 
         if link is not None:  # the campaign's store records what was decided
             for o in outcomes:
-                link.record_final(run.with_digest(o))
+                if o.seq in fresh_seqs:
+                    link.record_final(run.with_digest(o))
+            link.redecide()  # the latest return of each unit, over every run's returns
         summary = write_summary((summary_digest(run.with_digest(o), lang) for o in outcomes),
                                 out / ("summary.xlsx" if lang == "en" else "汇总.xlsx"), lang=lang, created=created,
                                 rank_with_errors=rank_with_errors, tz=tz,
@@ -485,6 +501,10 @@ def collect(
         elapsed = time.perf_counter() - t0
         manifest = write_manifest(out / "collect.json", outcomes, inbox=shown(str(src)), lang=lang, created=created,
                                   summary=summary.name, elapsed=elapsed)
+    except BaseException:
+        if link is not None:  # claims of files this run did not finish are free again at once
+            link.release_unfinished()
+        raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
     counts = dict(sorted(Counter(o.status for o in outcomes).items()))

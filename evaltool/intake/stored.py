@@ -1,22 +1,36 @@
-"""``collect`` with a campaign's results store: every outcome recorded as collect decided it.
+"""``collect`` with a campaign's results store: each file claimed, processed once, recorded.
 
 Why: the store remembers across runs, staff and years what came in and what was decided
-(:mod:`evaltool.store`). collect decides (versions, ties, replies: :mod:`evaltool.intake.collect`);
-this link records each decided outcome — one ``files`` row per content (the unique key makes
-two runs at once on one campaign record a return once; a later run updates the decision), the
-return, its findings and indicator lines — and gives the run last year's actuals for the
-TGT-HIST warning (a target easier than what the unit achieved last year).
+(:mod:`evaltool.store`), and two staff may run ``collect`` on one campaign at the same time.
+Before a run evaluates a payload it *claims* the content in the store
+(:func:`~evaltool.store.records.claim_file`, one short transaction): only the run that wins
+evaluates it; the other reports it as taken (a ``duplicate`` outcome, reason code
+``claimed`` — processed by the other run now — or ``held`` — the campaign had it already) and
+moves on. Each evaluated file is recorded as soon as it is done (its return, findings as
+code + params, indicator lines), so a claim is held only while the file is being evaluated;
+a claim left by a run that died expires after the lease (``lease``). At the end the run
+re-decides, from the store and under the campaign's lock, which return of each unit counts
+(:func:`redecide`: the same rules as collect's versions, over every run's returns), so two
+runs that each processed one version of a unit agree on the latest. The link also gives the
+run last year's actuals for the TGT-HIST warning (a target easier than what the unit
+achieved last year).
 
 Example::
 
-    link = StoreLink(store, campaign_id, lang="zh")
-    link.record_final(outcome)          # after collect's versions; its digest read back
+    link = StoreLink(store, campaign_id, lang="zh", lease=timedelta(minutes=30))
+    taken = link.take(outcome)          # None: this run evaluates it; else the outcome to report
+    link.record(done)                   # as soon as it was evaluated
+    link.record_final(o); link.redecide()   # after collect's versions
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
+from datetime import timedelta
 from typing import Any
+
+from sqlalchemy import select, update
 
 from evaltool import contract as C
 from evaltool.intake.manifest import (
@@ -28,37 +42,42 @@ from evaltool.intake.manifest import (
     Outcome,
     flag_findings,
 )
-from evaltool.messages import render, text
+from evaltool.intake.versions import Candidate, decide, unit_key
+from evaltool.messages import render, render_text, text
+from evaltool.model import Text
 from evaltool.store.campaigns import previous_campaign
 from evaltool.store.db import Store
 from evaltool.store.history import last_actuals, lowered_targets
 from evaltool.store.records import (
+    DEFAULT_LEASE,
     Received,
     ReturnFacts,
-    claim,
+    claim_file,
     complete,
     lock_campaign,
     release,
     sight,
 )
-from evaltool.store.schema import Campaign, File
+from evaltool.store.schema import Campaign, File, Return
 from evaltool.store.status import UnitStatus, campaign_status
 from evaltool.summary.digest import Digest, FindingLine
 from evaltool.summary.stored import to_rows
 
-__all__ = ["StoreLink", "roster_status"]
+__all__ = ["StoreLink", "roster_status", "redecide", "CLAIMED", "HELD", "MSG"]
 
-MSG = {
-    "superseded": ("同一单位同一年度有更新的报送：{by}", "A later return of the same unit and year: {by}"),
-    "lowered": ("“{level3}”的年度目标值 {target} {cmp}上年实际完成值 {last}：目标值设定偏低（财预〔2020〕10号："
-                "年初指标值设定明显偏低的，按偏离度调减分值；评价标准含历史标准）",
-                "the target of '{level3}' ({target}) is {cmp_en} last year's actual ({last}): set too low "
-                "(财预〔2020〕10号: a target set clearly too low costs points; history is an evaluation standard)"),
-}
 #: the finding code of a target easier than last year's actual (a warning)
 LOWERED_TARGET = "TGT-HIST"
 S_SUPERSEDED = "已被替代"
 INDICATORS_SHEET = C.INDICATORS
+#: reason codes of a payload this run did not evaluate: another run is processing it now, or
+#: the campaign already holds its content (an earlier run, maybe another member of staff)
+CLAIMED, HELD = "claimed", "held"
+MSG = {
+    CLAIMED: ("同一评价活动的另一次收取（运行 {run}）正在处理相同内容（{of}），本次跳过",
+              "another collect run of this campaign ({run}) is processing the same content ({of}); skipped here"),
+    HELD: ("评价活动已收到相同内容（{of}，运行 {run}），不再处理",
+           "the campaign already holds this content ({of}, run {run}); not processed again"),
+}
 
 
 def _received(o: Outcome, refusal: str = "") -> Received:
@@ -70,49 +89,51 @@ def _received(o: Outcome, refusal: str = "") -> Received:
 class StoreLink:
     """One collect run's link to the store (see the module docstring)."""
 
-    def __init__(self, store: Store, campaign_id: int, *, lang: str = "zh", run: str | None = None) -> None:
-        self.store, self.campaign_id, self.lang = store, campaign_id, lang
+    def __init__(self, store: Store, campaign_id: int, *, lang: str = "zh", run: str | None = None,
+                 lease: timedelta = DEFAULT_LEASE, reread: bool = False) -> None:
+        self.store, self.campaign_id, self.lang, self.lease = store, campaign_id, lang, lease
+        self.reread = reread  # evaluate held content again for this run's outputs (collect --fresh), unrecorded
         self.run = run or uuid.uuid4().hex[:16]
         self.file_of: dict[int, int] = {}  # seq -> files.id claimed by this run
-        self.mine: dict[tuple[str, str], str] = {}  # (sha256, refusal) -> label, claimed by this run
-        self.done: set[int] = set()
+        self.done: set[int] = set()  # seqs recorded (or lost to a run that took the claim over)
+        self.lost: set[int] = set()  # seqs whose claim another run took over before we recorded
         self._last: dict[tuple[str, str], tuple[Any, str]] | None = None
 
-    def claim(self, o: Outcome, refusal: str = "") -> bool:
-        """True when this run must process ``o`` (it claimed the content); False when the
-        campaign holds it already (a sighting is recorded instead)."""
-        fid = claim(self.store, self.campaign_id, _received(o, refusal), run=self.run)
-        if fid is None:
-            return False
-        self.file_of[o.seq] = fid
-        self.mine.setdefault((o.sha256, refusal), o.label)
-        return True
+    def take(self, o: Outcome, refusal: str = "") -> Outcome | None:
+        """Claim ``o``'s content for this run: None when this run must process it, else ``o``
+        decided as taken (``duplicate``, reason :data:`CLAIMED` or :data:`HELD`)."""
+        c = claim_file(self.store, self.campaign_id, _received(o, refusal), run=self.run, lease=self.lease)
+        if c.file_id is not None:
+            self.file_of[o.seq] = c.file_id
+            return None
+        if c.done and self.reread:
+            return None
+        code = HELD if c.done else CLAIMED
+        return replace(o, status=DUPLICATE, summary_status=S_SUPERSEDED, reason_code=code, duplicate_of=c.label,
+                       reason=text(MSG, code, self.lang, run=c.holder, of=c.label))
 
     def record_final(self, o: Outcome) -> None:
-        """Record ``o`` as collect decided it (after versions): the file's row is created on first
-        sight (unique per content, so two runs at once never duplicate it) or its decision updated."""
-        if o.status == DUPLICATE:
-            sight(self.store, self.campaign_id, _received(o), run=self.run)
+        """After collect's versions: this run's decision and outputs for a file it claimed
+        (recorded first if it was not yet), a sighting for an identical attachment."""
+        if o.seq not in self.file_of:
+            if o.status == DUPLICATE and o.reason_code not in (CLAIMED, HELD):
+                sight(self.store, self.campaign_id, _received(o), run=self.run)
             return
-        refusal = o.reason_code if o.status == REJECTED else ""
-        if not self.claim(o, refusal):
-            decision = "rejected" if o.status == REJECTED else o.status
-            with self.store.session() as s:
-                lock_campaign(s, self.campaign_id)
-                s.query(File).filter(File.campaign_id == self.campaign_id, File.sha256 == o.sha256,
-                                     File.refusal == refusal).update({
-                    File.decision: decision, File.summary_status: o.summary_status,
-                    File.reason_code: o.reason_code, File.reason: o.reason,
-                    File.superseded_by: o.superseded_by}, synchronize_session=False)
-                s.commit()
+        if o.seq not in self.done:
+            self.record(o)
+        if o.seq in self.lost:
             return
-        self.record(o)
         decision = "rejected" if o.status == REJECTED else o.status
+        values: dict[Any, Any] = {File.decision: decision, File.summary_status: o.summary_status,
+                                  File.reason_code: o.reason_code, File.reason: o.reason,
+                                  File.superseded_by: o.superseded_by, File.outputs: dict(o.outputs)}
         with self.store.session() as s:
-            s.query(File).filter(File.id == self.file_of[o.seq]).update({
-                File.decision: decision, File.superseded_by: o.superseded_by,
-                File.outputs: dict(o.outputs)}, synchronize_session=False)
+            s.execute(update(File).where(File.id == self.file_of[o.seq], File.run == self.run).values(values))
             s.commit()
+
+    def redecide(self) -> dict[int, str]:
+        """Which return of each unit counts, over every run's returns (:func:`redecide`)."""
+        return redecide(self.store, self.campaign_id, self.lang)
 
     def _actuals(self) -> dict[tuple[str, str], tuple[Any, str]]:
         if self._last is None:
@@ -135,9 +156,11 @@ class StoreLink:
         out = []
         for low in lows:
             below = low.direction not in ("≤", "<=", "反向")
-            msg = text(MSG, "lowered", self.lang, level3=low.level3, target=low.target, last=low.last_actual,
-                       cmp="低于" if below else "高于", cmp_en="below" if below else "above")
-            out.append(FindingLine(label, d.unit.unit, INDICATORS_SHEET, "", LOWERED_TARGET, "warning", msg, False))
+            params = {"level3": low.level3, "target": low.target, "last": low.last_actual,
+                      "cmp": Text("word.below" if below else "word.above")}
+            msg = render_text(Text("TGT-HIST.lowered", params), self.lang)
+            out.append(FindingLine(label, d.unit.unit, INDICATORS_SHEET, "", LOWERED_TARGET, "warning", msg, False,
+                                   "TGT-HIST.lowered", params))
         return tuple(out)
 
     def sight(self, o: Outcome) -> None:
@@ -145,26 +168,30 @@ class StoreLink:
         sight(self.store, self.campaign_id, _received(o), run=self.run)
 
     def record(self, o: Outcome) -> None:
-        """Write ``o`` (decided by the parent or a worker; its digest, if any) to the store."""
+        """Write ``o`` (as evaluated; its digest, if any) to the store — only while this run
+        still holds the claim (a run that took an expired claim over records it instead)."""
         fid = self.file_of.get(o.seq)
-        if fid is None:
+        if fid is None or o.seq in self.done:
             return
         d: Digest | None = o.digest
         if o.status in (ACCEPTED, SUPERSEDED, PENDING) and d is not None and d.unit is not None:
             unit_row, findings, indicators = to_rows(d)
             facts = ReturnFacts(unit_code=o.unit_code, unit_name=o.unit_name, year=o.year, framework=o.framework,
                                 modified=o.modified, total=o.total, grade=o.grade, errors=o.errors,
-                                warnings=o.warnings, scored=o.scored, unit_row=unit_row)
-            complete(self.store, fid, decision="accepted", summary_status=o.summary_status, facts=facts,
-                     findings=findings, indicators=indicators)
+                                warnings=o.warnings, scored=o.scored, unit_row=unit_row, fill_date=o.fill_date)
+            ok = complete(self.store, fid, decision="accepted", summary_status=o.summary_status, facts=facts,
+                          findings=findings, indicators=indicators, run=self.run)
         else:
             lines = d.findings if d is not None else tuple(
                 FindingLine(o.label, o.unit_name, f.sheet, f.cell, f.rule, f.severity, render(f, self.lang),
-                            f.explained)
+                            f.explained, f.code, f.params)
                 for f in flag_findings(o.flags))
             rows = to_rows(Digest(None, None, (), tuple(lines), (), None))[1]
-            complete(self.store, fid, decision="rejected" if o.status == REJECTED else o.status,
-                     summary_status=o.summary_status, reason_code=o.reason_code, reason=o.reason, findings=rows)
+            ok = complete(self.store, fid, decision="rejected" if o.status == REJECTED else o.status,
+                          summary_status=o.summary_status, reason_code=o.reason_code, reason=o.reason, findings=rows,
+                          run=self.run)
+        if not ok:
+            self.lost.add(o.seq)
         self.done.add(o.seq)
 
     def outputs(self, o: Outcome) -> None:
@@ -182,7 +209,50 @@ class StoreLink:
 
     def release_unfinished(self) -> None:
         """Claims this run made but did not record (an error mid-run): free them for next time."""
-        release(self.store, [fid for seq, fid in self.file_of.items() if seq not in self.done])
+        release(self.store, [fid for seq, fid in self.file_of.items() if seq not in self.done], run=self.run)
+
+
+def redecide(store: Store, campaign_id: int, lang: str = "zh") -> dict[int, str]:
+    """Decide again, under the campaign's lock, which return of each unit, year and framework
+    counts — over every counted-or-superseded return the store holds, whichever run read it
+    (:func:`evaltool.intake.versions.decide`, the rules collect applies to one run). Decisions
+    that change are written; the changed file ids -> new decision are returned. The last run
+    to finish sees every other run's returns, so the store ends up as one run over the whole
+    inbox would have decided."""
+    from evaltool.intake.collect import MSG as COLLECT_MSG  # one home for the sentences (lazy: a cycle)
+    from evaltool.intake.collect import STATUS_ERRORS, STATUS_PASSED, STATUS_PENDING
+
+    changed: dict[int, str] = {}
+    with store.session() as s:
+        lock_campaign(s, campaign_id)
+        rows = s.execute(
+            select(File.id, File.label, File.decision, File.summary_status, File.reason_code, File.reason,
+                   File.superseded_by, File.mail_date, File.sha256, Return.unit_code, Return.unit_name,
+                   Return.year, Return.framework, Return.fill_date, Return.modified, Return.errors)
+            .join(Return, Return.file_id == File.id)
+            .where(File.campaign_id == campaign_id, File.decision.in_((ACCEPTED, SUPERSEDED, PENDING)))
+            .order_by(File.id)).all()
+        d = decide(Candidate(r.id, unit_key(r.unit_code, r.unit_name, r.year, r.framework), r.mail_date,
+                             r.fill_date, r.modified, r.sha256) for r in rows)
+        label = {r.id: r.label for r in rows}
+        for r in rows:
+            if r.id in d.superseded:
+                by, rule = d.superseded[r.id]
+                new = (SUPERSEDED, S_SUPERSEDED, "superseded",
+                       text(COLLECT_MSG, "superseded", lang, by=label[by], rule=text(COLLECT_MSG, f"rule-{rule}", lang)),
+                       label[by])
+            elif r.id in d.pending:
+                others = tuple(label[x] for x in d.pending[r.id])
+                new = (PENDING, STATUS_PENDING, "pending", text(COLLECT_MSG, "pending", lang, others=(
+                    ", " if lang == "en" else "、").join(others)), "")
+            else:
+                new = (ACCEPTED, STATUS_ERRORS if r.errors else STATUS_PASSED, "", "", "")
+            if (r.decision, r.summary_status, r.reason_code, r.superseded_by) != (new[0], new[1], new[2], new[4]):
+                s.execute(update(File).where(File.id == r.id).values(
+                    decision=new[0], summary_status=new[1], reason_code=new[2], reason=new[3], superseded_by=new[4]))
+                changed[r.id] = new[0]
+        s.commit()
+    return changed
 
 
 def roster_status(store: Store, campaign_id: int, lang: str = "zh") -> list[UnitStatus] | None:

@@ -24,6 +24,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "word.blank": ("（空）", "(blank)"),
     "word.etc": ("等", ", ..."),
     "word.formula": ("计算公式（{name}）", "formula ({name})"),
+    "word.below": ("低于", "below"),
+    "word.above": ("高于", "above"),
     # ---- a rule written on the 校验规则 sheet: its own 提示信息, placeholders rendered
     "rule.message": ("{message}", "{message_en}"),
     "rule.error": ("{message}（规则 {id} 计算结果为 {err}）", "{message_en} (rule {id} evaluates to {err})"),
@@ -353,4 +355,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                    "A part could not be parsed ({detail})"),
     "intake.zip-backslash-name": ("压缩包内文件名使用了反斜杠（{detail}），已按目录分隔符处理",
                    "Archive names use backslashes ({detail}); treated as folder separators"),
+    # ---- a campaign's history (the results store): targets easier than last year's actuals
+    "TGT-HIST.lowered": ("“{level3}”的年度目标值 {target} {cmp}上年实际完成值 {last}：目标值设定偏低（财预〔2020〕10号："
+                         "年初指标值设定明显偏低的，按偏离度调减分值；评价标准含历史标准）",
+                         "the target of '{level3}' ({target}) is {cmp} last year's actual ({last}): set too low "
+                         "(财预〔2020〕10号: a target set clearly too low costs points; history is an evaluation standard)"),
+    "TGT-HIST.issue": ("{ucode} {level3}：年度目标值 {target} {cmp}上年实际完成值 {last}（财预〔2020〕10号：年初指标值设定明显"
+                       "偏低；评价标准含历史标准）",
+                       "{ucode} {level3}: target {target} is {cmp} last year's actual {last} (财预〔2020〕10号: "
+                       "a target set clearly too low; history is an evaluation standard)"),
 }

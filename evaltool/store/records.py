@@ -3,18 +3,23 @@
 Why: ``collect`` must be incremental (a file whose content the campaign already holds is not
 processed again) and safe when two staff run it at once on one campaign. The unit of safety
 is the *claim*: before a payload is processed, a ``files`` row is inserted for its SHA-256 —
-the unique key ``(campaign_id, sha256, refusal)`` lets exactly one run win, in its own short
-transaction; the loser records a sighting and moves on. :func:`complete` then writes the
-return, its findings and indicator lines and the decision in one transaction. A claim left
-``processing`` by a run that died is taken over after :data:`STALE_CLAIM`.
+``INSERT … ON CONFLICT DO NOTHING`` on the unique key ``(campaign_id, sha256, refusal)`` lets
+exactly one run win, in its own short transaction (on SQLite the database write lock
+serialises the claimers); the loser records a sighting and moves on, told who holds it
+(:class:`Claim`). :func:`complete` then writes the return, its findings and indicator lines
+and the decision in one transaction — fenced: only while the claim is still this run's. A
+claim left ``processing`` by a run that died is taken over once it is older than the lease
+(``lease``, default :data:`DEFAULT_LEASE` = 1 hour, measured on the database's clock, so the
+staff's machines need not agree on the time); the slow run that lost it then records
+nothing for that file.
 
 The store imports only the model: intake hands over plain values (:class:`Received`,
 :class:`ReturnFacts`, mappings for rows).
 
 Example::
 
-    fid = claim(store, cid, Received(sha256=h, label="1.eml/a.xlsx", filename="a.xlsx"), run="r1")
-    if fid is None: ...                                  # another run has (or had) this content
+    c = claim_file(store, cid, Received(sha256=h, label="1.eml/a.xlsx", filename="a.xlsx"), run="r1")
+    if c.file_id is None: ...                  # another run (c.holder) has, or had (c.done), this content
     complete(store, fid, decision="accepted", facts=ReturnFacts(unit_code="110001", total=88.5), ...)
 """
 
@@ -25,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from evaltool.store.campaigns import utcnow
@@ -33,11 +38,17 @@ from evaltool.store.db import Store
 from evaltool.store.names import name_bytes, safe_text
 from evaltool.store.schema import Campaign, File, FindingRow, IndicatorRow, Reply, Return, Sighting
 
-__all__ = ["Received", "ReturnFacts", "claim", "complete", "release", "sight", "known_hashes",
-           "lock_campaign", "PROCESSING", "STALE_CLAIM", "record_reply", "reply_exists", "set_decisions"]
+__all__ = ["Received", "ReturnFacts", "Claim", "claim", "claim_file", "complete", "release", "sight",
+           "known_hashes", "lock_campaign", "PROCESSING", "DEFAULT_LEASE", "STALE_CLAIM", "record_reply",
+           "reply_exists", "set_decisions", "db_now"]
 
 PROCESSING = "processing"
-STALE_CLAIM = timedelta(hours=1)
+#: How long a claim (a ``processing`` row) protects a file from the other runs: a run
+#: evaluates and records each file it claims within seconds, so a claim older than this was
+#: left by a run that died (killed, a machine that went to sleep) and may be taken over.
+#: ``collect --claim-lease MINUTES`` sets it per run.
+DEFAULT_LEASE = timedelta(hours=1)
+STALE_CLAIM = DEFAULT_LEASE  # the former name
 
 
 @dataclass(frozen=True)
@@ -74,6 +85,20 @@ class ReturnFacts:
     rectification: str = ""
     rectification_done: str = ""
     unit_row: Mapping[str, Any] | None = None
+    fill_date: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What :func:`claim_file` got: ``file_id`` when this run must process the payload; else
+    who holds it (``holder``: that run's id, ``label``: its first name) and whether that run has
+    finished with it (``done``: the campaign holds the content) or is processing it now."""
+
+    file_id: int | None
+    holder: str = ""
+    label: str = ""
+    done: bool = False
+    taken_over: str = ""  # the run whose expired claim this run took over
 
 
 def _naive(d: datetime | None) -> datetime | None:
@@ -100,18 +125,31 @@ def _sighting(r: Received, file_id: int, run: str, now: datetime) -> Sighting:
                     message_id=r.message_id, mail_date=_naive(r.mail_date), seen_at=now, run=run)
 
 
-def claim(store: Store, campaign_id: int, r: Received, *, run: str) -> int | None:
-    """Insert the ``files`` row for ``r`` as :data:`PROCESSING`; its id, or None when the campaign
-    already holds this content (then a sighting is recorded on the existing row)."""
-    now = utcnow()
-    values = dict(campaign_id=campaign_id, sha256=r.sha256, refusal=r.refusal, source_sha256=r.source_sha256,
-                  label=safe_text(r.label), label_raw=name_bytes(r.label), filename=safe_text(r.filename),
-                  filename_raw=name_bytes(r.filename), kind=r.kind, sender=safe_text(r.sender),
-                  sender_name=safe_text(r.sender_name), subject=safe_text(r.subject),
-                  message_id=safe_text(r.message_id), mail_date=_naive(r.mail_date), received_at=now, run=run,
-                  decision=PROCESSING, summary_status="", reason_code="", reason="", superseded_by="",
-                  outputs={})
+def db_now(s: Session) -> datetime:
+    """The database's clock (naive UTC) on PostgreSQL, where staff on several machines share
+    one server; this machine's clock for SQLite (a file on one machine)."""
+    if s.get_bind().dialect.name == "postgresql":
+        from sqlalchemy import text
+
+        value = s.scalar(text("SELECT timezone('UTC', clock_timestamp())"))
+        if isinstance(value, datetime):
+            return value.replace(tzinfo=None)
+    return utcnow()
+
+
+def claim_file(store: Store, campaign_id: int, r: Received, *, run: str, lease: timedelta = DEFAULT_LEASE) -> Claim:
+    """Claim ``r``'s content for ``run`` in one short transaction (see the module docstring): a
+    new ``files`` row marked :data:`PROCESSING`, or an existing one whose claim is older than
+    ``lease``. Every call records a sighting."""
     with store.session() as s:
+        now = db_now(s)
+        values = dict(campaign_id=campaign_id, sha256=r.sha256, refusal=r.refusal, source_sha256=r.source_sha256,
+                      label=safe_text(r.label), label_raw=name_bytes(r.label), filename=safe_text(r.filename),
+                      filename_raw=name_bytes(r.filename), kind=r.kind, sender=safe_text(r.sender),
+                      sender_name=safe_text(r.sender_name), subject=safe_text(r.subject),
+                      message_id=safe_text(r.message_id), mail_date=_naive(r.mail_date), received_at=now, run=run,
+                      claimed_at=now, decision=PROCESSING, summary_status="", reason_code="", reason="",
+                      superseded_by="", outputs={})
         dialect = store.dialect
         if dialect == "postgresql":
             from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -125,22 +163,29 @@ def claim(store: Store, campaign_id: int, r: Received, *, run: str) -> int | Non
         else:  # pragma: no cover - other databases: the unique key still decides
             stmt = insert(File).values(**values).returning(File.id)
         file_id = s.execute(stmt).scalar()
-        if file_id is None:
-            row = s.execute(select(File.id, File.decision, File.received_at).where(
-                File.campaign_id == campaign_id, File.sha256 == r.sha256, File.refusal == r.refusal)).one()
-            if row.decision == PROCESSING and row.received_at < now - STALE_CLAIM:
-                taken = s.execute(update(File).where(File.id == row.id, File.decision == PROCESSING,
-                                                     File.received_at == row.received_at)
-                                  .values(received_at=now, run=run)).rowcount  # type: ignore[attr-defined]
-                if taken:
-                    file_id = row.id
-            if file_id is None:
+        if file_id is not None:
+            s.add(_sighting(r, file_id, run, now))
+            s.commit()
+            return Claim(int(file_id))
+        row = s.execute(select(File.id, File.decision, File.run, File.label).where(
+            File.campaign_id == campaign_id, File.sha256 == r.sha256, File.refusal == r.refusal)).one()
+        since = func.coalesce(File.claimed_at, File.received_at)
+        if row.decision == PROCESSING:  # a compare-and-set: only one run takes an expired claim over
+            taken = s.execute(update(File).where(File.id == row.id, File.decision == PROCESSING,
+                                                 File.run == row.run, since < now - lease)
+                              .values(claimed_at=now, run=run)).rowcount  # type: ignore[attr-defined]
+            if taken:
                 s.add(_sighting(r, row.id, run, now))
                 s.commit()
-                return None
-        s.add(_sighting(r, file_id, run, now))
+                return Claim(int(row.id), taken_over=row.run)
+        s.add(_sighting(r, row.id, run, now))
         s.commit()
-        return int(file_id)
+        return Claim(None, holder=row.run, label=row.label, done=row.decision != PROCESSING)
+
+
+def claim(store: Store, campaign_id: int, r: Received, *, run: str, lease: timedelta = DEFAULT_LEASE) -> int | None:
+    """:func:`claim_file`'s file id (None when another run has or had the content)."""
+    return claim_file(store, campaign_id, r, run=run, lease=lease).file_id
 
 
 def sight(store: Store, campaign_id: int, r: Received, *, run: str) -> int | None:
@@ -154,35 +199,45 @@ def sight(store: Store, campaign_id: int, r: Received, *, run: str) -> int | Non
         return fid
 
 
-def release(store: Store, file_ids: Iterable[int]) -> None:
-    """Give back claims a run could not finish (its files are processed again next time)."""
+def release(store: Store, file_ids: Iterable[int], *, run: str | None = None) -> None:
+    """Give back claims a run could not finish (its files are processed again next time); with
+    ``run``, only those still held by ``run``."""
     ids = list(file_ids)
     if not ids:
         return
     with store.session() as s:
-        s.execute(delete(File).where(File.id.in_(ids), File.decision == PROCESSING))
+        where = [File.id.in_(ids), File.decision == PROCESSING] + ([File.run == run] if run is not None else [])
+        s.execute(delete(File).where(*where))
         s.commit()
 
 
 def complete(store: Store, file_id: int, *, decision: str, summary_status: str = "", reason_code: str = "",
              reason: str = "", facts: ReturnFacts | None = None,
              findings: Iterable[Mapping[str, Any]] = (), indicators: Iterable[Mapping[str, Any]] = (),
-             outputs: Mapping[str, str] | None = None) -> None:
-    """Write what was found in a claimed file, in one transaction."""
+             outputs: Mapping[str, str] | None = None, run: str | None = None) -> bool:
+    """Write what was found in a claimed file, in one transaction. With ``run``: only while the
+    file is still claimed by ``run`` (False, nothing written, when another run took it over)."""
     with store.session() as s:
-        s.execute(update(File).where(File.id == file_id).values(
+        where = [File.id == file_id]
+        if run is not None:
+            where += [File.run == run, File.decision == PROCESSING]
+        done = s.execute(update(File).where(*where).values(
             decision=decision, summary_status=summary_status, reason_code=reason_code, reason=safe_text(reason),
-            outputs=dict(outputs or {})))
+            outputs=dict(outputs or {}))).rowcount  # type: ignore[attr-defined]
+        if not done:
+            s.rollback()
+            return False
         if facts is not None:
             s.add(Return(file_id=file_id, campaign_id=s.scalar(select(File.campaign_id).where(File.id == file_id)),
                          unit_code=facts.unit_code, unit_name=facts.unit_name, year=facts.year,
                          framework=facts.framework, modified=_naive(facts.modified), total=facts.total,
                          grade=facts.grade, errors=facts.errors, warnings=facts.warnings, scored=facts.scored,
                          rectification=facts.rectification, rectification_done=facts.rectification_done,
-                         unit_row=dict(facts.unit_row or {})))
+                         unit_row=dict(facts.unit_row or {}), fill_date=_naive(facts.fill_date)))
         s.add_all(FindingRow(file_id=file_id, **f) for f in findings)
         s.add_all(IndicatorRow(file_id=file_id, position=i, **x) for i, x in enumerate(indicators))
         s.commit()
+    return True
 
 
 def set_decisions(store: Store, campaign_id: int, changes: Mapping[int, tuple[str, str, str, str, str]]) -> None:

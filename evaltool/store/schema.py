@@ -41,7 +41,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from evaltool.store.names import SafeText
 
 __all__ = ["Base", "Campaign", "Unit", "Target", "File", "Sighting", "Return", "FindingRow",
-           "IndicatorRow", "Reply", "DECISIONS"]
+           "IndicatorRow", "Reply", "IssueWarning", "DECISIONS"]
 
 #: a file's decision: counted, replaced by a later return of its unit, two returns tie
 #: (待确认, not ranked until the bureau decides), refused, or the same content seen before
@@ -122,6 +122,9 @@ class File(Base):
     mail_date: Mapped[datetime | None] = mapped_column(DateTime)
     received_at: Mapped[datetime] = mapped_column(DateTime)
     run: Mapped[str] = mapped_column(String(64), default="")  # which collect run recorded it
+    #: when ``run`` claimed it (the database's clock, UTC): a ``processing`` claim older than
+    #: the lease (``records.DEFAULT_LEASE``) may be taken over by another run (0002)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
     decision: Mapped[str] = mapped_column(String(16), default="rejected")
     summary_status: Mapped[str] = mapped_column(default="")
     reason_code: Mapped[str] = mapped_column(String(64), default="")
@@ -157,6 +160,7 @@ class Return(Base):
     year: Mapped[int | None]
     framework: Mapped[str] = mapped_column(String(100), default="")
     modified: Mapped[datetime | None] = mapped_column(DateTime)
+    fill_date: Mapped[datetime | None] = mapped_column(DateTime)  # 填报日期: versions across runs (0002)
     total: Mapped[float | None] = mapped_column(Float)
     grade: Mapped[str] = mapped_column(default="")
     errors: Mapped[int] = mapped_column(default=0)
@@ -171,7 +175,12 @@ Index("ix_returns_campaign_unit", Return.campaign_id, Return.unit_code)
 
 
 class FindingRow(Base):
-    """One finding of a return (or of a refused file), as the summary lists it."""
+    """One finding of a return (or of a refused file), as the summary lists it.
+
+    ``code`` + ``params`` (0002) are the finding as data, rendered in the reader's language
+    when read (:func:`evaltool.messages.stored.stored_message`); ``message`` is the sentence as
+    rendered when it was recorded — all a row written before 0002 has (``code`` empty).
+    """
 
     __tablename__ = "findings"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -184,6 +193,8 @@ class FindingRow(Base):
     col: Mapped[int] = mapped_column(default=0)
     message: Mapped[str] = mapped_column(default="")
     explained: Mapped[bool] = mapped_column(Boolean, default=False)
+    code: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class IndicatorRow(Base):
@@ -218,4 +229,20 @@ class Reply(Base):
     mail_key: Mapped[str] = mapped_column()  # Message-ID, inbox path, or unit + date
     unit_code: Mapped[str] = mapped_column(String(100), default="")
     path: Mapped[str] = mapped_column(default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class IssueWarning(Base):
+    """A warning ``campaign issue`` gave about a unit's template (e.g. TGT-HIST: a target below
+    last year's actual), kept until the unit returns (0002). Code + params, rendered late."""
+
+    __tablename__ = "issue_warnings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    unit_code: Mapped[str] = mapped_column(String(100))
+    rule: Mapped[str] = mapped_column(String(64), default="")
+    severity: Mapped[str] = mapped_column(String(16), default="warning")
+    code: Mapped[str] = mapped_column(String(100), default="")
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    message: Mapped[str] = mapped_column(default="")  # as rendered at issue time
     created_at: Mapped[datetime] = mapped_column(DateTime)

@@ -5,7 +5,8 @@ own arrives; then its counted return (the latest, see intake's versions) decides
 (validation errors: it must correct), 未通过 (refused: wrong identity, tampered, unreadable —
 it must resend) or 待确认 (two returns tie; the bureau decides). A refused file that cannot
 name its unit (unreadable) is matched by the sender's address to the roster's e-mail. Returns
-from units not on the roster are listed apart.
+from units not on the roster are listed apart. A unit that has not returned carries what
+``campaign issue`` warned about it (:mod:`~evaltool.store.notices`).
 
 Example::
 
@@ -16,15 +17,17 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 
 from evaltool.store.db import Store
-from evaltool.store.schema import File, Return, Unit
+from evaltool.store.notices import IssueNote, issue_warnings
+from evaltool.store.schema import File, FindingRow, Return, Unit
 
-__all__ = ["UnitStatus", "campaign_status", "needs_reminder", "NOT_RETURNED", "PASSED", "ERRORS", "REFUSED",
+__all__ = ["UnitStatus", "campaign_status", "needs_reminder", "findings_of", "NOT_RETURNED", "PASSED", "ERRORS", "REFUSED",
            "PENDING", "STATE_LABELS"]
 
 NOT_RETURNED, PASSED, ERRORS, REFUSED, PENDING = "not_returned", "passed", "errors", "refused", "pending"
@@ -54,6 +57,9 @@ class UnitStatus:
     received: datetime | None = None  # mail date, else when evaltool received it (UTC)
     reason: str = ""
     on_roster: bool = True
+    #: what ``campaign issue`` warned about the unit (TGT-HIST …), shown until it returns
+    issue_warnings: tuple[IssueNote, ...] = ()
+    file_id: int | None = None  # the deciding file's row (its findings: :func:`findings_of`)
 
     def state_label(self, lang: str = "zh") -> str:
         zh, en = STATE_LABELS[self.state]
@@ -73,13 +79,14 @@ def campaign_status(store: Store, campaign_id: int) -> tuple[list[UnitStatus], l
     with store.session() as s:
         units = list(s.scalars(select(Unit).where(Unit.campaign_id == campaign_id).order_by(Unit.position)))
         counted = s.execute(
-            select(File.label, File.decision, File.summary_status, File.reason, File.mail_date, File.received_at,
+            select(File.id, File.label, File.decision, File.summary_status, File.reason, File.mail_date,
+                   File.received_at,
                    Return.unit_code, Return.unit_name, Return.total, Return.grade, Return.errors, Return.warnings)
             .join(Return, Return.file_id == File.id)
             .where(File.campaign_id == campaign_id, File.decision.in_(("accepted", "pending")))
             .order_by(File.id)).all()
         refused = s.execute(
-            select(File.label, File.sender, File.reason, File.mail_date, File.received_at, Return.unit_code,
+            select(File.id, File.label, File.sender, File.reason, File.mail_date, File.received_at, Return.unit_code,
                    Return.unit_name)
             .outerjoin(Return, Return.file_id == File.id)
             .where(File.campaign_id == campaign_id, File.decision == "rejected").order_by(File.id)).all()
@@ -100,23 +107,26 @@ def campaign_status(store: Store, campaign_id: int) -> tuple[list[UnitStatus], l
             or by_mail.get((r.sender or "").strip().lower())
         if u is not None and u.id not in found:
             found[u.id] = UnitStatus(u.code, u.name, u.department, u.contact, u.email, REFUSED, r.label,
-                                     received=r.mail_date or r.received_at, reason=r.reason)
+                                     received=r.mail_date or r.received_at, reason=r.reason, file_id=r.id)
     for c in counted:
         u = by_code.get(c.unit_code.strip()) or (by_name.get(c.unit_name.strip()) if not c.unit_code.strip()
                                                  else None)
         st_ = _state(c.decision, c.summary_status, c.errors)
         if u is None:
             outside.append(UnitStatus(c.unit_code, c.unit_name, "", "", "", st_, c.label, c.total, c.grade,
-                                      c.errors, c.warnings, c.mail_date or c.received_at, c.reason, False))
+                                      c.errors, c.warnings, c.mail_date or c.received_at, c.reason, False,
+                                      file_id=c.id))
             continue
         st = UnitStatus(u.code, u.name, u.department, u.contact, u.email, st_, c.label, c.total, c.grade,
-                        c.errors, c.warnings, c.mail_date or c.received_at, c.reason)
+                        c.errors, c.warnings, c.mail_date or c.received_at, c.reason, file_id=c.id)
         old = found.get(u.id)
         if old is None or old.state == REFUSED:
             found[u.id] = st
         else:
             keep(u, st)
-    rows = [found.get(u.id) or UnitStatus(u.code, u.name, u.department, u.contact, u.email, NOT_RETURNED)
+    notes = issue_warnings(store, campaign_id)
+    rows = [found.get(u.id) or UnitStatus(u.code, u.name, u.department, u.contact, u.email, NOT_RETURNED,
+                                          issue_warnings=tuple(notes.get(u.code, ())))
             for u in units]
     return rows, outside
 
@@ -124,3 +134,20 @@ def campaign_status(store: Store, campaign_id: int) -> tuple[list[UnitStatus], l
 def needs_reminder(rows: list[UnitStatus]) -> list[UnitStatus]:
     """Units that have not returned, or must correct (有错误) or resend (未通过)."""
     return [r for r in rows if r.state in (NOT_RETURNED, ERRORS, REFUSED)]
+
+
+def findings_of(store: Store, file_ids: Iterable[int | None], *, severities: Iterable[str] = ("error",)
+                ) -> dict[int, list[FindingRow]]:
+    """file id -> its stored findings of these severities, in row-major order (render each with
+    :func:`evaltool.messages.stored.stored_message` in the reader's language)."""
+    ids = [i for i in file_ids if i is not None]
+    out: dict[int, list[FindingRow]] = {i: [] for i in ids}
+    if not ids:
+        return out
+    with store.session() as s:
+        for x in s.scalars(select(FindingRow).where(FindingRow.file_id.in_(ids),
+                                                    FindingRow.severity.in_(tuple(severities)))
+                           .order_by(FindingRow.file_id, FindingRow.sheet, FindingRow.row, FindingRow.col,
+                                     FindingRow.id)):
+            out[x.file_id].append(x)
+    return out

@@ -14,9 +14,11 @@ Example::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from evaltool import contract as C
 from evaltool.contract.a1 import column_letters
@@ -71,6 +73,9 @@ class IndicatorLine:
 
 @dataclass(frozen=True)
 class FindingLine:
+    """One row of 问题清单: ``message`` rendered in the run's language; ``code`` + ``params``
+    the finding as data (what the results store keeps, rendered late in any language)."""
+
     source: str
     unit: str
     sheet: str
@@ -79,6 +84,8 @@ class FindingLine:
     severity: str
     message: str
     explained: bool
+    code: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -246,6 +253,8 @@ def digest(entry: SummaryEntry, lang: str = "zh") -> Digest:
             severity=f.severity,
             message=render(f, lang),
             explained=f.explained,
+            code=f.code,
+            params=f.params,
         )
         for f in findings
     )

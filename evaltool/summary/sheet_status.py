@@ -1,7 +1,8 @@
 """报送情况: one row per roster unit — returned or not, passed, with errors, refused (催报名单).
 
 Why: in a campaign, the first thing the bureau prints is who has not answered and who must
-correct. Units come in roster order, then returns from units not on the roster. Written only
+correct. Units come in roster order, then returns from units not on the roster; a unit not yet
+returned shows what ``campaign issue`` warned about it (in the summary's language). Written only
 when the campaign has a roster (``collect --campaign``).
 
 Example::
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 
 from xlsxwriter.workbook import Workbook
 
+from evaltool.messages.stored import stored_message
 from evaltool.store.status import ERRORS, NOT_RETURNED, REFUSED, UnitStatus
 from evaltool.summary.labels import label
 from evaltool.summary.sheet_units import excel_text_literal
@@ -37,6 +39,7 @@ LABELS = {
     "received": ("报送时间", "Received"),
     "roster": ("名单外", "Not on roster"),
     "yes": ("是", "yes"),
+    "issue_warnings": ("下发警告（未报送）", "Warned at issue (not returned)"),
 }
 
 
@@ -62,10 +65,13 @@ def write_status(wb: Workbook, st: Styles, rows_in: Sequence[UnitStatus], *, lan
         Column(_l("email", lang), "text", max_width=28),
         Column(L("col_file"), "text", max_width=40),
         Column(_l("roster", lang), "text", center=True),
+        Column(_l("issue_warnings", lang), "text", max_width=60),
     ]
     rows = [[r.code, r.name, r.department, r.state_label(lang), r.total, r.errors if r.label else None,
              r.warnings if r.label else None, r.received, r.contact, r.email, r.label,
-             "" if r.on_roster else _l("yes", lang)] for r in rows_in]
+             "" if r.on_roster else _l("yes", lang),
+             "\n".join(stored_message(w.code, w.params, w.message, lang) for w in r.issue_warnings)]
+            for r in rows_in]
     ws = wb.add_worksheet(_l("sheet", lang))
     ws.merge_range(0, 0, 0, 8, f"{title} — {_l('title', lang)}", st.title())
     ws.set_row(0, 28)

@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from evaltool.messages.stored import params_from_json, params_json, stored_message
 from evaltool.store.db import Store
 from evaltool.store.names import name_from_bytes
 from evaltool.store.schema import File, FindingRow, IndicatorRow, Return, Sighting
@@ -86,7 +87,8 @@ def to_rows(d: Digest) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[
     for f in d.findings:
         row, col, _ = _cell_key(f.cell)
         findings.append({"rule": f.rule, "severity": f.severity, "sheet": f.sheet, "cell": f.cell, "row": row,
-                         "col": col, "message": f.message, "explained": f.explained})
+                         "col": col, "message": f.message, "explained": f.explained, "code": f.code,
+                         "params": params_json(f.params) if f.code else None})
     indicators = [{"level1": x.level1, "level2": x.level2, "level3": x.level3, "kind": x.kind,
                    "weight": "" if x.weight is None else str(x.weight), "direction": x.direction,
                    "measure": x.measure, "target": pack(x.target), "actual": pack(x.actual), "rate": pack(x.rate),
@@ -104,15 +106,22 @@ def _unit_row(j: dict[str, Any], label: str, status: str) -> UnitRow:
                    warnings=j["warnings"], status=status or j["status"])
 
 
-def _digest(f: File, r: Return | None, findings: list[FindingRow], lines: list[IndicatorRow]) -> Digest:
+def _finding(x: FindingRow, source: str, unit: str, lang: str) -> FindingLine:
+    """A stored finding, its sentence rendered in ``lang`` (a row from before 0002: as recorded)."""
+    params = params_from_json(x.params) if x.code else {}
+    return FindingLine(source=source, unit=unit, sheet=x.sheet, cell=x.cell, rule=x.rule, severity=x.severity,
+                       message=stored_message(x.code, x.params, x.message, lang), explained=x.explained,
+                       code=x.code, params=params)
+
+
+def _digest(f: File, r: Return | None, findings: list[FindingRow], lines: list[IndicatorRow],
+            lang: str = "zh") -> Digest:
     label = name_from_bytes(f.label_raw) if f.label_raw else f.label
     j = r.unit_row if r is not None else {}
     stamp = datetime.fromisoformat(j["stamp"]) if j.get("stamp") else None
     grades = tuple(j.get("grades", ()))
     unit_name = r.unit_name if r is not None else ""
-    finding_lines = tuple(FindingLine(source=label, unit=j.get("unit", unit_name), sheet=x.sheet, cell=x.cell,
-                                      rule=x.rule, severity=x.severity, message=x.message, explained=x.explained)
-                          for x in findings)
+    finding_lines = tuple(_finding(x, label, j.get("unit", unit_name), lang) for x in findings)
     if f.decision == "accepted" and r is not None and "unit" in j:
         unit = _unit_row(j, label, f.summary_status)
         lines_out = tuple(_line(x, label, unit.unit) for x in lines)
@@ -175,7 +184,7 @@ def stored_digests(store: Store, campaign_id: int, *, duplicates: bool = True, l
                                .order_by(IndicatorRow.file_id, IndicatorRow.position)):
                 lines[y.file_id].append(y)
             for f in files:
-                yield _digest(f, rets.get(f.id), finds[f.id], lines[f.id])
+                yield _digest(f, rets.get(f.id), finds[f.id], lines[f.id], lang)
                 yield from _repeats(_file_label(f), seen[f.id], lang)
 
 
@@ -233,9 +242,7 @@ def stored_collected(store: Store, campaign_id: int, *, lang: str = "zh") -> Col
                     batch = with_findings[i:i + BATCH]
                     got: dict[int, list[FindingLine]] = {fid: [] for _, fid in batch}
                     for x in s.scalars(select(FindingRow).where(FindingRow.file_id.in_(list(got)))):
-                        got[x.file_id].append(FindingLine(
-                            source=label_of[x.file_id], unit=unit_of[x.file_id], sheet=x.sheet, cell=x.cell,
-                            rule=x.rule, severity=x.severity, message=x.message, explained=x.explained))
+                        got[x.file_id].append(_finding(x, label_of[x.file_id], unit_of[x.file_id], lang))
                     for _, fid in batch:
                         yield from sorted(got[fid], key=finding_sort_key)
                     s.expunge_all()
