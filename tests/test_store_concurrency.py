@@ -6,7 +6,6 @@ run that died is taken over once older than the lease; a fresh one is not."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import signal
@@ -180,11 +179,16 @@ def test_a_killed_run_leaves_claims_that_a_later_run_takes_over_after_the_lease(
         return {f["label"]: f for f in json.loads((tmp_path / out / "collect.json").read_text())["files"]}
 
     later = run("later")  # the default lease (60 minutes): the dead run's claims are still respected
+    assert stuck < set(later)
     assert {k for k, f in later.items() if f["reason_code"] == CLAIMED} == stuck
     with h.store.session() as s:
         assert set(s.scalars(select(File.label).where(File.decision == PROCESSING))) == stuck
-    after = run("after", "--claim-lease", "0")  # the lease is over: taken over and evaluated once
-    assert {k for k, f in after.items() if f["reason_code"] not in (CLAIMED, HELD)} == stuck
+    after = run("later", "--claim-lease", "0")  # the lease is over: taken over and evaluated once
+    assert {k for k, f in after.items() if f["reason_code"] == CLAIMED} == set()
+    assert {k for k, f in after.items() if f["reason_code"] not in (CLAIMED, HELD)} == \
+        {k for k, f in later.items() if f["reason_code"] != HELD}  # what it evaluated then, and the freed ones
+    files = json.loads((tmp_path / "later" / "collect.json").read_text())["files"]
+    assert sorted(f["label"] for f in files) == sorted(labels)  # each input listed once in that OUT
     with h.store.session() as s:
         assert s.scalar(select(func.count()).select_from(File).where(File.decision == PROCESSING)) == 0
         assert sorted(s.scalars(select(File.label))) == sorted(labels)

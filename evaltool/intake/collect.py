@@ -62,7 +62,7 @@ from evaltool.intake.names import shown, unique_path
 from evaltool.intake.reasons import text as reason_text
 from evaltool.intake.receipts import place_outputs, summary_digest, write_replies
 from evaltool.intake.sniff import Kind
-from evaltool.intake.stored import StoreLink, roster_status
+from evaltool.intake.stored import CLAIMED, StoreLink, roster_status
 from evaltool.intake.unpack import Submission, unpack
 from evaltool.intake.versions import Candidate, decide, unit_key
 from evaltool.messages import error_text, text
@@ -368,7 +368,8 @@ def _previous(out: Path, fresh: bool) -> list[Outcome]:
 def _seen_filter(previous: Sequence[Outcome], src: Path) -> Callable[[Path, str], bool]:
     """An inbox file was seen when an earlier run read the same content (or, for a file that
     could not be read, the same path)."""
-    hashes = {o.source_sha256 for o in previous if o.source_sha256}
+    # a payload another run of the campaign had claimed is looked at again (it may be free now)
+    hashes = {o.source_sha256 for o in previous if o.source_sha256 and o.reason_code != CLAIMED}
     unread = {o.source for o in previous if not o.source_sha256}
 
     def seen(path: Path, sha256: str) -> bool:
@@ -475,7 +476,9 @@ def collect(
                                  scheduler=scheduler, on_error=lambda t, e: _failure(t.seq, e, lang)):
             run.finished(fields)
         before = {o.seq: o for o in previous}
-        outcomes = _versions(run.outcomes + run.kept(previous), lang)
+        again = {o.label for o in run.outcomes}  # a payload claimed elsewhere last time, seen again now
+        outcomes = _versions(run.outcomes + [o for o in run.kept(previous)
+                                             if not (o.reason_code == CLAIMED and o.label in again)], lang)
         placed = []
         for o in outcomes:
             if o.seq in before:
