@@ -65,7 +65,7 @@ def write_status(wb: Workbook, st: Styles, rows_in: Sequence[UnitStatus], *, lan
         Column(_l("email", lang), "text", max_width=28),
         Column(L("col_file"), "text", max_width=40),
         Column(_l("roster", lang), "text", center=True),
-        Column(_l("issue_warnings", lang), "text", max_width=60),
+        Column(_l("issue_warnings", lang), "text", max_width=60, min_width=30, wrap=True),
     ]
     rows = [[r.code, r.name, r.department, r.state_label(lang), r.total, r.errors if r.label else None,
              r.warnings if r.label else None, r.received, r.contact, r.email, r.label,
