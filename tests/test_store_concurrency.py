@@ -193,3 +193,25 @@ def test_a_killed_run_leaves_claims_that_a_later_run_takes_over_after_the_lease(
         assert s.scalar(select(func.count()).select_from(File).where(File.decision == PROCESSING)) == 0
         assert sorted(s.scalars(select(File.label))) == sorted(labels)
         assert s.scalar(select(func.count()).select_from(Return)) == len(labels)
+
+
+def test_each_mail_without_attachment_is_answered_and_its_content_stored_once(tmp_path: Path) -> None:
+    """A refusal decided from the container is never 'taken': two such mails are both refused
+    (each gets its reply), while the store holds their (empty) content once, seen twice."""
+    folder = _campaign(tmp_path, None)
+    inbox = tmp_path / "INBOX"
+    inbox.mkdir()
+    for k in (1, 2):
+        (inbox / f"empty{k}.eml").write_bytes(mail(f"u{k} <u{k}@x.gov.cn>", f"空{k}", datetime(2026, 3, k), []))
+    p = subprocess.run([sys.executable, "-m", "evaltool", "collect", str(inbox), "--campaign", str(folder),
+                        "--workers", "1", "--quiet"], env={**os.environ, "PYTHONPATH": str(ROOT)},
+                       capture_output=True, timeout=600)
+    assert p.returncode == 1, p.stderr.decode()  # refused files: the exit-code contract
+    files = json.loads((folder / "collect" / "collect.json").read_text())["files"]
+    assert [(f["status"], f["reason_code"]) for f in files] == [("rejected", "mail-no-attachment")] * 2
+    assert all(f["outputs"].get("draft") for f in files), files
+    h = open_campaign(folder)
+    with h.store.session() as s:
+        (row,) = s.execute(select(File.id, File.decision, File.refusal)).all()
+        assert (row.decision, row.refusal) == ("rejected", "mail-no-attachment")
+        assert s.scalar(select(func.count()).select_from(Sighting).where(Sighting.file_id == row.id)) == 2

@@ -101,12 +101,15 @@ class StoreLink:
 
     def take(self, o: Outcome, refusal: str = "") -> Outcome | None:
         """Claim ``o``'s content for this run: None when this run must process it, else ``o``
-        decided as taken (``duplicate``, reason :data:`CLAIMED` or :data:`HELD`)."""
+        decided as taken (``duplicate``, reason :data:`CLAIMED` or :data:`HELD`). A refusal
+        decided from the container (``refusal``: a mail without attachment …) is never taken:
+        evaluating it costs nothing and each such mail gets its own reply; the store keeps one
+        row for its content (the claim's winner) and a sighting for each."""
         c = claim_file(self.store, self.campaign_id, _received(o, refusal), run=self.run, lease=self.lease)
         if c.file_id is not None:
             self.file_of[o.seq] = c.file_id
             return None
-        if c.done and self.reread:
+        if refusal or (c.done and self.reread):
             return None
         code = HELD if c.done else CLAIMED
         return replace(o, status=DUPLICATE, summary_status=S_SUPERSEDED, reason_code=code, duplicate_of=c.label,
