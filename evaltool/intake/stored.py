@@ -17,7 +17,7 @@ achieved last year).
 
 Example::
 
-    link = StoreLink(store, campaign_id, lang="zh", lease=timedelta(minutes=30))
+    link = StoreLink(store, campaign_id, lang="zh", lease=DEFAULT_LEASE)   # the lease: collect --claim-lease
     taken = link.take(outcome)          # None: this run evaluates it; else the outcome to report
     link.record(done)                   # as soon as it was evaluated
     link.record_final(o); link.redecide()   # after collect's versions
