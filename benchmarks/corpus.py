@@ -53,10 +53,12 @@ def _fen(x: float) -> Decimal:
 
 @lru_cache(maxsize=1)
 def _framework_indicators() -> tuple[tuple[str, str, str, str], ...]:
-    """(level2, level3, kind, method) of the framework's indicator rows."""
+    """(level2, level3, kind, method) of the indicator rows, as issued with the sample's targets
+    file (dept-overall keeps points for each unit's own indicators: docs/targets.md)."""
+    from evaltool.demo.samples import targets_for
     from evaltool.template.writer import build_context
 
-    ctx = build_context(FRAMEWORK, None, None, None, "zh")
+    ctx = build_context(FRAMEWORK, None, None, None, "zh", targets_for())
     return tuple((i.level2, i.level3, i.kind, i.method) for i in ctx.indicators)
 
 
@@ -149,24 +151,27 @@ def filled_values(i: int) -> dict[str, Any]:
 
 def write_one(i: int, path: str) -> str:
     """Write return ``i`` to ``path`` (the template writer, deterministic timestamp)."""
+    from evaltool.demo.samples import targets_for
     from evaltool.template import write_template
 
     v = filled_values(i)
+    approved = {key.split("/", 1)[1]: row["年度目标值"] for key, row in v["indicators"].items() if "年度目标值" in row}
     write_template(FRAMEWORK, path, unit_name=v["unit_name"], unit_code=v["unit_code"], year=2023,
-                   values=v, created_at=CREATED_AT)
+                   values=v, created_at=CREATED_AT, targets=targets_for(overrides=approved))
     return path
 
 
 def writer_version() -> str:
     """A hash of the template writer and framework sources: what the cached files depend on."""
+    import evaltool.demo
     import evaltool.frameworks
     import evaltool.template
 
     h = hashlib.sha256()
-    for pkg in (evaltool.template, evaltool.frameworks):
+    for pkg in (evaltool.template, evaltool.frameworks, evaltool.demo):  # demo: the targets file
         base = Path(str(pkg.__file__)).parent
         for f in sorted(base.rglob("*")):
-            if f.suffix in (".py", ".yaml") and f.is_file():
+            if f.suffix in (".py", ".yaml", ".csv") and f.is_file():
                 h.update(f.relative_to(base).as_posix().encode() + b"\0" + f.read_bytes())
     return h.hexdigest()[:16]
 

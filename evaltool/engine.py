@@ -24,10 +24,10 @@ Example (the bundled sample; run as a doctest by tests/test_doctests.py):
 >>> sample = write_sample(pathlib.Path(tempfile.mkdtemp()) / "sample.xlsx")
 >>> outcome = evaluate_file(sample)
 >>> outcome.status, outcome.result.total
-('errors', 88.8)
+('warnings', 88.8)
 >>> result = evaluate(load(sample))   # the pure core alone
 >>> result.total, result.grade, result.errors
-(88.8, '良', 1)
+(88.8, '良', 0)
 
 ``outcome.write("returned.scored.xlsx")`` writes back from the bytes already read.
 """

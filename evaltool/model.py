@@ -120,6 +120,7 @@ class Indicator:
     note: str
     locked: bool = True  # from the framework (True) or added by the filler
     share: CellValue = None  # 评定比例: the evaluator's chosen share for a 定性 tier (template 2.0)
+    target_locked: bool = False  # 年度目标值 approved at issuance (targets file): locked, fingerprinted
 
 
 @dataclass(frozen=True)

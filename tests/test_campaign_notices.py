@@ -10,7 +10,7 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 from support.inbox import Returns, mail
 from test_campaign import cli, write_roster
-from test_campaign_years import TARGETS
+from test_campaign_years import targets_2024
 
 from evaltool.campaign import open_campaign
 from evaltool.store.notices import issue_warnings
@@ -27,8 +27,7 @@ def test_issue_warnings_are_kept_and_shown_until_the_unit_returns(tmp_path: Path
     inbox.mkdir()
     (inbox / "a.eml").write_bytes(mail("张一 <a@x.gov.cn>", "甲", datetime(2024, 3, 2), [("甲单位.xlsx", ret.make("甲单位", "A1"))]))
     assert cli("collect", inbox, "--campaign", y23, "--workers", "1", "--quiet")[0] == 0
-    targets = tmp_path / "targets.csv"  # 2024: the approved target is 700 (< 753)
-    targets.write_text(TARGETS, encoding="utf-8")
+    targets = targets_2024(tmp_path / "targets.csv")  # 2024: the approved target is 700 (< 753)
     y24 = tmp_path / "2024"
     assert cli("campaign", "init", "2024部门整体", "--year", "2024", "--roster", roster, "--targets", targets,
                "--dir", y24, "--db", bureau)[0] == 0

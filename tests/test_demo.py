@@ -25,6 +25,10 @@ def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     # The report's own figures, as the report states them.
     assert "18,902,744.60" in proc.stdout and "17,088,957.48" in proc.stdout
     assert "9.60%" in proc.stdout
+    # the report's own 9.60% is compared with the computed rate, as a finding of its own (RATE-5);
+    # the seed gives no 部门整体 grade, so there is no 自评等级 to disagree with (no SCORE-3)
+    assert "RATE-5：报告所列预决算差异率 9.60% 与按预算执行表计算的 9.60% 一致" in proc.stdout
+    assert "SCORE-3" not in proc.stdout and "错误 0 项" in proc.stdout
     for name in ("template-dept-overall.xlsx", "sample-xicheng-2023.scored.xlsx", "汇总.xlsx",
                  "returns/sample-xicheng-2023.xlsx", "绩效评价报告.docx"):
         assert (out / name).is_file(), name

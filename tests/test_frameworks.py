@@ -32,12 +32,25 @@ def test_list():
 
 @pytest.mark.parametrize("fid", sorted(EXPECTED_LEVELS))
 def test_weights_add_up(fid):
+    """Indicator weights plus the points kept for each unit's own indicators (docs/targets.md) = 100."""
     fw = load_framework(fid)
-    assert fw.total_weight() == 100
+    kept = {(a, b): p for a, b, p in fw.unit_points}
+    assert fw.total_weight() + sum(kept.values()) == 100
     assert {k: int(v) for k, v in fw.level_weights().items()} == EXPECTED_LEVELS[fid]
     for lv in fw.levels:
-        assert sum(i.weight for i in fw.indicators if i.level1 == lv.name) == lv.weight
-        assert {i.level2 for i in fw.indicators if i.level1 == lv.name} == set(lv.groups)
+        own = sum(p for (a, _b), p in kept.items() if a == lv.name)
+        assert sum(i.weight for i in fw.indicators if i.level1 == lv.name) + own == lv.weight
+        assert {i.level2 for i in fw.indicators if i.level1 == lv.name} | {b for a, b in kept if a == lv.name} \
+            == set(lv.groups)
+
+
+def test_dept_overall_is_generic():
+    """The shared indicators only; the sample unit's own ones come from its targets file."""
+    fw = load_framework("dept-overall")
+    names = {i.name for i in fw.indicators}
+    assert "执委领办项目数" not in names and "春蕾女童教育实践场次" not in names
+    assert {"服务对象满意度", "部门预决算差异率", "财务管理制度健全性"} <= names
+    assert sum(p for *_, p in fw.unit_points) == 59
 
 
 @pytest.mark.parametrize("fid", sorted(EXPECTED_LEVELS))

@@ -17,7 +17,7 @@ import yaml
 from typer.testing import CliRunner
 
 from evaltool.cli import app
-from evaltool.demo.samples import UNIT, sample_values, write_sample
+from evaltool.demo.samples import UNIT, sample_values, targets_for, write_sample
 from evaltool.frameworks import FrameworkError, list_frameworks, load_framework
 from evaltool.frameworks.locate import BUNDLED
 from evaltool.io.reader import load
@@ -54,7 +54,7 @@ def test_bureau_file_issues_scores_and_summarises(tmp_path: Path) -> None:
     path = _new(tmp_path)
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     # the bureau moves 1 point between two 产出 indicators (the total stays 100)
-    inds = [i for g in doc["levels"][0]["groups"] for i in g["indicators"]]
+    inds = [i for g in doc["levels"][0]["groups"] for i in g.get("indicators", [])]
     inds[0]["weight"] += 1
     inds[1]["weight"] -= 1
     path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -66,7 +66,8 @@ def test_bureau_file_issues_scores_and_summarises(tmp_path: Path) -> None:
     weights = {i.level3: i.weight for i in ev.indicator_rows}
     assert weights[inds[0]["name"]] == load_framework("dept-overall").indicators[0].weight + 1
 
-    filled = write_template(str(path), tmp_path / "filled.xlsx", unit_name=UNIT, year=2023, values=sample_values())
+    filled = write_template(str(path), tmp_path / "filled.xlsx", unit_name=UNIT, year=2023, values=sample_values(),
+                            targets=targets_for())  # the sample unit's own indicators, as issued
     scored = tmp_path / "scored.xlsx"
     res = _cli("score", str(filled), "-o", str(scored))
     assert scored.is_file(), res.stdout + res.stderr
@@ -91,7 +92,8 @@ def test_a_bureau_rule_fires_without_touching_the_package(tmp_path: Path) -> Non
     rules.append({"id": "BUR-1", "scope": "表内", "expression": "budget_initial>=20000000", "severity": "警告",
                   "message": "本局要求：年初预算低于2000万元的单位须附说明", "explain": False})
     rules_file.write_text(yaml.safe_dump(rules, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    filled = write_template(str(path), tmp_path / "filled.xlsx", unit_name=UNIT, year=2023, values=sample_values())
+    filled = write_template(str(path), tmp_path / "filled.xlsx", unit_name=UNIT, year=2023, values=sample_values(),
+                            targets=targets_for())  # the sample unit's own indicators, as issued
     res = _cli("check", str(filled), "--format", "json")
     found = json.loads(res.stdout)
     items = found["files"][0]["findings"]

@@ -310,7 +310,7 @@ def test_framework_files_are_checked_on_load(tmp_path: Path, name: str, fields: 
 
 # --- the template version: 2.0, and a 1.0 return read by what it carries, flagged -----------------
 def test_previous_version_return_is_read_and_flagged() -> None:
-    assert C.TEMPLATE_VERSION == "2.0"
+    assert C.TEMPLATE_VERSION == "2.1"
     ev = load(V1_SAMPLE)                       # the sample as committed on template 1.0
     assert ev.template_version == "1.0" and "评定比例" not in ev.tables["Indicators"].headers
     result = evaluate(ev)
@@ -321,3 +321,29 @@ def test_previous_version_return_is_read_and_flagged() -> None:
     assert not [f for f in result.findings if f.source == "integrity"]   # its fingerprint still holds
     assert not [f for f in result.findings if f.rule in ("SURVEY-1", "SCORE-COVERAGE", "RATE-3")]
     assert "VER-1" not in {f.rule for f in evaluate(load(SAMPLE)).findings}
+
+
+#: The template-2.0 sample as committed on main before 2.1 (tests/data, a real 2.0 return).
+V20_SAMPLE = Path(__file__).resolve().parent / "data" / "sample-v2.0-xicheng-2023.xlsx"
+
+
+def test_a_2_0_return_under_2_1_is_flagged_and_scores_as_before() -> None:
+    """2.1 added fields (自评表, 评价方式/评价机构, locked approved targets); a 2.0 return has none
+    of them: it is flagged VER-1 (a warning) and otherwise read, checked and scored as on 2.0."""
+    ev = load(V20_SAMPLE)
+    assert ev.template_version == "2.0" and C.SELF_EVAL not in ev.grids
+    result = evaluate(ev)
+    (ver,) = [f for f in result.findings if f.rule == "VER-1"]
+    assert (ver.sheet, ver.cell, ver.severity, ver.code) == ("封面", "B17", "warning", "VER-1.minor")
+    assert "2.0" in render(ver) and "2.1" in render(ver) and "2.1" in render(ver, "en")
+    # measured on main (f3fd166, template 2.0) before the change, with
+    # `evaltool score tests/data/sample-v2.0-xicheng-2023.xlsx --format json`: 88.8 良,
+    # 产出 49.8 / 效果 20.0 / 预算管理 19.0, and exactly these findings
+    assert (result.total, result.grade) == (88.8, "良")
+    assert dict(result.subtotals) == {"产出": 49.8, "效果": 20.0, "预算管理": 19.0}
+    rules = sorted(f.rule for f in result.findings if f.rule != "VER-1")
+    assert rules == sorted(["VAR-1", "TGT-3", "RATE-4", "SURVEY-1", "SCORE-3", "NOTE-1", "UNIT-1",
+                            "SCORE-SOURCE"] + ["NUM-1"] * 9)
+    # nothing about what 2.1 added and 2.0 lacks: no 自评表 rule, no locked-target integrity error
+    assert not [f for f in result.findings if f.source == "integrity" or f.sheet == C.SELF_EVAL]
+    assert not [f for f in result.findings if f.rule in ("SGJF-1", "SGJF-2", "SGJF-3", "JZJY-1", "ZG-1", "RATE-5")]

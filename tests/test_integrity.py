@@ -18,6 +18,7 @@ from conftest import requires_lo
 from support.inbox import TAMPER_CELL, shared_inbox, values_for
 
 from evaltool import contract as C
+from evaltool.demo.samples import targets_for
 from evaltool.engine import evaluate
 from evaltool.integrity import keys
 from evaltool.integrity.locked import (
@@ -43,7 +44,7 @@ def signed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     p = tmp_path_factory.mktemp("integrity") / "signed.xlsx"
     write_template("dept-overall", p, unit_name="甲单位", unit_code="A001", year=2023,
                    values=values_for("甲单位", "A001"), created_at="2026-02-01T00:00:00+00:00",
-                   signer=keys.signer(KEY))
+                   signer=keys.signer(KEY), targets=targets_for())
     return p
 
 

@@ -32,8 +32,9 @@ def sample_values() -> dict[str, Any]:
 
 
 def write(path: Path, values: dict[str, Any], framework: str = "dept-overall") -> Path:
+    targets = MS.targets_of_values(values) if framework == "dept-overall" else None  # the sample's, as issued
     return write_template(framework, path, unit_name=str(values.get("unit_name", "测试单位")), year=2023,
-                          values=values, created_at=CREATED)
+                          values=values, created_at=CREATED, targets=targets)
 
 
 def good_values() -> dict[str, Any]:
@@ -51,6 +52,7 @@ def good_values() -> dict[str, Any]:
     v["survey_sample"], v["survey_satisfied"] = 200, 190  # a survey: satisfaction 95 % (SURVEY-1 passes)
     v["indicators"]["服务对象满意度"] = {"备注": ""}
     v.pop("projects_evaluated_amount__note", None)
+    v.pop("variance_rate_reported", None)  # the report's 9.60% no longer matches the changed figures
     return v
 
 
@@ -161,6 +163,22 @@ def variation(seed: int, framework: str = "dept-overall") -> dict[str, Any]:
         total = sum(p["全年执行数"] for p in projects)
         v["project_spend_total"] = total if rnd.random() < 0.5 else total + 100
         v["projects_evaluated_count"] = sum(1 for p in projects if p["是否评价"] == "是") + rnd.choice([0, 1])
+    # 自评表 (SGJF-1/2/3, JZJY-1, ZG-1; RATE-5 is built in): right, wrong or blank; the totals
+    # the parts add up to are 预算执行's (three_public_budget, three_public_current)
+    for side, total in (("budget", "three_public_budget"), ("final", "three_public_current")):
+        parts = [Decimal(rnd.randrange(1000, 90000)) for _ in range(3)]
+        for part, amount in zip(("abroad", "vehicle", "reception"), parts, strict=True):
+            v[f"three_public_{part}_{side}"] = amount
+        v[total] = sum(parts) + rnd.choice([Decimal(0), Decimal(0), Decimal(500)])
+    fe = v.get("final_expenditure")
+    if isinstance(fe, Decimal):
+        v["carryover_prior"], v["income_current"] = Decimal("1000000.00"), fe + Decimal("200000.00")
+        v["carryover_total"] = Decimal("1200000.00") + rnd.choice([Decimal(0), Decimal("10.00")])
+    # ZG-1 by the seed, so it both holds and fails whatever the random sequence: measures given
+    # on even seeds, their status on every third one (seed 2 fails, seed 0 holds)
+    v["prior_rectification"] = "加强预算评审" if seed % 2 == 0 else None
+    v["prior_rectification_status"] = "已落实" if seed % 3 == 0 else None
+    v["variance_rate_reported"] = rnd.choice([Decimal("0.096"), Decimal("0.5"), None])
     return v
 
 

@@ -30,11 +30,30 @@ def _row(ev, name):
 
 def test_identity(ev):
     assert ev.template_id == "evaltool/dept-overall"
-    assert ev.template_version == "2.0"
+    assert ev.template_version == "2.1"
     assert ev.framework_id == "dept-overall"
     assert ev.unit.name == "北京市西城区妇女联合会"
     assert ev.unit.year == 2023
-    assert ev.unit.self_grade == "优秀"
+    assert ev.unit.code == "FL-XC"  # the sample unit's rows of the bundled targets file
+
+
+def test_true_to_the_seed(ev):
+    """The seed publishes no 部门整体 score or grade: 自评等级 blank, the reason on the cover;
+    figures the report states that fit no field are kept in 备注; targets approved, illustrative."""
+    import openpyxl
+
+    assert ev.unit.self_grade == ""
+    cover = openpyxl.load_workbook(SAMPLE)["封面"]
+    notes = " ".join(str(c.value) for row in cover.iter_rows(min_row=19) for c in row if c.value)
+    assert "自评等级留空" in notes and "18个项目支出" in notes
+    text = " ".join(i.note for i in ev.indicator_rows)
+    for figure in ("首都巾帼最美奋斗者4名", "最美妇联执委3名", "百余名女性", "全国最美家庭", "30户困境儿童",
+                   "3万元", "126名女快递员", "近千户家庭", "万余人次"):
+        assert figure in text, figure
+    assert ev.meta["approved_targets"] == "1"
+    computed = ("部门预决算差异率", "服务对象满意度")  # scored on rates from 预算执行, not on a target
+    own = [i for i in ev.indicator_rows if i.target_locked and i.kind == "定量" and i.level3 not in computed]
+    assert len(own) == 23 and all("目标值为示例" in i.note for i in own)
 
 
 def test_money_exact(ev):

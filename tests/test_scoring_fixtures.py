@@ -30,8 +30,11 @@ CREATED = "2024-06-30T00:00:00+00:00"
 def make_book(path: Path, framework: str, values: Mapping[str, Any] | None = None,
               edits: Mapping[tuple[str, str], object] | None = None) -> Path:
     """A filled template at ``path``, then ``edits`` applied with the package patcher."""
+    from evaltool.demo.samples import targets_of_values
+
+    targets = targets_of_values(values or {}) if framework == "dept-overall" else None  # the sample's
     write_template(framework, path, unit_name="测试单位", year=2023, values=dict(values or {}),
-                   created_at=CREATED)
+                   created_at=CREATED, targets=targets)
     if edits:
         patch_cells(path, path, dict(edits))
     return path

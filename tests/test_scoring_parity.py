@@ -57,7 +57,7 @@ def test_written_cells_recalculate_to_cached_values(tmp_path: Path) -> None:
     # the whole command (rules + scoring + Checks table) on the sample, as a user runs it
     cli_in = tmp_path / "cli.xlsx"
     cli_in.write_bytes(SAMPLE.read_bytes())
-    assert CliRunner().invoke(app, ["score", str(cli_in)]).exit_code == 1  # written; SCORE-3 (优秀 vs 良)
+    assert CliRunner().invoke(app, ["score", str(cli_in)]).exit_code == 0  # written; warnings only
     sources.append(cli_in)
     plans.append(build_plan(evaluate(load(cli_in))))
     outs.append(tmp_path / "cli.scored.xlsx")

@@ -71,7 +71,7 @@ def _populate_0001(url: str) -> None:
 def test_a_populated_0001_store_upgrades_and_still_shows_its_findings(db_url: str) -> None:
     _populate_0001(db_url)
     store = open_store(db_url)  # opening migrates to head
-    assert store.revision() == head_revision() == "0002"
+    assert store.revision() == head_revision() == "0003"
     (row,), _ = campaign_status(store, 1)
     assert (row.code, row.state, row.file_id) == ("C3", "errors", 1)
     (old,) = findings_of(store, [row.file_id])[1]

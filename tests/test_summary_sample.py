@@ -24,7 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
 from evaltool.cli import app
-from evaltool.demo.samples import sample_values
+from evaltool.demo.samples import sample_values, targets_for
 from evaltool.engine import evaluate
 from evaltool.io import lo
 from evaltool.io.reader import load
@@ -47,14 +47,15 @@ def make_returns(folder: Path) -> Path:
     base = _sample_values()
     dong = dict(base, unit_name="东城区妇联", budget_initial=Decimal("2000000.00"),
                 final_expenditure=Decimal("1980000.00"))
-    dong["indicators"] = {k: {**v, "实际完成值": v["年度目标值"]} if "年度目标值" in v else v
+    approved = {r.name: r.target for r in targets_for()}
+    dong["indicators"] = {k: {**v, "实际完成值": approved[k]} if approved.get(k) not in (None, "") else v
                           for k, v in base["indicators"].items()}
     write_template("dept-overall", folder / "东城区妇联.xlsx", unit_name="东城区妇联", year=2023, values=dong,
-                   created_at="2024-06-30T00:00:00+00:00")
+                   created_at="2024-06-30T00:00:00+00:00", targets=targets_for())
     hyper = dict(base, unit_name=HYPER, budget_initial=Decimal("1000000.00"),
                  final_expenditure=Decimal("700000.00"))
     write_template("dept-overall", folder / "hyper.xlsx", unit_name=HYPER, year=2023, values=hyper,
-                   created_at="2024-06-30T00:00:00+00:00")
+                   created_at="2024-06-30T00:00:00+00:00", targets=targets_for())
     write_template("project-self", folder / "项目自评.xlsx", unit_name="朝阳区某项目", year=2023,
                    values={"budget_initial": Decimal("500000.00"), "budget_adjusted": Decimal("500000.00"),
                            "final_expenditure": Decimal("450000.00")},

@@ -40,7 +40,7 @@ def test_sheets_and_meta(books, fid):
     meta = wb[C.META]
     assert meta.sheet_state == "hidden"
     kv = {r[0]: r[1] for r in meta.iter_rows(values_only=True)}
-    assert kv["template_id"] == f"evaltool/{fid}" and kv["template_version"] == "2.0"
+    assert kv["template_id"] == f"evaltool/{fid}" and kv["template_version"] == "2.1"
     assert kv["framework_id"] == fid and kv["framework_version"] == load_framework(fid).version
     assert kv["created_at"] == "2024-01-02T03:04:05+00:00"
     assert kv["unit_name"] == "测试单位"

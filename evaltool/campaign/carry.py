@@ -1,6 +1,7 @@
-"""What this year's template carries from the store: approved targets, last year's 整改措施.
+"""What this year's template carries from the store: last year's 整改措施, and warnings.
 
-Why: the campaign's targets file sets each unit's 年度目标值 before issue; last year's
+Why: the campaign's targets file sets each unit's 年度目标值 before issue (locked into the
+template by :mod:`evaltool.campaign.issue`, not here); last year's
 campaign (same framework, an earlier year, in the same store) says what the unit achieved
 and what it promised to fix. A target easier than last year's actual is a warning for the
 bureau at issue time (财预〔2020〕10号: targets set too low); last year's 整改措施 go into the
@@ -9,7 +10,6 @@ template so the unit reports 整改落实情况 against them.
 Example::
 
     values, warnings = template_values(handle, "110001")
-    values["indicators"]["春蕾女童资助人数"]["年度目标值"]      # Decimal('1000')
     warnings   # ['110001 春蕾女童资助人数：年度目标值 1000 低于上年实际完成值 1200（财预〔2020〕10号：年初指标值设定明显偏低；…）']
 """
 
@@ -22,7 +22,7 @@ from evaltool.messages import render_text
 from evaltool.messages.stored import params_json
 from evaltool.model import Text
 from evaltool.store.campaigns import previous_campaign, targets_of
-from evaltool.store.history import as_number, last_actuals, last_rectification, lowered_targets
+from evaltool.store.history import last_actuals, last_rectification, lowered_targets
 from evaltool.store.notices import IssueNote, record_issue_warnings
 
 __all__ = ["template_values", "lowered_warnings", "record_warnings", "LAST_RECTIFICATION", "LOWERED_TARGET"]
@@ -32,11 +32,6 @@ LAST_RECTIFICATION = "last_rectification"
 
 #: the check that warns of a target easier than last year's actual, and its issue-time sentence
 LOWERED_TARGET, ISSUE_CODE = "TGT-HIST", "TGT-HIST.issue"
-
-
-def _typed(target: str) -> Any:
-    n = as_number(target)
-    return n if n is not None else target
 
 
 def lowered_warnings(h: CampaignHandle, unit_code: str) -> list[Text]:
@@ -67,11 +62,7 @@ def record_warnings(h: CampaignHandle, unit_code: str, lang: str = "zh") -> list
 def template_values(h: CampaignHandle, unit_code: str, *, lang: str = "zh") -> tuple[dict[str, Any], list[str]]:
     """(``values`` for :func:`~evaltool.template.write_template`, warnings for the bureau)."""
     c = h.campaign
-    rows = targets_of(h.store, c.id, unit_code)
     values: dict[str, Any] = {}
-    if rows:
-        # a number stays a number (95% → 0.95 for a % indicator); text (定性 targets, 近800) as given
-        values["indicators"] = {r.level3: {"年度目标值": _typed(r.target)} for r in rows if r.level3}
     warnings = [render_text(w, lang) for w in lowered_warnings(h, unit_code)]
     prev = previous_campaign(h.store, c)
     if prev is not None:

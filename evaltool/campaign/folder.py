@@ -72,7 +72,15 @@ def _db_for(folder: Path, db: str | None) -> tuple[str, str]:
 def init_campaign(folder: str | os.PathLike[str], *, name: str, year: int | None, framework: str,
                   roster: Sequence[RosterUnit], targets: Sequence[TargetRow] = (), targets_file: str = "",
                   tz: str = "Asia/Shanghai", db: str | None = None) -> CampaignHandle:
-    """Create the folder, the campaign, its roster and targets in the store, and campaign.json."""
+    """Create the folder, the campaign, its roster and targets in the store, and campaign.json.
+
+    The targets are applied to the framework unit by unit first (a bad row raises
+    :class:`~evaltool.frameworks.targets.TargetsError` naming it; nothing is created)."""
+    if targets:
+        from evaltool.frameworks import load_framework
+        from evaltool.frameworks.targets import check_units
+
+        check_units(load_framework(framework), targets, Path(targets_file).name or "目标表")
     path = Path(folder).resolve()
     if (path / CONFIG).exists():
         raise CampaignFolderError(f"{path / CONFIG} 已存在：此文件夹已有评价活动 / already holds a campaign")

@@ -77,7 +77,7 @@ def init(
     """创建评价活动 / Create a campaign."""
     from evaltool.campaign import RosterError, TargetsError, init_campaign, read_roster, read_targets
     from evaltool.campaign.folder import CampaignFolderError
-    from evaltool.frameworks import list_frameworks
+    from evaltool.frameworks import FrameworkError, list_frameworks
     from evaltool.store import CampaignExists
 
     try:
@@ -91,7 +91,7 @@ def init(
         rows = read_targets(targets) if targets else []
         h = init_campaign(folder or Path(name), name=name, year=year, framework=framework, roster=units,
                           targets=rows, targets_file=str(targets.resolve()) if targets else "", tz=tz, db=db)
-    except (RosterError, TargetsError, CampaignFolderError, CampaignExists) as exc:
+    except (RosterError, TargetsError, CampaignFolderError, CampaignExists, FrameworkError) as exc:
         raise _fail(exc) from exc
     typer.echo(text(MSG, "created", lang, name=name, year=year, framework=framework, n=len(units), folder=h.folder))
     typer.echo(text(MSG, "store", lang, url=h.store.engine.url.render_as_string(hide_password=True)))
@@ -115,12 +115,16 @@ def issue(
     lang: LangOpt = "zh",
 ) -> None:
     """为名单中的每个单位生成签名模板和邮件草稿 / One signed template and draft per unit."""
-    from evaltool.campaign import issue_all
+    from evaltool.campaign import TargetsError, issue_all
+    from evaltool.frameworks import FrameworkError
     from evaltool.integrity import keys
 
     h = _open(campaign)
-    done = issue_all(h, signer=keys.signer(), lang=lang, deadline=deadline, sender=sender,
-                     only=set(unit) if unit else None)
+    try:
+        done = issue_all(h, signer=keys.signer(), lang=lang, deadline=deadline, sender=sender,
+                         only=set(unit) if unit else None)
+    except (TargetsError, FrameworkError) as exc:
+        raise _fail(exc) from exc
     for d in done:
         for w in d.warnings:
             typer.echo(text(MSG, "warning", lang, w=w), err=True)

@@ -67,6 +67,9 @@ def demo(
     console.print(text(MSG, "budget", lang, initial=_money(ev.scalar("budget_initial")),
                        final=_money(ev.scalar("final_expenditure")),
                        rate="—" if rate is None else f"{rate:.2%}"))
+    for f in res.findings:  # the report's own 9.60% against the computed rate (RATE-5)
+        if f.rule == "RATE-5":
+            console.print(f"   {f.rule}：{render(f, lang)}" if lang == "zh" else f"   {f.rule}: {render(f, lang)}")
 
     shown = [f for f in res.findings if not f.explained]
     order = {"error": 0, "warning": 1, "info": 2}

@@ -15,10 +15,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-TEMPLATE_VERSION = "2.0"
-#: Major versions evaltool reads. A return on an older major is read by what it carries (its
-#: own methods, parameters, grades and rate formulas) and flagged (built-in check VER-1).
+TEMPLATE_VERSION = "2.1"
+#: Major versions evaltool reads. A return on an older version (an older major, or 2.0 under
+#: 2.1) is read by what it carries (its own methods, parameters, grades and rate formulas) and
+#: flagged (built-in check VER-1); fields a later minor added are simply absent from it.
 READABLE_MAJORS = ("1", "2")
+
+
+def version_key(version: str) -> tuple[int, int] | None:
+    """``"2.1"`` → ``(2, 1)`` (a bare major ``"2"`` is ``(2, 0)``); None when not a version."""
+    head, _, rest = (version or "").strip().partition(".")
+    minor = rest.split(".")[0] if rest else "0"
+    return (int(head), int(minor)) if head.isdigit() and minor.isdigit() else None
+
+
+def is_previous(version: str) -> bool:
+    """True for a readable version older than :data:`TEMPLATE_VERSION` (major or minor)."""
+    got, current = version_key(version), version_key(TEMPLATE_VERSION)
+    return got is not None and current is not None and got < current
 TEMPLATE_ID_PREFIX = "evaltool/"
 
 COVER = "封面"
@@ -33,7 +47,9 @@ CHECKS = "校验结果"
 OPEN_ISSUES = "待处理问题"  # rewritten by every score / button press: open findings only, for print
 SUMMARY = "得分汇总"
 META = "_meta"
-SHEETS = (COVER, BUDGET, INDICATORS, PROJECTS, NARRATIVE, RULES, METHODS, GRADES, CHECKS, OPEN_ISSUES, SUMMARY, META)
+SELF_EVAL = "自评表"  # template 2.1
+SHEETS = (COVER, BUDGET, INDICATORS, PROJECTS, SELF_EVAL, NARRATIVE, RULES, METHODS, GRADES, CHECKS, OPEN_ISSUES,
+          SUMMARY, META)
 
 #: 待处理问题: the stamp cell (when it was written) and the list's header row (1-based) and columns.
 OPEN_ISSUES_STAMP = "A3"
@@ -122,10 +138,49 @@ RATE_ROWS: dict[str, int] = {
 }
 ALL_RATE_NAMES = RATE_NAMES + RATE_NAMES_V2
 
+#: 自评表 (template 2.1; docs/template.md "自评表"): the 自评表 fields of 财预〔2020〕10号 that are
+#: not indicators. 三公经费 by part, rows 5–7: label A, 预算数 B, 决算数 C. The totals keep their
+#: one home on 预算执行 (three_public_budget, three_public_current); rules check parts = totals.
+THREE_PUBLIC_HEADER_ROW = 4
+THREE_PUBLIC_PARTS: dict[str, tuple[int, str]] = {
+    "abroad": (5, "因公出国（境）费"),
+    "vehicle": (6, "公务用车购置及运行费"),
+    "reception": (7, "公务接待费"),
+}
+#: Row 8: where the totals are (text only, no input).
+THREE_PUBLIC_TOTAL_ROW = 8
+#: name -> (sheet row, column) for the 三公 cells: three_public_<part>_budget / _final.
+THREE_PUBLIC_NAMES: dict[str, tuple[int, str]] = {
+    f"three_public_{part}_{side}": (row, col)
+    for part, (row, _) in THREE_PUBLIC_PARTS.items() for side, col in (("budget", "B"), ("final", "C"))
+}
+#: Key/value block from row 11 (label A, value B, 说明 C): name -> (row, label, kind). 结转结余
+#: 年初 and 年末 are 预算执行's carryover_prior and carryover_total (one home each); the balance
+#: 年初 + 本年收入 − 本年支出 = 年末 is a rule (JZJY-1).
+SELF_EVAL_KV_HEADER_ROW = 10
+SELF_EVAL_KV: dict[str, tuple[int, str, str]] = {
+    "income_current": (11, "本年收入合计（元）", "money"),
+    "variance_rate_reported": (12, "报告所列预决算差异率", "rate"),
+    "deviation_analysis": (13, "偏差原因分析及改进措施", "text"),
+    "prior_rectification": (14, "上年整改措施", "text"),
+    "prior_rectification_status": (15, "上年整改落实情况", "text"),
+    "result_application": (16, "结果应用", "text"),
+}
+#: 存在问题 and 整改措施 (措施建议) are not here: their one home is the 报告内容 sheet
+#: (``evaltool.contract.narrative`` fields ``problems`` and ``measures``).
+#: 封面 rows 14–15 (template 2.1): how and by whom the evaluation was made.
+COVER_EVAL_NAMES: dict[str, tuple[int, str]] = {
+    "eval_method": (14, "评价方式"),
+    "eval_agency": (15, "评价机构"),
+}
+SELF_EVAL_TEXT_NAMES = frozenset({k for k, v in SELF_EVAL_KV.items() if v[2] == "text"} | set(COVER_EVAL_NAMES))
+
 MONEY_NAMES = frozenset(
     {"budget_initial", "budget_adjusted", "final_expenditure"}
     | {k for k, v in KV_NAMES.items() if v[2] == "money"}
     | {k for k, v in KV2_NAMES.items() if v[2] == "money"}
+    | set(THREE_PUBLIC_NAMES)
+    | {k for k, v in SELF_EVAL_KV.items() if v[2] == "money"}
 )
 #: Names whose cell holds a formula or engine output: never read as truth.
 COMPUTED_NAMES = frozenset(set(ALL_RATE_NAMES) | {"total_score", "grade", "calc_status"})
@@ -188,4 +243,15 @@ def signed_payload(meta: Mapping[str, str]) -> str:
         return fingerprint
     return "\n".join([fingerprint, *(f"{k}={meta.get(k, '')}" for k in IDENTITY_KEYS)])
 
+
+#: ``_meta`` keys written only when they apply: ``approved_targets`` = ``1`` when the template was
+#: issued with a targets file (the framework rows' 年度目标值 are then locked and fingerprinted).
+#: ``filler_weighted_rows`` = ``1`` when the framework lets rows a filler adds count with their weight.
+META_OPTIONAL_KEYS = ("approved_targets", "filler_weighted_rows")
+
 STATUS_NOT_CALCULATED = "未计算"
+
+#: The bureau's targets file (docs/targets.md): its columns, in the documented order.
+TARGETS_COLUMNS = ("单位代码", "单位名称", "一级指标", "二级指标", "三级指标", "指标类型", "评分方法", "分值",
+                   "计量单位", "指标方向", "年度目标值", "来源", "备注")
+TARGETS_REQUIRED = ("单位代码", "三级指标", "年度目标值")

@@ -61,6 +61,9 @@ def _fixed() -> dict[str, tuple[str, str]]:
     out.update({n: (C.BUDGET, f"{col}{C.BUDGET_HEADER_ROW + 1}") for n, col in C.BUDGET_ROW5_NAMES.items()})
     out.update({n: (C.BUDGET, f"B{row}") for n, (row, _, _) in C.KV_NAMES.items()})
     out.update({n: (C.BUDGET, f"B{C.RATE_HEADER_ROW + 1 + i}") for i, n in enumerate(C.RATE_NAMES)})
+    out.update({n: (C.COVER, f"B{row}") for n, (row, _) in C.COVER_EVAL_NAMES.items()})
+    out.update({n: (C.SELF_EVAL, f"{col}{row}") for n, (row, col) in C.THREE_PUBLIC_NAMES.items()})
+    out.update({n: (C.SELF_EVAL, f"B{row}") for n, (row, _, _) in C.SELF_EVAL_KV.items()})
     return out
 
 

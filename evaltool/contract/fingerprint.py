@@ -55,6 +55,7 @@ def canonical_locked_content(
 
     doc = {
         "indicators": [row(i, "level1", "level2", "level3", "kind", "method", "weight", "unit", "direction")
+                       + (row(i, "target") if i.target_locked else [])
                        for i in indicators if i.locked],
         "methods": [row(m, "code", "name", "kind", "params_text", "description")
                     + (row(m, "basis", "standing") if (m.basis or m.standing) else []) for m in methods],

@@ -21,7 +21,8 @@ def indicators_of(fw: Framework, first_row: int) -> tuple[Indicator, ...]:
     return tuple(
         Indicator(row=first_row + i, level1=s.level1, level2=s.level2, level3=s.name, kind=s.kind,
                   method=s.method, weight=s.weight, unit=s.unit, direction=s.direction,
-                  target=s.target, actual=None, reason="", note=s.note, locked=True)
+                  target=s.target, actual=None, reason="", note=s.note, locked=True,
+                  target_locked=s.target_approved)
         for i, s in enumerate(fw.indicators)
     )
 

@@ -54,6 +54,25 @@ def _levels(rows: Iterable[tuple[str, str, dict[str, Any]]]) -> list[dict[str, A
     return out
 
 
+def _framework_levels(fw: Framework, rows: list[tuple[str, str, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The framework's levels in its own order, with the points its groups keep for each
+    unit's own indicators (``unit_points``, docs/targets.md)."""
+    kept = {(a, b): p for a, b, p in fw.unit_points}
+    out = []
+    for lv in fw.levels:
+        groups = []
+        for l2 in lv.groups:
+            group: dict[str, Any] = {"name": l2}
+            if (lv.name, l2) in kept:
+                group["unit_points"] = _num(kept[(lv.name, l2)])
+            inds = [ind for a, b, ind in rows if (a, b) == (lv.name, l2)]
+            if inds:
+                group["indicators"] = inds
+            groups.append(group)
+        out.append({"name": lv.name, "weight": _num(lv.weight), "groups": groups})
+    return out
+
+
 def rules_document(rules: Iterable[RuleSpec]) -> list[dict[str, Any]]:
     """A rule set as YAML rows (the shape of ``frameworks/rules/*.yaml``)."""
     return [{"id": r.id, "scope": r.scope, **({"table": r.table} if r.table else {}),
@@ -91,10 +110,11 @@ def framework_document(ref: str, *, new_id: str | None = None) -> tuple[dict[str
         "methods": [{"code": m.code, "name": m.name, "kind": m.kind, "params": m.params_text,
                      "description": m.description, "basis": m.basis, "standing": m.standing}
                     for m in fw.methods],
-        "levels": _levels(rows),
+        "levels": _framework_levels(fw, rows),
         "grades": [{"name": g.name, "lower": _num(g.lower), "upper": _num(g.upper),
                     "upper_inclusive": g.upper_inclusive, "aliases": list(g.aliases)} for g in fw.grades],
         "params": {p.name: p.value for p in fw.params},
+        **({"filler_weighted_rows": True} if fw.filler_weighted_rows else {}),
     }
     return doc, rules_document(fw.rules)
 

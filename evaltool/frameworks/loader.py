@@ -50,7 +50,7 @@ from evaltool.model import STANDINGS
 HERE = BUNDLED
 FRAMEWORK_KEYS = {
     "id", "name", "version", "description", "source", "notes", "levels", "methods",
-    "rule_sets", "params", "grades", "follows",
+    "rule_sets", "params", "grades", "follows", "filler_weighted_rows",
 }
 #: The documents whose rules the load checks know: a framework declaring 10号 must give
 #: 产出 + 效益 at least 60% of the weight (财预〔2020〕10号: 原则上不低于60%).
@@ -248,8 +248,11 @@ def _check_tiers(params: dict[str, str], where: str) -> None:
                                  f"/ tier {name}: default share {share} is outside its band {rng!r}")
 
 
-def _levels(data: dict[str, Any], fid: str, methods: tuple[MethodSpec, ...]
+def _levels(data: dict[str, Any], fid: str, methods: tuple[MethodSpec, ...],
+            unit_points: list[tuple[str, str, Decimal]] | None = None,
             ) -> tuple[tuple[LevelSpec, ...], tuple[IndicatorSpec, ...]]:
+    """Levels and indicators; a group's ``unit_points`` (points kept for each unit's own
+    indicators, set by the bureau's targets file) are collected into ``unit_points``."""
     codes = {m.code: m for m in methods}
     levels: list[LevelSpec] = []
     inds: list[IndicatorSpec] = []
@@ -261,7 +264,14 @@ def _levels(data: dict[str, Any], fid: str, methods: tuple[MethodSpec, ...]
         for grp in lv["groups"]:
             l2 = str(grp["name"])
             groups.append(l2)
-            for ind in grp["indicators"]:
+            if grp.get("unit_points") not in (None, "", 0):
+                pts = _dec(grp["unit_points"], f"{fid}.yaml {l1}/{l2} unit_points{_at(grp)}")
+                if pts <= 0:
+                    raise FrameworkError(f"{fid}.yaml {l1}/{l2}{_at(grp)}: unit_points 须为正数 / must be positive")
+                got += pts
+                if unit_points is not None:
+                    unit_points.append((l1, l2, pts))
+            for ind in grp.get("indicators") or []:
                 where = f"{fid}.yaml {l1}/{l2}/{ind.get('name')}{_at(ind)}"
                 basis = _basis(ind.get("basis") or grp.get("basis") or lv.get("basis"), where)
                 standing = _standing(ind.get("standing") or grp.get("standing") or lv.get("standing"), where)
@@ -338,7 +348,8 @@ def framework_from_data(data: Any, framework_id: str, *, strict: bool = False,
     names = {r.name for r in rates} | INPUT_NAMES
     try:
         methods = _methods(data["methods"], framework_id, names)
-        levels, inds = _levels(data, framework_id, methods)
+        unit_points: list[tuple[str, str, Decimal]] = []
+        levels, inds = _levels(data, framework_id, methods, unit_points)
     except (KeyError, TypeError, AttributeError) as exc:
         raise FrameworkError(f"{framework_id}.yaml: 方法或指标缺少字段 {exc} / malformed method or indicator") from exc
     total = sum((lv.weight for lv in levels), Decimal(0))
@@ -381,5 +392,6 @@ def framework_from_data(data: Any, framework_id: str, *, strict: bool = False,
         description=str(data.get("description", "")), source=str(data.get("source", "")),
         notes=str(data.get("notes", "")), levels=levels, indicators=inds, methods=methods,
         rule_sets=rule_sets, rules=tuple(rules), grades=grades, params=load_params(data.get("params")),
-        rates=rates, missing_rule_sets=tuple(missing), follows=follows,
+        rates=rates, missing_rule_sets=tuple(missing), follows=follows, unit_points=tuple(unit_points),
+        filler_weighted_rows=bool(data.get("filler_weighted_rows", False)),
     )

@@ -114,6 +114,8 @@ class IndicatorSpec:
     basis: str = ""
     standing: str = ""
     formula: str = ""  # the indicator's defining formula (财预〔2013〕53号 指标说明), for --explain
+    #: The target was approved at issuance (a targets file): locked and fingerprinted.
+    target_approved: bool = False
 
 
 @dataclass(frozen=True)
@@ -182,6 +184,10 @@ class Framework:
     rates: tuple[RateSpec, ...]
     missing_rule_sets: tuple[str, ...] = field(default=())
     follows: tuple[str, ...] = ()  # the official documents the framework declares it follows
+    #: (一级, 二级, points) a group keeps for each unit's own indicators (from a targets file).
+    unit_points: tuple[tuple[str, str, Decimal], ...] = field(default=())
+    #: Rows a filler adds to the indicator table count with the weight typed (default: weigh 0).
+    filler_weighted_rows: bool = False
 
     def method(self, code: str) -> MethodSpec:
         for m in self.methods:

@@ -114,7 +114,8 @@ def locked_cells(
         if i.locked:
             out += _row_cells(lay, "Indicators", i.row, {
                 "一级指标": i.level1, "二级指标": i.level2, "三级指标": i.level3, "指标类型": i.kind,
-                "评分方法": i.method, "分值": i.weight, "计量单位": i.unit, "指标方向": i.direction})
+                "评分方法": i.method, "分值": i.weight, "计量单位": i.unit, "指标方向": i.direction,
+                **({"年度目标值": i.target} if i.target_locked else {})})
     for m in methods:
         cells: dict[str, Any] = {"方法编号": m.code, "方法名称": m.name, "类型": m.kind,
                                  "参数": m.params_text, "说明": m.description}

@@ -151,6 +151,8 @@ def _scalars(names: dict[str, Any], grids: dict[str, Grid]) -> dict[str, CellVal
             out[name] = money(raw)
         elif name == "eval_year" and isinstance(raw, int | float) and not isinstance(raw, bool):
             out[name] = int(raw)
+        elif name in C.SELF_EVAL_TEXT_NAMES:
+            out[name] = text(raw)
         elif name in C.COVER_NAMES and name not in ("fill_date",):
             out[name] = text(raw) if name != "eval_year" else number(raw)
         else:
@@ -168,7 +170,9 @@ def _weight(v: Any) -> Decimal | None:
     return d if isinstance(d, Decimal) else None
 
 
-def _indicators(grid: Grid, info: TableInfo, n_locked: int) -> tuple[Indicator, ...]:
+def _indicators(grid: Grid, info: TableInfo, n_locked: int, approved: bool = False) -> tuple[Indicator, ...]:
+    """The indicator rows; the first ``n_locked`` came from the issued template (their
+    年度目标值 locked too when the template was issued with approved targets)."""
     out = []
     inputs = [h for h in info.headers if h not in ("完成率/偏差率", "得分", "计分值")]
     for i, (row, r) in enumerate(records(grid, info)):
@@ -179,7 +183,7 @@ def _indicators(grid: Grid, info: TableInfo, n_locked: int) -> tuple[Indicator, 
             kind=text(r["指标类型"]), method=text(r["评分方法"]), weight=_weight(r["分值"]),
             unit=text(r["计量单位"]), direction=text(r["指标方向"]), target=number(r["年度目标值"]),
             actual=number(r["实际完成值"]), reason=text(r["偏差原因"]), note=text(r["备注"]),
-            locked=i < n_locked, share=number(r.get("评定比例"))))
+            locked=i < n_locked, share=number(r.get("评定比例")), target_locked=approved and i < n_locked))
     return tuple(out)
 
 
@@ -287,7 +291,8 @@ def parse_book(source: BookSource) -> Evaluation:
         path=source.label, template_id=meta["template_id"], template_version=meta["template_version"],
         framework_id=meta.get("framework_id", meta["template_id"][len(C.TEMPLATE_ID_PREFIX):]), meta=meta,
         unit=unit, scalars=scalars, names=names, tables=tables, budget=budget,
-        indicator_rows=_indicators(g["Indicators"], tables["Indicators"], n_locked),
+        indicator_rows=_indicators(g["Indicators"], tables["Indicators"], n_locked,
+                                   meta.get("approved_targets", "") == "1"),
         projects=_projects(g["Projects"], tables["Projects"]), rules=rules, methods=methods, grades=grades,
         params=params, explanations=explanations, grids=grids, narrative=narrative_of(grids, tables),
         input_formulas=_input_formulas(source, names))

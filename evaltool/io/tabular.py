@@ -18,7 +18,7 @@ from pathlib import Path
 
 from evaltool.model import EvaltoolError
 
-__all__ = ["read_table", "TableFileError"]
+__all__ = ["read_table", "read_table_at", "TableFileError"]
 
 
 class TableFileError(EvaltoolError, ValueError):
@@ -41,6 +41,13 @@ def read_table(path: str | os.PathLike[str], sheet: str | None = None
 
     The header is the first row with at least two non-blank cells (a title row above is allowed).
     """
+    _, header, rows = read_table_at(path, sheet)
+    return header, rows
+
+
+def read_table_at(path: str | os.PathLike[str], sheet: str | None = None
+                  ) -> tuple[int, list[str], list[tuple[int, list[object]]]]:
+    """:func:`read_table` with the header's own (1-based) row number first, for messages."""
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix == ".csv":
@@ -70,4 +77,4 @@ def read_table(path: str | os.PathLike[str], sheet: str | None = None
     header = [str(c or "").strip() for c in grid[header_at]]
     rows = [(i + 1, list(r) + [""] * (len(header) - len(r))) for i, r in enumerate(grid)
             if i > header_at and any(c not in ("", None) for c in r)]
-    return header, rows
+    return header_at + 1, header, rows

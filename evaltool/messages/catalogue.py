@@ -159,12 +159,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                        "this workbook is on the previous template version ({version}; current {current}): "
                        "it is scored by the methods, parameters, grades and rate formulas it carries, not by "
                        "the new version's rules; fill in the new template"),
+    "VER-1.minor": ("本工作簿为上一版模板（{version}），当前模板为 {current}：仍可读取和评分，按工作簿所载的评分方法、"
+                    "参数、等级标准和比率公式计算；新版增加的内容（自评表、封面的评价方式与评价机构、批复目标锁定）"
+                    "本工作簿没有，不作检查；下次请改用新版模板填报",
+                    "this workbook is on the previous template version ({version}; current {current}): it is read "
+                    "and scored by the methods, parameters, grades and rate formulas it carries; what the new "
+                    "version adds (the 自评表 sheet, 评价方式/评价机构 on the cover, locked approved targets) is "
+                    "absent and not checked; use the new template next time"),
     "RATE-3": ("上年为0的变动率", "change rate over a zero prior year"),
     "RATE-3.both_zero": ("{label}：本年与上年均为 0，按规则记为 0%（不增不减）",
                          "{label}: both years are 0; by rule the change counts as 0%"),
     "RATE-3.from_zero": ("{label}：上年度为 0、本年度为 {current}，按参数 zero_base_increase 计为 {value}（视同增长）",
                          "{label}: the prior year is 0 and this year {current}; by parameter zero_base_increase it "
                          "counts as {value} (an increase)"),
+    "RATE-5": ("报告所列预决算差异率核对", "reported budget variance rate check"),
+    "RATE-5.equal": ("报告所列预决算差异率 {reported} 与按预算执行表计算的 {computed} 一致（容差 {tolerance} 个百分点）",
+                     "the reported budget variance rate {reported} equals the computed {computed} (tolerance "
+                     "{tolerance} percentage points)"),
+    "RATE-5.differs": ("报告所列预决算差异率 {reported} 与按预算执行表计算的 {computed} 不一致（相差超过 {tolerance} 个百分点），"
+                       "请核对报告或预算执行数",
+                       "the reported budget variance rate {reported} differs from the computed {computed} (by more "
+                       "than {tolerance} percentage points); check the report or the budget figures"),
     "RATE-4": ("比率分母回退", "rate denominator fallback"),
     "RATE-4.fallback": ("全年预算数未填写，预算执行率改按年初预算数计算（{rate}）；框架规定的分母为全年预算数",
                         "全年预算数 is blank: the execution rate falls back to the initial budget ({rate}); the "
@@ -239,6 +254,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                "or a zero denominator): not scored"),
     "score.rate_error": ("比率 {name} 的公式无法计算：{error}", "rate {name}: formula cannot be evaluated: {error}"),
     "score.grade_none": ("总分 {total} 不在任何等级区间内", "total {total} falls in no grade band"),
+    "score.filler_row": ("填报单位新增的指标“{name}”（分值 {weight}）：列入财政部门审核，未经审定不计分（按 0 分计）",
+                         "indicator {name!r} (weight {weight}) was added by the filler: listed for the bureau's review, weighs 0"),
+    "score.filler_row_weighted": ("填报单位新增的指标“{name}”（分值 {weight}）：列入财政部门审核，按所填分值计分",
+                                  "indicator {name!r} (weight {weight}) was added by the filler: listed for review, scored with its weight"),
     # ---- integrity: locked content and the bureau's signature
     "INT-1.changed": ("锁定内容被修改：{where} {label} {old} → {new}（评分口径由财政局统一设定，请使用下发的模板）",
                       "Locked content changed: {where} {label} {old} → {new} (set by the bureau; use the issued template)"),

@@ -38,12 +38,17 @@ MONEY_NAMES: tuple[str, ...] = (
     # template 2.0 (财预〔2013〕53号 附件2 inputs)
     "carryover_prior", "public_funds_actual", "public_funds_budget", "three_public_budget",
     "procurement_actual", "procurement_budget", "assets_in_use", "assets_total",
+    # template 2.1 (自评表)
+    "three_public_abroad_budget", "three_public_abroad_final", "three_public_vehicle_budget",
+    "three_public_vehicle_final", "three_public_reception_budget", "three_public_reception_final",
+    "income_current",
 )
 #: Scalar counts (people, projects) and the year.
 COUNT_NAMES: tuple[str, ...] = ("staff_actual", "staff_authorized", "projects_evaluated_count", "eval_year",
                                 "survey_sample", "survey_satisfied")
 #: Shares typed by the filler as a fraction (0.904), shown as a percentage.
-SHARE_NAMES: tuple[str, ...] = ("projects_evaluated_share", "payment_progress_actual", "payment_progress_planned")
+SHARE_NAMES: tuple[str, ...] = ("projects_evaluated_share", "payment_progress_actual", "payment_progress_planned",
+                                "variance_rate_reported")
 #: Rates computed by evaltool (``rates.yaml``) and parameters that are fractions.
 RATE_NAMES: tuple[str, ...] = (
     "variance_rate", "execution_rate", "adjustment_rate", "carryover_rate",

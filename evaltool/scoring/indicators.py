@@ -117,6 +117,14 @@ def score_indicator(ind: Indicator, ctx: Context) -> tuple[list[Score], list[Fin
     direction = norm_direction(ind.direction)
     weight = float(ind.weight) if isinstance(ind.weight, (int, float, Decimal)) else 0.0
     j_ref, i_ref = ctx.ref(sheet, actual_cell), ctx.ref(sheet, target_cell)
+    weight_expr = ctx.ref(sheet, ctx.col("分值", row))
+    if not ind.locked:  # a row the filler added: listed for the bureau's review (docs/targets.md)
+        weighted = ctx.ev.meta.get("filler_weighted_rows") == "1"
+        findings.append(ctx.finding("IND-ADDED", "info", sheet, ctx.col("三级指标", row),
+                                    "score.filler_row_weighted" if weighted else "score.filler_row", ind.level3,
+                                    name=ind.level3, weight=ind.weight if ind.weight is not None else ""))
+        if not weighted:
+            weight, weight_expr = 0.0, "0"
 
     basis_value: float | None = None  # the 计分值 cell (template 2.0): the bound of a text actual
     blanks: list[str] = []  # formula conditions under which the score is "" (Python: None)
@@ -167,7 +175,7 @@ def score_indicator(ind: Indicator, ctx: Context) -> tuple[list[Score], list[Fin
         zeros.append(f'{i_ref}=""')  # clearing the target later scores 0 live, as here
 
     share_cell = ctx.ref(sheet, ctx.col(SHARE_COLUMN, row)) if ctx.has_share else ""
-    cells = Cells(x_expr, tgt.exprs, ctx.ref(sheet, ctx.col("分值", row)), direction,
+    cells = Cells(x_expr, tgt.exprs, weight_expr, direction,
                   ctx.ref(sheet, ctx.col("偏差原因", row)), share_cell)
     share_in = _share(ind.share) if ctx.has_share else None
     row_in: Row | None = None

@@ -91,21 +91,20 @@ class NameResolver:
 
 def _has(ev: Evaluation, rd: RateSpec) -> bool:
     """False when ``ev`` is on a template version older than the one that introduced ``rd``."""
-    major = (ev.template_version or "").split(".")[0]
-    since = rd.since.split(".")[0]
-    if not major.isdigit() or not since.isdigit():
+    got, since = C.version_key(ev.template_version), C.version_key(rd.since)
+    if got is None or since is None:
         return True
-    return int(major) >= int(since) or rd.name in ev.names
+    return got >= since or rd.name in ev.names
 
 
 def _carried(ev: Evaluation, rd: RateSpec) -> str | None:
     """The rate formula text a previous-version workbook carries in 预算执行 column C, if any.
 
-    A return on an older template major is scored by what it carries: its own (fingerprinted)
-    rate formulas, not the current framework's. Current-version workbooks use the framework's.
+    A return on an older template version (major or minor) is scored by what it carries: its own
+    (fingerprinted) rate formulas, not the current framework's. Current-version workbooks use the
+    framework's.
     """
-    major = (ev.template_version or "").split(".")[0]
-    if not major.isdigit() or major == C.TEMPLATE_VERSION.split(".")[0]:
+    if not C.is_previous(ev.template_version):
         return None
     loc = ev.names.get(rd.name)
     grid = ev.grids.get(loc.sheet) if loc is not None else None

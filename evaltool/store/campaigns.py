@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from evaltool.frameworks.targets import TargetRow
 from evaltool.model import EvaltoolError
 from evaltool.store.db import Store
 from evaltool.store.schema import Campaign, Target, Unit
@@ -41,18 +42,6 @@ class RosterUnit:
     department: str = ""  # 主管部门
     contact: str = ""
     email: str = ""
-
-
-@dataclass(frozen=True)
-class TargetRow:
-    unit_code: str
-    level1: str
-    level2: str
-    level3: str
-    target: str
-    measure: str = ""
-    direction: str = ""
-    source: str = ""
 
 
 def utcnow() -> datetime:
@@ -109,10 +98,13 @@ def units_of(store: Store, campaign_id: int) -> list[Unit]:
 
 
 def add_targets(store: Store, campaign_id: int, rows: Sequence[TargetRow]) -> int:
+    """Keep the rows of the campaign's targets file (one schema: docs/targets.md)."""
     with store.session() as s:
         s.add_all(Target(campaign_id=campaign_id, unit_code=r.unit_code, level1=r.level1, level2=r.level2,
-                         level3=r.level3, target=r.target, measure=r.measure, direction=r.direction,
-                         source=r.source) for r in rows)
+                         level3=r.name, target="" if r.target is None else str(r.target), measure=r.unit,
+                         direction=r.direction, source=r.source, line=r.line, unit_name=r.unit_name,
+                         kind=r.kind, method=r.method, weight="" if r.weight is None else str(r.weight),
+                         note=r.note) for r in rows)
         s.commit()
     return len(rows)
 

@@ -22,6 +22,7 @@ Example::
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -83,7 +84,9 @@ class Unit(Base):
 
 
 class Target(Base):
-    """An approved target (one row of the targets file) for a unit of the campaign."""
+    """One row of the campaign's targets file (docs/targets.md) for a unit: an approved target
+    of a framework indicator, or one of the unit's own indicators with its weight (migration 0003
+    added the columns past ``source``)."""
 
     __tablename__ = "targets"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,6 +99,16 @@ class Target(Base):
     measure: Mapped[str] = mapped_column(default="")
     direction: Mapped[str] = mapped_column(default="")
     source: Mapped[str] = mapped_column(default="")
+    line: Mapped[int] = mapped_column(Integer, default=0)  # its row in the file (errors name it)
+    unit_name: Mapped[str] = mapped_column(default="")
+    kind: Mapped[str] = mapped_column(default="")  # 指标类型
+    method: Mapped[str] = mapped_column(default="")  # 评分方法
+    weight: Mapped[str] = mapped_column(default="")  # 分值 as exact decimal text; '' when not given
+    note: Mapped[str] = mapped_column(default="")
+
+    @property
+    def weight_value(self) -> Decimal | None:
+        return Decimal(self.weight) if self.weight else None
 
 
 class File(Base):

@@ -14,7 +14,7 @@ from typing import Any
 
 from evaltool import contract as C
 from evaltool.template.context import Ctx
-from evaltool.template.sheetutil import finish_sheet
+from evaltool.template.sheetutil import display_width, finish_sheet
 from evaltool.template.texts import sheet_head
 
 NOTES = {
@@ -37,6 +37,10 @@ def grade_formula() -> str:
     idx = (f'SUMPRODUCT((total_score>={g}[下限])*(((total_score<{g}[上限])+({g}[含上限]="是")'
            f"*(total_score={g}[上限]))>0)*(ROW({g}[等级])-ROW({g}[[#Headers],[等级]])))")
     return f'=IF(COUNT(Indicators[得分])=0,"",IF({idx}=0,"",INDEX({g}[等级],{idx})))'
+
+
+COVER_EVAL_HINTS = {"eval_method": "如：单位自评、部门评价、财政评价、第三方评价",
+                    "eval_agency": "组织或实施评价的机构（单位自评填本单位）"}
 
 
 def write_cover(ctx: Ctx, *, unit_name: str, unit_code: str, year: int | None, template_id: str,
@@ -74,14 +78,18 @@ def write_cover(ctx: Ctx, *, unit_name: str, unit_code: str, year: int | None, t
             ws.write_string(r, 1, template_id, st.text)
         elif name == "template_version":
             ws.write_string(r, 1, C.TEMPLATE_VERSION, st.text)
-    ws.write_string(14, 0, "模板信息", st.label)
+    for name, (row, label) in C.COVER_EVAL_NAMES.items():  # 评价方式 / 评价机构 (template 2.0)
+        ws.write_string(row - 1, 0, label, st.label)
+        ctx.put(ws, row - 1, 1, v.get(name), st.text_in)
+        ws.write_string(row - 1, 2, COVER_EVAL_HINTS[name], st.hint)
+        ctx.define(name, C.COVER, f"B{row}")
     ws.data_validation(9, 1, 9, 1, {"validate": "list", "source": list(ctx.fw.grade_names()),
                                     "error_message": "请从下拉列表选择自评等级"})
     ws.data_validation(4, 1, 4, 1, {"validate": "integer", "criteria": "between", "minimum": 2000,
                                     "maximum": 2100, "error_message": "请填写四位年份"})
-    for i, note in enumerate(notes):
+    for i, note in enumerate(notes):  # each note as tall as its text (A–C hold ~96 half-width chars a line)
         ws.merge_range(18 + i, 0, 18 + i, 2, note, st.hint)
-        ws.set_row(18 + i, 42)
+        ws.set_row(18 + i, 13 * max(1, -(-display_width(note) // 96)) + 6)
     ws.set_column(0, 0, 16)
     ws.set_column(1, 1, 44)
     ws.set_column(2, 2, 44)

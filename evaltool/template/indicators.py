@@ -52,7 +52,10 @@ def write_indicators(ctx: Ctx) -> None:
         ws.write_number(r, 5, float(ind.weight) if ind.weight is not None else 0, st.weight)
         ws.write_string(r, 6, ind.unit, st.text)
         ws.write_string(r, 7, ind.direction, st.text)
-        ctx.put(ws, r, 8, vals.get("年度目标值"), st.rate_in if pct else st.general_in)
+        if ind.target_locked:  # approved at issuance: bureau-owned, as issued
+            ctx.put(ws, r, 8, ind.target, st.rate if pct else st.number)
+        else:
+            ctx.put(ws, r, 8, vals.get("年度目标值"), st.rate_in if pct else st.general_in)
         m = methods.get(ind.method)
         # a method that scores a computed rate (source=…) ignores this row's actual: the cell is
         # locked, so no one types a figure the engine would silently not use
@@ -63,7 +66,8 @@ def write_indicators(ctx: Ctx) -> None:
             f = formula_for(m, RowContext("Indicators", ind.row, col, ind)) or '=""'
             ws.write_formula(r, c, expand_row_refs(f, "Indicators"), st.rate if c == 10 else st.score, "")
         ctx.put(ws, r, 12, vals.get("偏差原因"), st.text_in)
-        ctx.put(ws, r, 13, vals.get("备注"), st.text_in)
+        note = vals.get("备注")
+        ctx.put(ws, r, 13, ind.note if note is None and ind.target_locked else note, st.text_in)
         ctx.put(ws, r, 14, vals.get("评定比例"), st.rate_in)
         ws.write_blank(r, 15, None, st.number)  # 计分值: filled by evaltool for a text actual
         spec = ctx.fw.method(ind.method)

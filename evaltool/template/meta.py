@@ -20,7 +20,9 @@ from evaltool.template.context import Ctx
 def write_meta(ctx: Ctx, meta: Mapping[str, str]) -> None:
     ws = ctx.wb.add_worksheet(C.META)
     from evaltool.integrity import meta_entries  # locked cells as JSON: names what a filler changed
-    for r, (key, value) in enumerate([(k, str(meta.get(k, ""))) for k in C.META_KEYS] + meta_entries(ctx, meta)):
+    rows = [(k, str(meta.get(k, ""))) for k in C.META_KEYS]
+    rows += [(k, str(meta[k])) for k in C.META_OPTIONAL_KEYS if meta.get(k)]
+    for r, (key, value) in enumerate(rows + meta_entries(ctx, meta)):
         ws.write_string(r, 0, key)
         ws.write_string(r, 1, value)
     ctx.define("framework_id", C.META, f"B{C.META_KEYS.index('framework_id') + 1}")

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from evaltool.frameworks.as_model import (
     rate_formulas_of,
     rules_of,
 )
+from evaltool.frameworks.targets import TargetRow, apply_targets
 from evaltool.io.atomic import atomic_write_bytes
 from evaltool.template.budget import write_budget
 from evaltool.template.checks import write_checks
@@ -44,6 +46,7 @@ from evaltool.template.narrative import write_narrative
 from evaltool.template.open_issues import write_open_issues
 from evaltool.template.projects import write_projects
 from evaltool.template.rulesheets import params_header_row, write_grades, write_methods, write_rules
+from evaltool.template.selfeval import write_self_eval
 from evaltool.template.styles import Styles
 from evaltool.template.summary import write_summary
 
@@ -59,9 +62,14 @@ def _created(created_at: dt.datetime | str | None) -> dt.datetime:
 
 
 def build_context(framework_id: str, wb: Workbook | None, values: Mapping[str, Any] | None,
-                  password: str | None, lang: str) -> Ctx:
-    """The framework's model objects at their contract rows (usable without a workbook)."""
+                  password: str | None, lang: str, targets: Sequence[TargetRow] | None = None,
+                  targets_source: str = "目标表") -> Ctx:
+    """The framework's model objects at their contract rows (usable without a workbook);
+    with ``targets`` (one unit's rows of a targets file) its approved targets and own
+    indicators, locked."""
     fw = load_framework(framework_id)
+    if targets is not None:
+        fw = apply_targets(fw, targets, targets_source)
     first = C.TABLE_HEADER_ROWS["Indicators"] + 1
     ctx = Ctx(wb=wb, st=Styles(wb) if wb is not None else None, fw=fw, values=dict(values or {}),  # type: ignore[arg-type]
               password=password, lang=lang)
@@ -92,6 +100,8 @@ def write_template(
     password: str | None = None,
     created_at: dt.datetime | str | None = None,
     signer: Signer | None = None,
+    targets: Sequence[TargetRow] | None = None,
+    targets_source: str = "目标表",
 ) -> Path:
     """Write the template of ``framework_id`` to ``path`` (atomically) and return the path.
 
@@ -100,14 +110,17 @@ def write_template(
     ``extra_indicators`` (rows for the spare lines), ``projects`` (rows keyed by header),
     ``budget_lines`` ({项目: {全年预算数, ...}}), ``cover_notes`` (lines under the cover).
     ``created_at`` fixes the timestamp (deterministic output); ``signer`` maps the
-    fingerprint to ``(signature, key_id)``.
+    fingerprint to ``(signature, key_id)``. ``targets``: this unit's rows of the bureau's
+    targets file (:func:`evaltool.io.targets.read_targets`, then ``for_unit``): approved targets
+    and the unit's own indicators are written locked and fingerprinted (docs/targets.md);
+    ``targets_source`` names the file in errors.
     """
     path = Path(path)
     created = _created(created_at)
     buf = io.BytesIO()
     wb = Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
                         "strings_to_numbers": False})
-    ctx = build_context(framework_id, wb, values, password, lang)
+    ctx = build_context(framework_id, wb, values, password, lang, targets, targets_source)
     fw = ctx.fw
     fingerprint = fingerprint_of(ctx.indicators, ctx.methods, ctx.rules, ctx.grades, ctx.params,
                                  rate_formulas_of(fw))
@@ -120,18 +133,30 @@ def write_template(
         "locked_indicator_rows": str(len(ctx.indicators)),
         "unit_code": str(ctx.values.get("unit_code", unit_code) or ""),
         "eval_year": "" if issued_year in (None, "") else str(issued_year), "signed": C.SIGNED_IDENTITY,
+        "approved_targets": "1" if targets is not None else "",
+        "filler_weighted_rows": "1" if fw.filler_weighted_rows else "",
     }
     signature, key_id = signer(C.signed_payload(meta)) if signer else ("", "")
     wb.set_properties({"title": f"{fw.name}填报表", "author": "evaltool", "company": "",
                        "created": created.replace(tzinfo=None),
                        "comments": f"{template_id} {C.TEMPLATE_VERSION}"})
     notes = [str(n) for n in ctx.values.get("cover_notes", []) or []]
+    if targets is not None:
+        notes.append("年度目标值为预算批复时审定的绩效目标（来源见各指标备注），已锁定，不得修改。")
+    else:
+        notes.append("本表年度目标值未经预算批复时审定，由填报单位填写。")
+    if fw.unit_points:
+        kept = sum((p for _, _, p in fw.unit_points), Decimal(0))
+        groups = "、".join(f"{a}/{b} {p}分" for a, b, p in fw.unit_points)
+        notes.append(f"本框架为单位个性指标预留 {kept} 分（{groups}），由财政部门随目标表下达；"
+                     f"本表未随目标表下达，这 {kept} 分空缺（填报单位自行增加的指标按 0 分计）。")
     if fw.notes:
         notes.append("框架说明：" + fw.notes)
     write_cover(ctx, unit_name=unit_name, unit_code=unit_code, year=year, template_id=template_id, notes=notes)
     write_budget(ctx)
     write_indicators(ctx)
     write_projects(ctx)
+    write_self_eval(ctx)
     write_narrative(ctx)
     write_rules(ctx)
     write_methods(ctx)

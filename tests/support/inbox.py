@@ -93,8 +93,11 @@ class Returns:
         self.tmp = tmp
         self.signer = signer
         self.base = tmp / "_base.xlsx"
+        from evaltool.demo.samples import targets_for
+
         write_template("dept-overall", self.base, unit_name="样例单位", unit_code="X000", year=2023,
-                       values=values_for("样例单位", "X000"), created_at=CREATED_AT, signer=signer)
+                       values=values_for("样例单位", "X000"), created_at=CREATED_AT, signer=signer,
+                       targets=targets_for())
         from evaltool.io.reader import load
 
         self.meta = dict(load(self.base).meta)

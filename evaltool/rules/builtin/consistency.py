@@ -1,4 +1,4 @@
-"""Built-in consistency checks: VER-1, RATE-1, RATE-2, RATE-3, RATE-4, SURVEY-1, SCORE-3, NOTE-1.
+"""Built-in consistency checks: VER-1, RATE-1, RATE-2, RATE-3, RATE-4, RATE-5, SURVEY-1, SCORE-3, NOTE-1.
 
 Why: a returned workbook's cached rate cells may have been overtyped (a filler "fixing" 预决算
 差异率 by hand); the self-reported 自评等级 may not match the band of the computed total; the
@@ -31,21 +31,19 @@ VARIANCE_SIGNS = {
 _ILLUSTRATIVE = re.compile(r"示例|示意|仅供参考|演示|illustrative", re.IGNORECASE)
 
 
-def _major(version: str) -> int | None:
-    head = (version or "").strip().split(".")[0]
-    return int(head) if head.isdigit() else None
-
-
 @builtin("VER-1", "warning")
 def template_version(ctx: Ctx) -> Iterator[Finding]:
-    got, current = _major(ctx.ev.template_version), _major(C.TEMPLATE_VERSION)
-    if got is None or current is None or got >= current:
+    """A return on an older template: an older major (read by what it carries) or an older
+    minor of the current major (read as is; the fields the minor added are absent)."""
+    version = ctx.ev.template_version
+    if not C.is_previous(version):
         return
     sheet, cell = ctx.where("template_version")
     if not cell:
         return
-    yield ctx.finding("VER-1.previous", sheet, cell, ctx.ev.template_version,
-                      version=ctx.ev.template_version, current=C.TEMPLATE_VERSION)
+    got, current = C.version_key(version), C.version_key(C.TEMPLATE_VERSION)
+    code = "VER-1.minor" if got and current and got[0] == current[0] else "VER-1.previous"
+    yield ctx.finding(code, sheet, cell, version, version=version, current=C.TEMPLATE_VERSION)
 
 
 @builtin("RATE-1", "error")
@@ -122,6 +120,30 @@ def zero_base(ctx: Ctx) -> Iterator[Finding]:
             yield ctx.finding("RATE-3.from_zero", sheet, cell, rate.value, severity="warning", label=rate.label,
                               current=format_value(cur, "money"),
                               value=format_value(rate.value, "rate") if rate.value is not None else "")
+
+
+#: How far the report's own 预决算差异率 may be from the computed one and still count as the same
+#: figure: half of the last shown digit of a rate given to 0.01% (9.60% covers [9.595%, 9.605%)).
+#: A named parameter (``reported_rate_tolerance`` in the workbook's Params overrides it).
+REPORTED_RATE_TOLERANCE = 0.00005
+
+
+@builtin("RATE-5", "info", explain=True)
+def reported_rate(ctx: Ctx) -> Iterator[Finding]:
+    """The report's own 预决算差异率 (自评表 ``variance_rate_reported``, template 2.1) against the
+    rate computed from 预算执行: the same figure (info, so the comparison is on record), or not
+    (a warning naming both)."""
+    reported = num(ctx.scalar("variance_rate_reported"))
+    rate = ctx.comp.rate("variance_rate")
+    if reported is None or rate is None or rate.value is None or not is_number(rate.value):
+        return
+    tol = ctx.param("reported_rate_tolerance", REPORTED_RATE_TOLERANCE)
+    computed = float(rate.value)
+    sheet, cell = ctx.where("variance_rate_reported")
+    same = abs(reported - computed) <= tol
+    yield ctx.finding("RATE-5.equal" if same else "RATE-5.differs", sheet, cell, reported,
+                      severity=None if same else "warning", reported=format_value(reported, "rate"),
+                      computed=format_value(computed, "rate"), tolerance=f"{tol * 100:g}")
 
 
 @builtin("RATE-4", "warning")
