@@ -55,6 +55,13 @@ def test_bench_intake_runs_and_prints_every_figure(cache: Path) -> None:
     assert sorted(p.name for p in (cache / "n3").iterdir()) == ["r00000.xlsx", "r00001.xlsx", "r00002.xlsx"]
 
 
+def test_bench_two_runs_splits_the_inbox_and_prints_every_figure(cache: Path) -> None:
+    proc = _run(["benchmarks/bench_two_runs.py", "--n", "4", "--repeat", "1"], cache)
+    assert proc.returncode == 0, proc.stderr  # it asserts itself that each file was evaluated once
+    for label in ("one run", "two at once", "two/one", "evaluated [[4]]"):
+        assert label in proc.stdout, f"missing {label!r} in:\n{proc.stdout}"
+
+
 def test_bench_button_runs_and_prints_every_stage(cache: Path) -> None:
     proc = _run(["benchmarks/bench_button.py", "--repeat", "2"], cache)
     assert proc.returncode == 0, proc.stderr
