@@ -95,7 +95,8 @@ def test_two_collect_runs_at_once_evaluate_each_file_once(tmp_path: Path, db: st
         assert sorted(f["label"] for f in files) == sorted(labels)  # each run accounts for every input
         evaluated.append({f["label"] for f in files if f["reason_code"] not in (CLAIMED, HELD)})
         taken.append({f["label"] for f in files if f["reason_code"] in (CLAIMED, HELD)})
-        assert all(f["status"] == "duplicate" for f in files if f["label"] in taken[-1])
+        assert all(f["status"] == "duplicate" and not f["outputs"] for f in files if f["label"] in taken[-1])
+        assert all(f["outputs"].get("receipt") for f in files if f["label"] in evaluated[-1])  # receipts: once
     assert evaluated[0] and evaluated[1], "both runs evaluated files: they overlapped"
     assert not evaluated[0] & evaluated[1], "a file was evaluated by both runs"
     assert evaluated[0] | evaluated[1] == set(labels), "a file was evaluated by neither run"

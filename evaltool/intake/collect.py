@@ -62,7 +62,7 @@ from evaltool.intake.names import shown, unique_path
 from evaltool.intake.reasons import text as reason_text
 from evaltool.intake.receipts import place_outputs, summary_digest, write_replies
 from evaltool.intake.sniff import Kind
-from evaltool.intake.stored import CLAIMED, StoreLink, roster_status
+from evaltool.intake.stored import CLAIMED, TAKEN, StoreLink, roster_status
 from evaltool.intake.unpack import Submission, unpack
 from evaltool.intake.versions import Candidate, decide, unit_key
 from evaltool.messages import error_text, text
@@ -483,6 +483,8 @@ def collect(
         for o in outcomes:
             if o.seq in before:
                 placed.append(_relocate(before[o.seq], o, out))
+            elif o.reason_code in TAKEN:  # the run that evaluates it writes its receipt and reply
+                placed.append(o)
             else:
                 placed.append(_place(run.with_digest(o), out, work, lang, created, tz))
         fresh_seqs = {o.seq for o in run.outcomes}

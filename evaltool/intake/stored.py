@@ -63,7 +63,7 @@ from evaltool.store.status import UnitStatus, campaign_status
 from evaltool.summary.digest import Digest, FindingLine
 from evaltool.summary.stored import to_rows
 
-__all__ = ["StoreLink", "roster_status", "redecide", "CLAIMED", "HELD", "MSG"]
+__all__ = ["StoreLink", "roster_status", "redecide", "CLAIMED", "HELD", "TAKEN", "MSG"]
 
 #: the finding code of a target easier than last year's actual (a warning)
 LOWERED_TARGET = "TGT-HIST"
@@ -72,6 +72,7 @@ INDICATORS_SHEET = C.INDICATORS
 #: reason codes of a payload this run did not evaluate: another run is processing it now, or
 #: the campaign already holds its content (an earlier run, maybe another member of staff)
 CLAIMED, HELD = "claimed", "held"
+TAKEN = frozenset({CLAIMED, HELD})
 MSG = {
     CLAIMED: ("同一评价活动的另一次收取（运行 {run}）正在处理相同内容（{of}），本次跳过",
               "another collect run of this campaign ({run}) is processing the same content ({of}); skipped here"),
@@ -119,7 +120,7 @@ class StoreLink:
         """After collect's versions: this run's decision and outputs for a file it claimed
         (recorded first if it was not yet), a sighting for an identical attachment."""
         if o.seq not in self.file_of:
-            if o.status == DUPLICATE and o.reason_code not in (CLAIMED, HELD):
+            if o.status == DUPLICATE and o.reason_code not in TAKEN:
                 sight(self.store, self.campaign_id, _received(o), run=self.run)
             return
         if o.seq not in self.done:
