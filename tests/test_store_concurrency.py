@@ -216,3 +216,27 @@ def test_each_mail_without_attachment_is_answered_and_its_content_stored_once(tm
         (row,) = s.execute(select(File.id, File.decision, File.refusal)).all()
         assert (row.decision, row.refusal) == ("rejected", "mail-no-attachment")
         assert s.scalar(select(func.count()).select_from(Sighting).where(Sighting.file_id == row.id)) == 2
+
+
+def test_a_campaign_run_flags_every_payload_as_a_plain_run_does(tmp_path: Path) -> None:
+    """With a campaign, a payload is scanned only once claimed (a payload another run takes is
+    not scanned twice): the flags, statuses and findings counts are those of a plain run."""
+    from support.inbox import make_inbox
+
+    inbox = tmp_path / "INBOX"
+    make_inbox(inbox)  # macros, ActiveX, DDE, external links, zip bombs, encrypted, duplicates …
+    folder = _campaign(tmp_path, None)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for args in (["-o", str(tmp_path / "plain")], ["--campaign", str(folder)]):
+        p = subprocess.run([sys.executable, "-m", "evaltool", "collect", str(inbox), *args, "--workers", "1",
+                            "--quiet", "--created", "2026-03-10"], env=env, capture_output=True, timeout=900)
+        assert p.returncode in (0, 1), p.stderr.decode()
+
+    def seen(out: Path) -> dict[str, tuple[object, ...]]:
+        files = json.loads((out / "collect.json").read_text())["files"]
+        return {f["label"]: (f["status"], f["reason_code"], f["errors"], f["warnings"], f["findings"],
+                             [(x["code"], x["part"], x["detail"]) for x in f["flags"]]) for f in files}
+
+    plain, stored = seen(tmp_path / "plain"), seen(folder / "collect")
+    assert plain == stored
+    assert sum(1 for v in plain.values() if v[-1]) >= 5  # the comparison covers flagged payloads

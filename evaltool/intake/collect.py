@@ -63,7 +63,7 @@ from evaltool.intake.reasons import text as reason_text
 from evaltool.intake.receipts import place_outputs, summary_digest, write_replies
 from evaltool.intake.sniff import Kind
 from evaltool.intake.stored import CLAIMED, TAKEN, StoreLink, roster_status
-from evaltool.intake.unpack import Submission, unpack
+from evaltool.intake.unpack import Submission, scanned, unpack
 from evaltool.intake.versions import Candidate, decide, unit_key
 from evaltool.messages import error_text, text
 from evaltool.messages.times import zone
@@ -229,6 +229,8 @@ class _Run:
 
     def tasks(self, subs: Iterator[Submission]) -> Iterator[Task]:
         for seq, sub in enumerate(subs, self.start):
+            if self.link is not None and sub.duplicate_of:  # (unpacked unscanned: see below)
+                sub = scanned(sub)
             base = _base(seq, sub, self.inbox)
             self.labels.setdefault(sub.label, base.label)
             if sub.duplicate_of:
@@ -242,6 +244,8 @@ class _Run:
                 if taken is not None:
                     self.decided(taken)
                     continue
+                sub = scanned(sub)  # the structural scan once claimed: a payload another run takes is not scanned here
+                base = replace(base, flags=sub.flags)
             suffix = ".xlsm" if sub.kind is Kind.XLSM else ".xlsx"
             work_path = self.work / f"{seq:06d}{suffix}"
             if sub.data:
@@ -454,7 +458,8 @@ def collect(
     previous = _previous(out, fresh)
     known = {o.sha256: o.label for o in previous if o.sha256 and o.status != DUPLICATE}
     subs = unpack(src, limits=limits, passwords=passwords, exclude=[out, *_earlier_outputs(src)],
-                  seen=_seen_filter(previous, src) if previous else None, known=known)
+                  seen=_seen_filter(previous, src) if previous else None, known=known,
+                  scan=store is None or campaign_id is None)  # with a campaign: scanned once claimed
     first = next(subs, None)
     if first is None and previous:  # nothing new: every file stays as it is
         counts = dict(sorted(Counter(o.status for o in previous).items()))

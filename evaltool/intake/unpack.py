@@ -26,7 +26,7 @@ from evaltool.intake.reasons import Flag, IntakeRejected, Rejection, text
 from evaltool.intake.scan import scan_ole, scan_package
 from evaltool.intake.sniff import ARCHIVE_LABELS, Kind, describe_other, foreign_format, sniff
 
-__all__ = ["Submission", "unpack", "WORKBOOK_KINDS"]
+__all__ = ["Submission", "unpack", "WORKBOOK_KINDS", "scan_flags", "scanned"]
 
 WORKBOOK_KINDS = frozenset({Kind.XLSX, Kind.XLSM, Kind.XLTX, Kind.XLS})
 _JUNK = {"thumbs.db", "desktop.ini", ".ds_store"}
@@ -191,11 +191,32 @@ class _Unpacker:
         if kind in (Kind.XLSX, Kind.XLSM, Kind.XLTX):
             flags = check_package(data, self.limits)
             if self.scan:
-                flags += scan_package(data)
+                flags += scan_flags(data, kind)
             return ctx.make(name, data, kind, flags=flags, decrypted=decrypted)
         if kind is Kind.XLS:
-            return ctx.make(name, data, kind, flags=scan_ole(data) if self.scan else (), decrypted=decrypted)
+            return ctx.make(name, data, kind, flags=scan_flags(data, kind) if self.scan else (), decrypted=decrypted)
         return ctx.make(name, data, kind, rejection=_refusal(data, kind), decrypted=decrypted)
+
+
+def scan_flags(data: bytes, kind: Kind) -> list[Flag]:
+    """The structural scan of one admitted payload — what ``unpack(scan=True)`` adds to its
+    flags (after the package checks). ``collect --campaign`` unpacks with ``scan=False`` and
+    scans a payload only once it has claimed it (:func:`scanned`): a payload another run
+    evaluates is not scanned twice."""
+    if kind in (Kind.XLSX, Kind.XLSM, Kind.XLTX):
+        return list(scan_package(data))
+    if kind is Kind.XLS:
+        return list(scan_ole(data))
+    return []
+
+
+def scanned(sub: Submission) -> Submission:
+    """``sub`` of ``unpack(scan=False)`` with the scan's flags, as ``unpack(scan=True)`` gives it
+    (a refused payload is never scanned)."""
+    if sub.rejection is not None or not sub.data:
+        return sub
+    extra = scan_flags(sub.data, sub.kind)
+    return replace(sub, flags=sub.flags + tuple(extra)) if extra else sub
 
 
 def _refusal(data: bytes, kind: Kind) -> Rejection:
