@@ -46,12 +46,24 @@ def _fresh_db(pg: str | None) -> str | None:
     return pg.rsplit("/", 1)[0] + "/" + name
 
 
-def _campaign(tmp: Path, pg: str | None) -> Path:
+def _drop_db(pg: str | None, url: str | None) -> None:
+    if not pg or not url:
+        return
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(pg, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _campaign(tmp: Path, pg: str | None) -> tuple[Path, str | None]:
     from evaltool.campaign import init_campaign
 
     folder = tmp / f"c-{uuid.uuid4().hex[:6]}"
-    init_campaign(folder, name=folder.name, year=2023, framework="dept-overall", roster=[], db=_fresh_db(pg))
-    return folder
+    url = _fresh_db(pg)
+    init_campaign(folder, name=folder.name, year=2023, framework="dept-overall", roster=[], db=url).store.close()
+    return folder, url
 
 
 def _start(inbox: Path, folder: Path, out: Path) -> subprocess.Popen[bytes]:
@@ -77,13 +89,16 @@ def _evaluated(out: Path) -> int:
 
 
 def measure(inbox: Path, tmp: Path, runs: int, pg: str | None) -> tuple[float, float, list[int]]:
-    folder = _campaign(tmp, pg)
+    folder, url = _campaign(tmp, pg)
     outs = [tmp / f"out-{uuid.uuid4().hex[:6]}" for _ in range(runs)]
-    t0 = time.perf_counter()
-    procs = [_start(inbox, folder, o) for o in outs]
-    cpu = _wait(procs)
-    wall = time.perf_counter() - t0
-    return wall, cpu, [_evaluated(o) for o in outs]
+    try:
+        t0 = time.perf_counter()
+        procs = [_start(inbox, folder, o) for o in outs]
+        cpu = _wait(procs)
+        wall = time.perf_counter() - t0
+        return wall, cpu, [_evaluated(o) for o in outs]
+    finally:
+        _drop_db(pg, url)
 
 
 def main() -> None:
