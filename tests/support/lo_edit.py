@@ -8,6 +8,7 @@ It runs under the system Python, which has the ``uno`` module (python3-uno).
 Example::
 
     delete_rows(src, dst, "绩效指标", 20)          # the filler deletes sheet row 20
+    insert_rows(src, dst, "绩效指标", 20, [["产出", "数量", "新增指标", …]])  # inserts row 20, types it
 """
 
 from __future__ import annotations
@@ -49,7 +50,19 @@ _SCRIPT = textwrap.dedent('''
     sheet = doc.Sheets.getByName(sheet_name)
     if sheet.isProtected():
         sheet.unprotect("")  # the template protects without a password: 审阅 > 撤消工作表保护
-    sheet.Rows.removeByIndex(int(row) - 1, int(count))
+    if int(count) < 0:  # a negative count inserts rows above ``row``; the values follow as extra args
+        sheet.Rows.insertByIndex(int(row) - 1, -int(count))
+        for offset, values in enumerate(sys.argv[7:]):
+            for col, value in enumerate(values.split("\t")):
+                if value == "":
+                    continue
+                cell = sheet.getCellByPosition(col, int(row) - 1 + offset)
+                try:
+                    cell.setValue(float(value))
+                except ValueError:
+                    cell.setString(value)
+    else:
+        sheet.Rows.removeByIndex(int(row) - 1, int(count))
     doc.calculateAll()
     doc.storeToURL(uno.systemPathToFileUrl(dst), (pv("FilterName", "Calc MS Excel 2007 XML"),))
     doc.close(True)
@@ -60,6 +73,15 @@ _SCRIPT = textwrap.dedent('''
 ''')
 
 
+def insert_rows(src: Path, dst: Path, sheet: str, row: int, values: list[list[object]], *,
+                timeout: float = 180, attempts: int = 2) -> Path:
+    """Save ``src`` as ``dst`` after inserting ``len(values)`` sheet rows above 1-based ``row``
+    (Insert > Rows Above, as a filler does it) and typing ``values`` into them from column A
+    (numbers as numbers, text as text, ``None`` left blank)."""
+    lines = ["\t".join("" if v is None else str(v) for v in vals) for vals in values]
+    return _edit(src, dst, sheet, row, -len(values), lines, timeout, attempts)
+
+
 def delete_rows(src: Path, dst: Path, sheet: str, row: int, count: int = 1, *, timeout: float = 180,
                 attempts: int = 2) -> Path:
     """Save ``src`` as ``dst`` after deleting ``count`` sheet rows from 1-based ``row``.
@@ -68,16 +90,22 @@ def delete_rows(src: Path, dst: Path, sheet: str, row: int, count: int = 1, *, t
     the UNO client exited without a word); such a run is retried with a fresh office and
     profile, and the error names the exit status when every attempt fails.
     """
+    return _edit(src, dst, sheet, row, count, [], timeout, attempts)
+
+
+def _edit(src: Path, dst: Path, sheet: str, row: int, count: int, lines: list[str], timeout: float,
+          attempts: int) -> Path:
     errors: list[str] = []
     for _ in range(attempts):
-        error = _delete_rows_once(src, dst, sheet, row, count, timeout)
+        error = _edit_once(src, dst, sheet, row, count, lines, timeout)
         if error is None:
             return Path(dst)
         errors.append(error)
     raise RuntimeError(f"LibreOffice could not edit {src}: " + " | ".join(errors))
 
 
-def _delete_rows_once(src: Path, dst: Path, sheet: str, row: int, count: int, timeout: float) -> str | None:
+def _edit_once(src: Path, dst: Path, sheet: str, row: int, count: int, lines: list[str],
+               timeout: float) -> str | None:
     soffice = shutil.which("soffice")
     if soffice is None:
         raise RuntimeError("LibreOffice (soffice) is not installed")
@@ -93,7 +121,7 @@ def _delete_rows_once(src: Path, dst: Path, sheet: str, row: int, count: int, ti
         shutil.copyfile(src, work)
         try:
             done = subprocess.run(["/usr/bin/python3", "-c", _SCRIPT, pipe, str(work),
-                                   str(Path(tmp) / "out.xlsx"), sheet, str(row), str(count)],
+                                   str(Path(tmp) / "out.xlsx"), sheet, str(row), str(count), *lines],
                                   env=env, check=False, timeout=timeout, capture_output=True, text=True)
             if done.returncode != 0 or not (Path(tmp) / "out.xlsx").is_file():
                 return f"exit {done.returncode}: {done.stderr.strip()[-800:]}"
