@@ -16,6 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import xlsxwriter
+from conftest import requires_lo
 
 from evaltool.engine import evaluate
 from evaltool.frameworks import load_framework
@@ -156,6 +157,39 @@ def test_row_inserted_by_the_filler_is_read_listed_and_weighs_zero(issued: dict[
     assert score.value == 0.0 and score.formula.count("0") >= 1
     assert result.total == pytest.approx(100.0)  # the locked 100 points, nothing more
     assert not [f for f in result.findings if f.rule.startswith("INT")]  # adding a row is no tampering
+
+
+@requires_lo
+def test_row_inserted_in_the_middle_through_libreoffice_is_an_added_row(issued: dict[str, Path],
+                                                                       tmp_path: Path) -> None:
+    """Insert > Rows Above in the middle of the indicator table (the filler unprotects the sheet,
+    as Excel allows no table row insertion on a protected sheet), type a new indicator there:
+    every issued row below moves down one row and stays locked, the new row is listed and weighs
+    0, the score is what it was, and a target changed below the insertion is still reported at
+    its new address with old and new value."""
+    from support.lo_edit import insert_rows
+
+    filled = _fill(issued["HEALTH"], tmp_path / "filled.xlsx")
+    before = load(filled)
+    at = next(i.row for i in before.indicator_rows if i.level3 == "疫苗接种剂次")  # an own indicator, mid-table
+    new_row = ["产出", "数量", "义诊活动场次", "定量", "M01", 5, "场次", "≥", 10, 12]
+    inserted = insert_rows(filled, tmp_path / "inserted.xlsx", "绩效指标", at, [new_row])
+    ev = load(inserted)
+    rows = {i.level3: i for i in ev.indicator_rows}
+    assert rows["义诊活动场次"].row == at and not rows["义诊活动场次"].locked
+    assert rows["疫苗接种剂次"].row == at + 1 and rows["疫苗接种剂次"].locked and rows["疫苗接种剂次"].target_locked
+    assert [i.level3 for i in ev.indicator_rows if i.locked] == [i.level3 for i in before.indicator_rows]
+    result = evaluate(ev)
+    assert not [f for f in result.findings if f.rule.startswith("INT")]  # inserting a row is no tampering
+    assert [(f.rule, f.cell) for f in result.findings if f.rule == "IND-ADDED"] == [("IND-ADDED", f"C{at}")]
+    assert next(s for s in result.scores if s.key == f"indicator:{at}:得分").value == 0.0
+    assert result.total == pytest.approx(evaluate(before).total)
+
+    lowered = tmp_path / "lowered.xlsx"  # and below the inserted row, a lowered target is still caught
+    patch_cells(inserted, lowered, {("绩效指标", f"I{at + 1}"): 40000})
+    (f,) = [f for f in verify(load(lowered)) if f.rule == "INT-1"]
+    assert (f.sheet, f.cell) == ("绩效指标", f"I{at + 1}")
+    assert "80000" in render(f) and "40000" in render(f)
 
 
 def test_filler_weighted_rows_when_the_framework_allows(tmp_path: Path, targets_csv: Path) -> None:

@@ -48,7 +48,7 @@ from evaltool.model import Evaluation, Finding, Grade, Indicator, Method, Param,
 
 __all__ = ["LOCKED_KEY", "LockedCell", "Change", "locked_cells", "locked_cells_of_evaluation",
            "meta_entries", "stored_locked_cells", "diff_locked", "verify", "identity_findings",
-           "MAX_CELL_FINDINGS"]
+           "issued_rows", "match_issued", "MAX_CELL_FINDINGS"]
 
 LOCKED_KEY = "locked_content"
 CHUNK_CHARS = 32_000
@@ -188,6 +188,40 @@ def stored_locked_cells(meta: Mapping[str, str]) -> tuple[list[LockedCell], str]
         return cells, str(doc.get("fingerprint", ""))
     except (ValueError, KeyError, TypeError):
         return None
+
+
+#: the fields that identify an issued indicator row when rows move (a filler inserts or deletes rows)
+ROW_KEY = ("一级指标", "二级指标", "三级指标")
+
+
+def issued_rows(meta: Mapping[str, str], sheet: str) -> list[tuple[str | None, ...]] | None:
+    """The indicator rows the template was issued with, in order, as :data:`ROW_KEY` tuples
+    (canonical values) from ``_meta``'s stored locked cells; None when the workbook carries none
+    (a 1.x template, or the stored cells are missing or unreadable)."""
+    stored = stored_locked_cells(meta)
+    if stored is None:
+        return None
+    rows, _ = _by_row(stored[0], sheet)
+    return [tuple(next((c.value for c in rows[r] if c.label == h), None) for h in ROW_KEY) for r in sorted(rows)]
+
+
+def match_issued(issued: Sequence[tuple[Any, ...]], current: Sequence[tuple[Any, ...]]) -> list[bool]:
+    """For each current row (same key shape as :func:`issued_rows`), whether it is an issued row.
+
+    Rows are aligned in order by their key (:class:`difflib.SequenceMatcher`): a row the filler
+    inserted anywhere in the table is not an issued row, an issued row whose key the filler
+    edited in place still is (so the change is reported on it), and an issued row the filler
+    deleted simply has no partner (reported by :func:`verify` as ``INT-1.deleted_row``).
+    """
+    out = [False] * len(current)
+    matcher = SequenceMatcher(None, list(issued), list(current), autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            out[j1:j2] = [True] * (j2 - j1)
+        elif op == "replace":  # edited in place: pair them one to one, the rest are added rows
+            for j in range(j1, j1 + min(i2 - i1, j2 - j1)):
+                out[j] = True
+    return out
 
 
 def diff_locked(stored: Iterable[LockedCell], current: Iterable[LockedCell]) -> list[Change]:

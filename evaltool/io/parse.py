@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -24,7 +24,9 @@ from evaltool import contract as C
 from evaltool.contract import narrative as N
 from evaltool.contract.a1 import column_letters
 from evaltool.contract.cells import cell_value
+from evaltool.contract.fingerprint import canonical_value
 from evaltool.frameworks.schema import FrameworkError, parse_params
+from evaltool.integrity.locked import ROW_KEY, issued_rows, match_issued
 from evaltool.io.book import BookSource
 from evaltool.messages import SEVERITY_OF_LABEL
 from evaltool.model import (
@@ -170,21 +172,34 @@ def _weight(v: Any) -> Decimal | None:
     return d if isinstance(d, Decimal) else None
 
 
-def _indicators(grid: Grid, info: TableInfo, n_locked: int, approved: bool = False) -> tuple[Indicator, ...]:
-    """The indicator rows; the first ``n_locked`` came from the issued template (their
-    年度目标值 locked too when the template was issued with approved targets)."""
-    out = []
+def _indicators(grid: Grid, info: TableInfo, meta: Mapping[str, str]) -> tuple[Indicator, ...]:
+    """The indicator rows, each marked ``locked`` when it is a row the template was issued with
+    (its 年度目标值 locked too when the template was issued with approved targets).
+
+    Issued rows are found by content, not by position (:func:`evaltool.integrity.locked.match_issued`
+    against the rows stored in ``_meta``): a row the filler inserts in the middle of the table —
+    in Excel, WPS or LibreOffice — is an added row and every issued row keeps its lock. A
+    workbook without stored rows (1.x) falls back to "the first ``locked_indicator_rows`` rows".
+    """
+    try:
+        n_locked = int(meta.get("locked_indicator_rows", "0") or 0)
+    except ValueError:
+        n_locked = 0
+    approved = meta.get("approved_targets", "") == "1"
     inputs = [h for h in info.headers if h not in ("完成率/偏差率", "得分", "计分值")]
-    for i, (row, r) in enumerate(records(grid, info)):
-        if _blank(r, inputs):
-            continue
-        out.append(Indicator(
-            row=row, level1=text(r["一级指标"]), level2=text(r["二级指标"]), level3=text(r["三级指标"]),
-            kind=text(r["指标类型"]), method=text(r["评分方法"]), weight=_weight(r["分值"]),
-            unit=text(r["计量单位"]), direction=text(r["指标方向"]), target=number(r["年度目标值"]),
-            actual=number(r["实际完成值"]), reason=text(r["偏差原因"]), note=text(r["备注"]),
-            locked=i < n_locked, share=number(r.get("评定比例")), target_locked=approved and i < n_locked))
-    return tuple(out)
+    rows = [(i, row, r) for i, (row, r) in enumerate(records(grid, info)) if not _blank(r, inputs)]
+    issued = issued_rows(meta, info.sheet)
+    if issued is not None:
+        flags = match_issued(issued, [tuple(canonical_value(text(r[h])) for h in ROW_KEY) for _, _, r in rows])
+    else:
+        flags = [i < n_locked for i, _, _ in rows]
+    return tuple(Indicator(
+        row=row, level1=text(r["一级指标"]), level2=text(r["二级指标"]), level3=text(r["三级指标"]),
+        kind=text(r["指标类型"]), method=text(r["评分方法"]), weight=_weight(r["分值"]),
+        unit=text(r["计量单位"]), direction=text(r["指标方向"]), target=number(r["年度目标值"]),
+        actual=number(r["实际完成值"]), reason=text(r["偏差原因"]), note=text(r["备注"]),
+        locked=locked, share=number(r.get("评定比例")), target_locked=approved and locked)
+        for (_, row, r), locked in zip(rows, flags, strict=True))
 
 
 def _projects(grid: Grid, info: TableInfo) -> tuple[Project, ...]:
@@ -255,10 +270,6 @@ def parse_book(source: BookSource) -> Evaluation:
     grids: dict[str, Grid] = {s: tuple(tuple(r) for r in source.sheet_values(s)) for s in sheets}
     g = {t: grids.get(info.sheet, ()) for t, info in tables.items()}
     scalars = _scalars(names, grids)
-    try:
-        n_locked = int(meta.get("locked_indicator_rows", "0") or 0)
-    except ValueError:
-        n_locked = 0
     year = scalars.get("eval_year")
     unit = UnitInfo(name=text(scalars.get("unit_name")), code=text(scalars.get("unit_code")),
                     year=year if isinstance(year, int) and not isinstance(year, bool) else None,
@@ -291,8 +302,7 @@ def parse_book(source: BookSource) -> Evaluation:
         path=source.label, template_id=meta["template_id"], template_version=meta["template_version"],
         framework_id=meta.get("framework_id", meta["template_id"][len(C.TEMPLATE_ID_PREFIX):]), meta=meta,
         unit=unit, scalars=scalars, names=names, tables=tables, budget=budget,
-        indicator_rows=_indicators(g["Indicators"], tables["Indicators"], n_locked,
-                                   meta.get("approved_targets", "") == "1"),
+        indicator_rows=_indicators(g["Indicators"], tables["Indicators"], meta),
         projects=_projects(g["Projects"], tables["Projects"]), rules=rules, methods=methods, grades=grades,
         params=params, explanations=explanations, grids=grids, narrative=narrative_of(grids, tables),
         input_formulas=_input_formulas(source, names))
