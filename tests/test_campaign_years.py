@@ -8,6 +8,7 @@ import csv
 from datetime import datetime
 from pathlib import Path
 
+import openpyxl
 from python_calamine import CalamineWorkbook
 from sqlalchemy import select
 from support.inbox import Returns, mail
@@ -54,7 +55,8 @@ def test_a_target_below_last_years_actual_is_warned_at_issue_and_at_intake(tmp_p
                "--db", bureau)[0] == 0
     inbox = tmp_path / "inbox2023"
     inbox.mkdir()
-    (inbox / "a.eml").write_bytes(mail("张一 <a@x.gov.cn>", "甲", datetime(2024, 3, 2), [("甲单位.xlsx", ret.make("甲单位", "A1"))]))
+    a2023 = ret.make("甲单位", "A1")
+    (inbox / "a.eml").write_bytes(mail("张一 <a@x.gov.cn>", "甲", datetime(2024, 3, 2), [("甲单位.xlsx", a2023)]))
     assert cli("collect", inbox, "--campaign", y23, "--workers", "1", "--quiet")[0] == 0
 
     # 2024: the approved targets lower 执委领办项目数 to 700 (< 753); the others are at least 2023's
@@ -75,6 +77,25 @@ def test_a_target_below_last_years_actual_is_warned_at_issue_and_at_intake(tmp_p
     assert ev.meta["approved_targets"] == "1" and all(i.target_locked for i in ev.indicator_rows if i.locked)
     assert sum(i.weight for i in ev.indicator_rows if i.locked) == 100
     assert ev.unit.year == 2024
+
+    # last year's 整改措施 (the 2023 return's 措施建议 on 报告内容) are carried into the 2024 template,
+    # in a locked cell of 自评表; left without 上年整改落实情况 they are an error naming its cell
+    (tmp_path / "a2023.xlsx").write_bytes(a2023)
+    measures_2023 = evaltool.load(tmp_path / "a2023.xlsx").narrative.measures
+    carried = ev.scalars.get("prior_rectification")
+    assert carried and carried == measures_2023
+    loc = ev.names["prior_rectification"]
+    ws = openpyxl.load_workbook(y24 / "issued" / "A1_甲单位.xlsx")[loc.sheet]
+    assert ws[loc.ref.replace("$", "")].protection.locked
+    status = ev.names["prior_rectification_status"].ref.replace("$", "")
+    assert not ws[status].protection.locked  # the unit types its 落实情况 there
+    from evaltool.engine import evaluate
+
+    zg = [f for f in evaluate(ev).findings if f.rule == "ZG-1"]
+    assert [(f.severity, f.sheet, f.cell) for f in zg] == [("error", "自评表", status)]
+    done = tmp_path / "a2024-done.xlsx"
+    patch_cells(y24 / "issued" / "A1_甲单位.xlsx", done, {("自评表", status): "已全部落实：修订项目实施方案，开展预算评审"})
+    assert not [f for f in evaluate(evaltool.load(done)).findings if f.rule == "ZG-1"]
 
     # a 2024 return whose targets are below its own 2023 actuals is warned at intake (TGT-HIST),
     # naming both values: here the approved 700 < 753 and 350 < 383 (Returns issues the sample's

@@ -28,7 +28,7 @@ from evaltool.store.notices import IssueNote, record_issue_warnings
 __all__ = ["template_values", "lowered_warnings", "record_warnings", "LAST_RECTIFICATION", "LOWERED_TARGET"]
 
 #: the template value (a defined name of the 自评表 fields) that shows last year's 整改措施
-LAST_RECTIFICATION = "last_rectification"
+LAST_RECTIFICATION = "prior_rectification"
 
 #: the check that warns of a target easier than last year's actual, and its issue-time sentence
 LOWERED_TARGET, ISSUE_CODE = "TGT-HIST", "TGT-HIST.issue"
@@ -67,6 +67,7 @@ def template_values(h: CampaignHandle, unit_code: str, *, lang: str = "zh") -> t
     prev = previous_campaign(h.store, c)
     if prev is not None:
         measures = last_rectification(h.store, prev.id, unit_code)
-        if measures:
+        if measures:  # written as a locked cell: the unit reports against them, it does not edit them
             values[LAST_RECTIFICATION] = measures
+            values[f"{LAST_RECTIFICATION}__issued"] = True
     return values, warnings

@@ -182,7 +182,8 @@ class StoreLink:
             unit_row, findings, indicators = to_rows(d)
             facts = ReturnFacts(unit_code=o.unit_code, unit_name=o.unit_name, year=o.year, framework=o.framework,
                                 modified=o.modified, total=o.total, grade=o.grade, errors=o.errors,
-                                warnings=o.warnings, scored=o.scored, unit_row=unit_row, fill_date=o.fill_date)
+                                warnings=o.warnings, scored=o.scored, unit_row=unit_row, fill_date=o.fill_date,
+                                rectification=d.rectification, rectification_done=d.rectification_done)
             ok = complete(self.store, fid, decision="accepted", summary_status=o.summary_status, facts=facts,
                           findings=findings, indicators=indicators, run=self.run)
         else:

@@ -109,6 +109,10 @@ class Digest:
     findings: tuple[FindingLine, ...]
     grades: tuple[str, ...]  # the unit's grade names, best first
     stamp: datetime | None  # latest of file mtime and mail date
+    #: the return's 整改措施 (报告内容 措施建议), carried into next year's template by a campaign
+    rectification: str = ""
+    #: the return's 上年整改落实情况 (自评表), kept with the return in the store
+    rectification_done: str = ""
 
 
 def _to_float(v: object) -> float | None:
@@ -273,4 +277,8 @@ def digest(entry: SummaryEntry, lang: str = "zh") -> Digest:
     grades: tuple[str, ...] = ()
     if result is not None:
         grades = tuple(g.name for g in sorted(result.evaluation.grades, key=lambda g: (-g.lower, -g.upper)))
-    return Digest(unit_row, other, indicators, finding_lines, grades, stamp)
+    rectification = done = ""
+    if result is not None:
+        rectification = result.evaluation.narrative.measures
+        done = str(result.evaluation.scalars.get("prior_rectification_status") or "").strip()
+    return Digest(unit_row, other, indicators, finding_lines, grades, stamp, rectification, done)

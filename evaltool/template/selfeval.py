@@ -57,7 +57,8 @@ def write_self_eval(ctx: Ctx) -> None:
     fmts = {"money": st.money_in, "rate": st.rate_in, "text": st.text_in}
     for name, (row, label, kind) in C.SELF_EVAL_KV.items():
         ws.write_string(row - 1, 0, label, st.label)
-        ctx.put(ws, row - 1, 1, v.get(name), fmts[kind])
+        issued = bool(v.get(f"{name}__issued"))  # carried by the bureau (last year's 整改措施): locked
+        ctx.put(ws, row - 1, 1, v.get(name), st.text if issued and kind == "text" else fmts[kind])
         ctx.put(ws, row - 1, 2, v.get(f"{name}__note", KV_HINTS.get(name, "")), st.text_in)
         ctx.define(name, C.SELF_EVAL, f"B{row}")
         if kind == "text":
