@@ -24,7 +24,7 @@ from evaltool.model import Finding
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "workbooks" / "sample-xicheng-2023.xlsx"
 #: 资金总额's parts filled in (the sample leaves rows 6–8 of 预算执行 blank).
-PARTS = {("封面", "B10"): "良",  # the sample self-reports 优秀 for a 良 total (SCORE-3): made clean here
+PARTS = {("封面", "B10"): "良",  # a 自评等级 that agrees with the 良 total (the sample leaves it blank)
          ("预算执行", "B6"): 15000000, ("预算执行", "B7"): 3902744.60, ("预算执行", "B8"): 0,
          ("预算执行", "D6"): 14000000, ("预算执行", "D7"): 3088957.48, ("预算执行", "D8"): 0}
 

@@ -142,3 +142,13 @@ def test_missing_rule_set(doc):
 def test_unknown_framework_lists_known():
     with pytest.raises(FrameworkError, match="dept-overall"):
         load_framework("nope")
+
+
+def test_explain_shows_the_points_kept_for_each_units_own_indicators():
+    from evaltool.frameworks.explain import explain
+
+    text = explain(load_framework("dept-overall"))
+    kept = [line for line in text.splitlines() if "（单位个性指标）" in line]
+    assert [line.split()[0] for line in kept] == ["数量/（单位个性指标）", "质量/（单位个性指标）",
+                                                  "社会效益/（单位个性指标）", "可持续影响/（单位个性指标）"]
+    assert sum(int(line.split()[1]) for line in kept) == 59

@@ -297,6 +297,7 @@ def test_campaign_issues_each_units_own_indicators_by_the_same_mechanism(targets
     code, out = cli("campaign", "init", "2023部门整体", "--year", "2023", "--roster", roster, "--targets",
                     targets_csv, "--dir", folder)
     assert code == 0, out
+    assert "不在单位名单中" not in out  # every unit of the file is on the roster
     code, out = cli("campaign", "issue", "--campaign", folder)
     assert code == 0, out
     assert "SPORT" in out and "没有该单位的行" in out  # on the roster, not in the targets file: warned
@@ -326,8 +327,11 @@ def test_campaign_init_refuses_a_bad_targets_file_naming_row_and_column(targets_
     with bad.open("w", encoding="utf-8-sig", newline="") as f:
         csv.writer(f).writerows(rows)
     folder = tmp_path / "bad"
-    code, out = cli("campaign", "init", "x", "--year", "2023", "--roster", write_roster(tmp_path / "u.xlsx"),
-                    "--targets", bad, "--dir", folder)
+    roster = write_roster(tmp_path / "u.xlsx")
+    code, out = cli("campaign", "init", "x", "--year", "2023", "--roster", roster, "--targets", targets_csv,
+                    "--dir", tmp_path / "off")  # a good file whose units are not on this roster: said so
+    assert code == 0 and "EDU、HEALTH" in out and "不在单位名单中" in out
+    code, out = cli("campaign", "init", "x2", "--year", "2023", "--roster", roster, "--targets", bad, "--dir", folder)
     assert code == 2
     assert "目标表.csv" in out and "「分值」列" in out and "30" in out and "33" in out
     assert not (folder / "campaign.json").exists()  # nothing created

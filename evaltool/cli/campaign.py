@@ -39,6 +39,8 @@ MSG = {
     "issued": ("已下发 {n} 个单位：模板在 {templates}，邮件草稿在 {drafts}",
                "issued to {n} units: templates in {templates}, drafts in {drafts}"),
     "warning": ("警告：{w}", "warning: {w}"),
+    "off_roster": ("目标表中的单位代码 {codes} 不在单位名单中：这些行不会下发", "unit codes {codes} of the targets "
+                   "file are not on the roster: their rows are issued to no one"),
     "reminded": ("已写出 {n} 封催报邮件草稿：{folder}", "{n} reminder drafts written: {folder}"),
     "nothing": ("所有单位均已报送且通过，无需催报", "every unit has returned and passed; no reminders"),
     "bad_tz": ("未知时区：{tz}", "unknown time zone: {tz}"),
@@ -94,6 +96,9 @@ def init(
     except (RosterError, TargetsError, CampaignFolderError, CampaignExists, FrameworkError) as exc:
         raise _fail(exc) from exc
     typer.echo(text(MSG, "created", lang, name=name, year=year, framework=framework, n=len(units), folder=h.folder))
+    off = [c for c in dict.fromkeys(r.unit_code for r in rows) if c not in {u.code for u in units}]
+    if off:
+        typer.echo(text(MSG, "warning", lang, w=text(MSG, "off_roster", lang, codes="、".join(off))), err=True)
     typer.echo(text(MSG, "store", lang, url=h.store.engine.url.render_as_string(hide_password=True)))
 
 

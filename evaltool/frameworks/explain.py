@@ -52,6 +52,10 @@ def explain(fw: Framework) -> str:
             formula = f"  公式：{i.formula}" if i.formula else ""
             lines.append(f"  {i.level2}/{i.name}  {i.weight} 分  {i.method} {m.name if m else ''}{formula}")
             lines.append(f"      依据：{i.basis} {_standing(i.standing)}")
+        for l1, l2, points in fw.unit_points:  # kept for each unit's own indicators (docs/targets.md)
+            if l1 == lv.name:
+                lines.append(f"  {l2}/（单位个性指标）  {points} 分  由财政部门目标表下达 / the unit's own, "
+                             "from the bureau's targets file")
     lines.append("")
     lines.append("== 评分方法 methods ==")
     for m in fw.methods:

@@ -26,6 +26,7 @@ HINT = ("金额单位：元。“三公经费”分项填写预算数与决算�
 TOTAL_TEXT = ("合计：填在预算执行表（“三公经费”预算安排数、本年度“三公经费”）",
               "Totals: on 预算执行 (三公 budget, 三公 this year)")
 KV_HINTS = {
+    "income_current": "本年收入合计，用于核对结转结余：上年结转结余 + 本年收入 − 全年执行数 = 结转结余总额",
     "variance_rate_reported": "评价报告中写明的预决算差异率（如 9.60%），与自动计算值核对",
     "deviation_analysis": "指标偏差的原因分析及改进措施（逐项偏差原因填在绩效指标表）",
     "prior_rectification": "上年评价提出的整改措施",
