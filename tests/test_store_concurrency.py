@@ -240,3 +240,31 @@ def test_a_campaign_run_flags_every_payload_as_a_plain_run_does(tmp_path: Path) 
     plain, stored = seen(tmp_path / "plain"), seen(folder / "collect")
     assert plain == stored
     assert sum(1 for v in plain.values() if v[-1]) >= 5  # the comparison covers flagged payloads
+
+
+def test_the_latest_return_counts_when_another_run_read_the_other_version(tmp_path: Path) -> None:
+    """Run 1 reads 乙's correction, run 2 (another inbox, another OUT) only its first version:
+    run 2 alone would count the first; the store decides over both runs' returns."""
+    ret = Returns(tmp_path)
+    one, two = tmp_path / "INBOX1", tmp_path / "INBOX2"
+    one.mkdir()
+    two.mkdir()
+    (one / "v2.eml").write_bytes(mail("乙 <b@x.gov.cn>", "乙更正", datetime(2026, 3, 5), [("乙.xlsx", ret.make("乙单位", "B2", 1))]))
+    (two / "v1.eml").write_bytes(mail("乙 <b@x.gov.cn>", "乙", datetime(2026, 3, 3), [("乙.xlsx", ret.make("乙单位", "B2", 0))]))
+    folder = _campaign(tmp_path, None)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for inbox, out in ((one, "out1"), (two, "out2")):
+        p = subprocess.run([sys.executable, "-m", "evaltool", "collect", str(inbox), "--campaign", str(folder), "-o",
+                            str(tmp_path / out), "--workers", "1", "--quiet"], env=env, capture_output=True, timeout=600)
+        assert p.returncode == 0, p.stderr.decode()
+    (mine,) = json.loads((tmp_path / "out2" / "collect.json").read_text())["files"]
+    assert mine["status"] == "accepted"  # what run 2 saw alone
+    h = open_campaign(folder)
+    with h.store.session() as s:
+        decided = dict(s.execute(select(File.label, File.decision)).tuples().all())
+        by = s.scalar(select(File.superseded_by).where(File.label == "v1.eml/乙.xlsx"))
+    assert decided == {"v2.eml/乙.xlsx": "accepted", "v1.eml/乙.xlsx": "superseded"} and by == "v2.eml/乙.xlsx"
+    code = subprocess.run([sys.executable, "-m", "evaltool", "campaign", "status", "--campaign", str(folder),
+                           "--format", "json"], env=env, capture_output=True, timeout=600)
+    (b2,) = [r for r in json.loads(code.stdout) if r["code"] == "B2"]
+    assert b2["file"] == "v2.eml/乙.xlsx" and b2["state"] == "passed"
