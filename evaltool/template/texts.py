@@ -39,11 +39,13 @@ HINTS: dict[str, tuple[str, str]] = {
                "summed; when its parts are given, a rule checks they add up. Rows 24–30 are computed rates."),
     "indicators": ("填写说明：请填写黄色单元格——年度目标值、实际完成值、偏差原因、备注。定量指标填数字"
                    "（可写“近800”“三十余”等约数，系统会识别并提示）；定性指标从下拉列表选择档次。"
-                   "完成率/偏差率、得分由公式自动计算。如需增加指标，请在表格下方空行填写全部列。",
+                   "完成率/偏差率、得分由公式自动计算。如需增加指标，请在表格下方空行填写；新增指标经财政部门审定前"
+                   "不计分，分值请留空，建议分值写在备注。",
                    "Fill in targets, actuals, reasons and notes (yellow). Quantitative actuals are numbers "
                    "(approximate Chinese phrasings such as 近800 are recognised and reported); qualitative ones "
                    "are chosen from the drop-down. Completion and score are formulas. Add indicators in the "
-                   "blank rows below the framework's rows."),
+                   "blank rows below; an added indicator is not scored until the bureau approves it: leave 分值 "
+                   "blank and put the proposed weight in 备注."),
     "projects": ("填写说明：逐行填写本单位项目支出，金额单位：元。执行率自动计算（全年执行数/全年预算数，"
                  "全年预算数为空时用年初预算数）。是否评价、自评等级请从下拉列表选择。",
                  "One project per row, amounts in yuan. 执行率 is computed (执行数/全年预算数, or /年初预算数 "
