@@ -80,6 +80,8 @@ def test_rate_scored_indicators():
 
 
 def test_grades_and_params():
+    from evaltool.rules.builtin.consistency import REPORTED_RATE_TOLERANCE
+
     fw = load_framework("dept-overall")
     g = {x.name: x for x in fw.grades}
     assert (g["优"].lower, g["优"].upper, g["优"].upper_inclusive) == (90, 100, True)
@@ -89,7 +91,7 @@ def test_grades_and_params():
     assert p == {"round_digits": 2, "overachieve_threshold": 0.3, "fuzzy_epsilon": 0.1,
                  "variance_warn_threshold": 0.05, "money_tolerance": 0.005, "rate_tolerance": 0.00005,
                  "variance_sign": "(年初预算-决算)/年初预算", "min_coverage": 0.8, "zero_base_increase": 1,
-                 "survey_min_sample": 30}
+                 "survey_min_sample": 30, "reported_rate_tolerance": REPORTED_RATE_TOLERANCE}  # the code's default
     assert [r.row for r in fw.rates] == list(range(24, 31)) + list(range(47, 54))
 
 
