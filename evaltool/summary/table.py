@@ -155,14 +155,15 @@ def write_table(
     first = header_row + 1
     last = header_row + len(data)
     headers = _unique([c.header for c in columns])
-    ws.add_table(
-        header_row, 0, last, len(columns) - 1,
+    _add_table(  # a list sheet's one table (or, freeze_cols None, one of several on 总览: recorded)
+        ws, header_row, 0, last, len(columns) - 1,
         {
             "name": name,
             "style": "Table Style Light 1",
             "autofilter": True,
             "columns": [{"header": h, "header_format": st.header()} for h in headers],
         },
+        record=freeze_cols is None,
     )
     widths = [0] * len(columns)
     wrapped: list[tuple[int, int, str]] = []  # (row, col, text) of wrapping cells, for row heights
@@ -187,6 +188,30 @@ def write_table(
     if freeze_cols is not None:  # None: a small table on a page of several (总览)
         ws.freeze_panes(first, freeze_cols)
     return first, last
+
+
+class _Unrecorded(dict[Any, Any]):
+    """A ``Worksheet.table_cells`` that records nothing (see :func:`_add_table`)."""
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        pass
+
+
+def _add_table(ws: Worksheet, *args: Any, record: bool = False) -> None:
+    """``ws.add_table(*args)`` for the one table of a list sheet, without XlsxWriter's record of
+    every cell it covers (``Worksheet.table_cells``: one dict entry per cell, ~100 bytes — 60 KiB
+    per return in 指标明细 and 问题清单). The record serves only to refuse a later table or merged
+    range overlapping this one; a list sheet places nothing after its table. Overlaps with what
+    is already on the sheet are still refused."""
+    if record:
+        ws.add_table(*args)
+        return
+    kept = ws.table_cells
+    ws.table_cells = _Unrecorded(kept)
+    try:
+        ws.add_table(*args)
+    finally:
+        ws.table_cells = kept
 
 
 def _write_streamed(ws: Worksheet, st: Styles, *, name: str, header_row: int, columns: Sequence[Column],
@@ -222,7 +247,7 @@ def _write_streamed(ws: Worksheet, st: Styles, *, name: str, header_row: int, co
     # header cells again in constant-memory mode (inline strings; this also drops the table's own).
     ws.constant_memory = False
     try:
-        ws.add_table(header_row, 0, last, len(columns) - 1, {
+        _add_table(ws, header_row, 0, last, len(columns) - 1, {
             "name": name, "style": "Table Style Light 1", "autofilter": True,
             "columns": [{"header": h, "header_format": st.header()} for h in headers]})
     finally:
