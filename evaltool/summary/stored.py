@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -122,15 +123,22 @@ def _digest(f: File, r: Return | None, findings: list[FindingRow], lines: list[I
     grades = tuple(j.get("grades", ()))
     unit_name = r.unit_name if r is not None else ""
     finding_lines = tuple(_finding(x, label, j.get("unit", unit_name), lang) for x in findings)
-    if f.decision == "accepted" and r is not None and "unit" in j:
+    if f.decision in ("accepted", "pending") and r is not None and "unit" in j:
         unit = _unit_row(j, label, f.summary_status)
         lines_out = tuple(_line(x, label, unit.unit) for x in lines)
+        if f.decision == "pending":  # 待确认: its unit row stays (unranked), 问题清单 says why first
+            finding_lines = (_pending_line(f, label, unit.unit), *finding_lines)
         return Digest(unit, None, lines_out, finding_lines, grades, stamp)
     status = SUPERSEDED if f.decision in ("superseded", "duplicate", "pending") else REJECTED
     other = OtherRow(label, unit_name, status, f.reason, f.sender, f.mail_date, f.superseded_by)
     # superseded returns keep no findings in 问题清单 (they are obsolete)
     kept = () if f.decision in ("superseded", "duplicate") else finding_lines
     return Digest(None, other, (), kept, grades, stamp or f.mail_date)
+
+
+def _pending_line(f: File, label: str, unit: str) -> FindingLine:
+    """The 待确认 note of a pending return (VER-1: the returns it ties with), as collect lists it."""
+    return FindingLine(label, unit, "", "", "VER-1", "warning", f.reason, False)
 
 
 _DUP = ("与 {of} 内容完全相同（重复附件），只处理一次", "Identical to {of} (sent twice); processed once")
@@ -192,15 +200,18 @@ def _file_label(f: File) -> str:
     return name_from_bytes(f.label_raw) if f.label_raw else f.label
 
 
-def stored_collected(store: Store, campaign_id: int, *, lang: str = "zh") -> Collected:
+def stored_collected(store: Store, campaign_id: int, *, lang: str = "zh", rank_with_errors: bool = False
+                     ) -> Collected:
     """The summary's rows from the store with the two long lists (指标明细, 问题清单) left in the
     store: :attr:`Collected.streams` reads them back in order, a batch of files at a time, so
     the summary of any number of returns takes flat memory. Units and other files (one small
-    row each) are gathered as usual."""
-    c = Collected()
+    row each) are gathered as usual. ``rank_with_errors``: as in
+    :func:`~evaltool.summary.collect.collect`."""
+    c = Collected(rank_with_errors)
     fid_of: dict[str, int] = {}
     unit_of: dict[int, str] = {}
     with_findings: list[tuple[str, int]] = []
+    pending: dict[int, FindingLine] = {}  # file id -> its 待确认 note (VER-1), listed with its findings
     with store.session() as s:
         for files, rets, seen in _batches(s, campaign_id):
             for f in files:
@@ -211,6 +222,8 @@ def stored_collected(store: Store, campaign_id: int, *, lang: str = "zh") -> Col
                 unit_of[f.id] = d.unit.unit if d.unit is not None else (d.other.unit if d.other else "")
                 if f.decision not in ("superseded", "duplicate"):
                     with_findings.append((label, f.id))
+                if f.decision == "pending" and d.unit is not None:
+                    pending[f.id] = d.findings[0]
                 for repeat in _repeats(label, seen[f.id], lang):
                     c.add(repeat)
     c.finish()
@@ -240,7 +253,8 @@ def stored_collected(store: Store, campaign_id: int, *, lang: str = "zh") -> Col
             with store.session() as s:
                 for i in range(0, len(with_findings), BATCH):
                     batch = with_findings[i:i + BATCH]
-                    got: dict[int, list[FindingLine]] = {fid: [] for _, fid in batch}
+                    got: dict[int, list[FindingLine]] = {
+                        fid: [replace(pending[fid], source=label_of[fid])] if fid in pending else [] for _, fid in batch}
                     for x in s.scalars(select(FindingRow).where(FindingRow.file_id.in_(list(got)))):
                         got[x.file_id].append(_finding(x, label_of[x.file_id], unit_of[x.file_id], lang))
                     for _, fid in batch:
