@@ -207,10 +207,20 @@ def ensure_corpus(n: int, *, root: Path | None = None, workers: int | None = Non
     return paths
 
 
+#: how replicas are made (in the cache marker: a set made another way is made again)
+REPLICA = "identity-patched"
+
+
 def _replicate_one(src: str, dst: str, i: int) -> str:
+    from evaltool import contract as C
     from evaltool.io import patch_cells
 
-    patch_cells(src, dst, {("封面", "B3"): f"单位{i:05d}", ("封面", "B4"): f"R{i:05d}"})
+    name, code = f"单位{i:05d}", f"R{i:05d}"
+    meta = {key: ("_meta", f"B{C.META_KEYS.index(key) + 1}") for key in ("unit_name", "unit_code")}
+    # the issued identity too (as the bureau issues one template per unit): with the cover alone
+    # every replica fails ID-1 (cover unit ≠ issued unit) and collect measures only refusals
+    patch_cells(src, dst, {("封面", "B3"): name, ("封面", "B4"): code, meta["unit_name"]: name,
+                           meta["unit_code"]: code})
     return dst
 
 
@@ -223,7 +233,8 @@ def ensure_replicated(n: int, base: int, *, root: Path | None = None, workers: i
     folder = (root or cache_root()) / f"n{n}-from{base}"
     done = folder.parent / f"n{n}-from{base}.done"
     paths = [folder / f"r{i:05d}.xlsx" for i in range(n)]
-    if done.is_file() and all(p.is_file() for p in paths):
+    marker = f"{n} from {base} {writer_version()} {REPLICA}"
+    if done.is_file() and done.read_text(encoding="utf-8") == marker and all(p.is_file() for p in paths):
         return paths
     if folder.exists():
         shutil.rmtree(folder)
@@ -235,5 +246,5 @@ def ensure_replicated(n: int, base: int, *, root: Path | None = None, workers: i
             list(pool.map(_replicate_one, *args, chunksize=32))
     else:
         list(map(_replicate_one, *args))
-    done.write_text(f"{n} from {base} {writer_version()}", encoding="utf-8")
+    done.write_text(marker, encoding="utf-8")
     return paths

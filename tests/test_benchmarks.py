@@ -140,3 +140,20 @@ def test_speedups_change_no_result(cache: Path) -> None:
     assert fixed.returncode == 0, fixed.stderr
     assert len(plain.stdout.split()) == 12
     assert fixed.stdout == plain.stdout
+
+
+def test_replicated_returns_are_distinct_units_that_collect_accepts(cache: Path, tmp_path: Path) -> None:
+    """``--replicate-from``: each replica is its own unit (cover and issued identity alike), so
+    collect reads and counts every one — a replica failing ID-1 would measure refusals only."""
+    from benchmarks.corpus import ensure_replicated
+    from evaltool.intake.collect import collect
+
+    paths = ensure_replicated(4, 2, root=cache, workers=1)
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for p in paths:
+        (inbox / p.name).write_bytes(p.read_bytes())
+    report = collect(inbox, tmp_path / "out", workers=1)
+    assert report.counts == {"accepted": 4}
+    doc = (tmp_path / "out" / "collect.json").read_text(encoding="utf-8")
+    assert all(f"单位{i:05d}" in doc for i in range(4))
