@@ -13,7 +13,7 @@ import pytest
 from support import hostile
 from support.inbox import PASSWORD, Returns, encrypted, mail
 
-from evaltool.intake.collect import collect, process_one
+from evaltool.intake.collect import ADHOC_STORE, collect, process_one
 from evaltool.intake.executor import stream_map
 from evaltool.intake.manifest import TIMING_FIELDS, Task
 
@@ -48,10 +48,10 @@ def _without_timing(doc: Any) -> Any:
 
 def _outputs(out: Path) -> dict[str, bytes]:
     """Every output file's bytes, except the drafts (a fresh Message-ID each time) and the store
-    (``evaltool.db``: receipt times and run ids; its content is compared through the summary)."""
+    (``collect.db``: receipt times and run ids; its content is compared through the summary)."""
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
             if p.is_file() and p.suffix != ".eml" and p.name != "collect.json"
-            and not p.name.startswith("evaltool.db")}
+            and not p.name.startswith(ADHOC_STORE)}
 
 
 def test_serial_processes_and_dask_give_identical_results(small_inbox: Path, tmp_path: Path) -> None:

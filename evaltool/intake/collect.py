@@ -11,7 +11,14 @@ to a small :class:`~evaltool.intake.manifest.Outcome` — in worker processes or
 cluster (:mod:`evaltool.intake.executor`), so memory stays flat. Then per unit/year/framework
 the latest return wins (:mod:`evaltool.intake.versions`), and OUTDIR gets::
 
-    汇总.xlsx (summary.xlsx)   accepted/  scored/  superseded/  rejected/  receipts/  collect.json
+    汇总.xlsx (summary.xlsx)   accepted/  scored/  superseded/  rejected/  receipts/  collect.json  collect.db
+
+Memory stays flat in the parent too: each outcome and digest waits in the work folder (one
+small file each, :mod:`evaltool.intake.spool`), every decided outcome goes into the results
+store — the campaign's (``store``) or OUT's own ad-hoc one (``collect.db``) — and 汇总 is
+written from the store by streaming (:func:`evaltool.summary.stored.stored_collected`), so
+with a campaign it shows the campaign's decisions over every run; ``collect.json`` is written
+one outcome at a time.
 
 Decisions: a macro-enabled return (``.xlsm`` with a VBA project) is accepted with a warning
 and scored from its values; its macros are never run. ActiveX, XLM macro sheets, DDE and
@@ -33,7 +40,6 @@ from __future__ import annotations
 import itertools
 import logging
 import os
-import pickle
 import shutil
 import time
 import traceback
@@ -60,15 +66,16 @@ from evaltool.intake.manifest import (
 )
 from evaltool.intake.names import shown, unique_path
 from evaltool.intake.reasons import text as reason_text
-from evaltool.intake.receipts import place_outputs, summary_digest, write_replies
+from evaltool.intake.receipts import place_outputs, write_replies
 from evaltool.intake.sniff import Kind
+from evaltool.intake.spool import Spool
 from evaltool.intake.stored import CLAIMED, TAKEN, StoreLink, roster_status
 from evaltool.intake.unpack import Submission, scanned, unpack
-from evaltool.intake.versions import Candidate, decide, unit_key
+from evaltool.intake.versions import Candidate, Decisions, decide, unit_key
 from evaltool.messages import error_text, text
 from evaltool.messages.times import zone
 from evaltool.model import Finding, disqualifying
-from evaltool.store import Store
+from evaltool.store import Store, adhoc_campaign, open_store
 from evaltool.store.records import DEFAULT_LEASE
 
 __all__ = ["collect", "process_one", "CollectReport", "MSG"]
@@ -215,15 +222,23 @@ class _Run:
                  progress: Callable[[Outcome], None] | None, start: int = 0) -> None:
         self.inbox, self.out, self.work, self.lang, self.now = inbox, out, work, lang, now
         self.progress = progress
-        self.link: StoreLink | None = None  # set by collect() when a campaign store is given
-        self.start = start
-        self.outcomes: list[Outcome] = []  # this run's new inputs
-        self.redone: dict[int, Outcome] = {}  # earlier returns re-read for the summary
+        self.link: StoreLink | None = None  # set by collect(): the run's store (a campaign's or OUT's own)
+        self.start = self.next = start  # this run's new inputs are seqs start .. next-1
+        self.spool = Spool(work)  # their outcomes and digests: on disk, read back one at a time
+        self.candidates: list[Candidate] = []  # the versions keys of the accepted ones (a few fields each)
+        self.redone: dict[int, Outcome] = {}  # earlier returns, reconsidered for this run's decisions
         self.in_flight: dict[int, Outcome] = {}
         self.labels: dict[str, str] = {}  # first label -> label as given by unpack (for duplicates)
+        self.claimed_before: set[str] = set()  # labels an earlier run into OUT left to another run (CLAIMED)
+        self.seen_again: set[str] = set()  # ... of them, those this run saw again
 
     def decided(self, o: Outcome) -> None:
-        self.outcomes.append(o)
+        self.spool.put(o)
+        self.next = max(self.next, o.seq + 1)
+        if o.status == ACCEPTED:
+            self.candidates.append(_candidate(o))
+        if o.label in self.claimed_before:
+            self.seen_again.add(o.label)
         if self.progress:
             self.progress(o)
 
@@ -264,12 +279,17 @@ class _Run:
                        sender=base.sender, mail_date=sub.mail_date, lang=self.lang, now=self.now)
 
     def again(self, previous: Sequence[Outcome]) -> Iterator[Task]:
-        """Tasks that re-read earlier runs' returns from their kept originals (the summary is
-        rebuilt from everything seen; nothing of theirs is written again)."""
+        """Earlier runs' returns, reconsidered: versions are decided again over everything seen.
+        One the store holds (its summary rows, findings and indicator lines) is taken as
+        recorded; one it does not (an OUT written before it had a store) is re-read from its
+        kept original and recorded. Nothing of theirs is written again."""
         for o in previous:
             original = o.outputs.get("original")
             reread = o.status in _REREAD or (o.status == REJECTED and o.reason_code in _DISQUALIFIED)
             if not reread or not original or not (self.out / original).is_file():
+                continue
+            if self.link is not None and (self.link.holds(o) or self.link.take(o) is not None):
+                self.redone[o.seq] = _reconsidered(o)
                 continue
             self.redone[o.seq] = o
             self.in_flight[o.seq] = replace(o, status=ACCEPTED, reason_code="", reason="", superseded_by="",
@@ -293,8 +313,7 @@ class _Run:
                 fields["warnings"] = fields.get("warnings", 0) + len(extra)
                 fields["findings"] = fields.get("findings", 0) + len(extra)
         if found is not None:  # spilled to the work folder: memory stays flat however many returns
-            with open(self.work / f"{seq:06d}.digest", "wb") as fh:
-                pickle.dump(found, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            self.spool.put_digest(seq, found)
         done = replace(self.in_flight.pop(seq), **fields)
         if self.link is not None:  # recorded at once: the claim is held only while evaluating
             self.link.record(replace(done, digest=found))
@@ -305,32 +324,34 @@ class _Run:
 
     def with_digest(self, o: Outcome) -> Outcome:
         """``o`` with its digest read back from the work folder (our own pickle, never input)."""
-        path = self.work / f"{o.seq:06d}.digest"
-        if not path.exists():
-            return o
-        with open(path, "rb") as fh:
-            return replace(o, digest=pickle.load(fh))
+        return self.spool.with_digest(o)
 
 
-def _versions(outcomes: list[Outcome], lang: str) -> list[Outcome]:
-    """Decide, per unit, year and framework, which accepted return counts (intake.versions)."""
-    candidates = [o for o in outcomes if o.status == ACCEPTED]
-    decisions = decide(Candidate(o.seq, unit_key(o.unit_code, o.unit_name, o.year, o.framework), o.mail_date,
-                                 o.fill_date, o.modified, o.sha256) for o in candidates)
-    label = {o.seq: o.label for o in outcomes}
-    out = []
-    for o in sorted(outcomes, key=lambda o: o.seq):
-        if o.seq in decisions.superseded:
-            by, rule = decisions.superseded[o.seq]
-            o = replace(o, status=SUPERSEDED, summary_status=STATUS_SUPERSEDED, reason_code="superseded",
-                        superseded_by=label[by], decided_by=rule,
-                        reason=text(MSG, "superseded", lang, by=label[by], rule=text(MSG, f"rule-{rule}", lang)))
-        elif o.seq in decisions.pending:
-            others = tuple(label[s] for s in decisions.pending[o.seq])
-            o = replace(o, status=PENDING, summary_status=STATUS_PENDING, reason_code="pending", pending_with=others,
-                        reason=text(MSG, "pending", lang, others="、".join(others) if lang != "en" else ", ".join(others)))
-        out.append(o)
-    return out
+def _candidate(o: Outcome) -> Candidate:
+    return Candidate(o.seq, unit_key(o.unit_code, o.unit_name, o.year, o.framework), o.mail_date, o.fill_date,
+                     o.modified, o.sha256)
+
+
+def _reconsidered(o: Outcome) -> Outcome:
+    """An earlier run's return as it stands before this run's decisions (as a re-read gives it)."""
+    if o.status not in _REREAD:
+        return o  # refused after reading (identity, integrity, plausibility): as recorded
+    return replace(o, status=ACCEPTED, summary_status=STATUS_ERRORS if o.errors else STATUS_PASSED, reason_code="",
+                   reason="", superseded_by="", decided_by="", pending_with=())
+
+
+def _decided(o: Outcome, decisions: Decisions, label: Callable[[int], str], lang: str) -> Outcome:
+    """``o`` with the versions decision on it (superseded, pending, or as it was)."""
+    if o.seq in decisions.superseded:
+        by, rule = decisions.superseded[o.seq]
+        return replace(o, status=SUPERSEDED, summary_status=STATUS_SUPERSEDED, reason_code="superseded",
+                       superseded_by=label(by), decided_by=rule,
+                       reason=text(MSG, "superseded", lang, by=label(by), rule=text(MSG, f"rule-{rule}", lang)))
+    if o.seq in decisions.pending:
+        others = tuple(label(s) for s in decisions.pending[o.seq])
+        return replace(o, status=PENDING, summary_status=STATUS_PENDING, reason_code="pending", pending_with=others,
+                       reason=text(MSG, "pending", lang, others="、".join(others) if lang != "en" else ", ".join(others)))
+    return o
 
 
 def _place(o: Outcome, out: Path, work: Path, lang: str, created: datetime | None, tz: str | None) -> Outcome:
@@ -351,7 +372,25 @@ def _earlier_outputs(inbox: Path) -> list[Path]:
 
 #: What a run writes into OUTDIR (and ``--fresh`` removes): nothing else there is touched.
 OUTPUT_FOLDERS = ("accepted", "scored", "superseded", "rejected", "receipts")
-OUTPUT_FILES = ("collect.json", "汇总.xlsx", "summary.xlsx")
+OUTPUT_FILES = ("collect.json", "汇总.xlsx", "summary.xlsx", "collect.db", "collect.db.lock")
+#: the results store of a plain ``collect INBOX -o OUT`` (an ad-hoc campaign), beside collect.json
+ADHOC_STORE = "collect.db"
+ADHOC_CAMPAIGN = "collect"
+
+
+def _adhoc_store(out: Path, *, first: bool) -> tuple[Store, int]:
+    """OUT's own results store (``collect.db``) and its ad-hoc campaign. It lives and dies with
+    ``collect.json``: a first run (or ``--fresh``) starts it afresh."""
+    db = out / ADHOC_STORE
+    if first:
+        for name in (ADHOC_STORE, f"{ADHOC_STORE}.lock", f"{ADHOC_STORE}-journal"):
+            (out / name).unlink(missing_ok=True)
+    store = open_store(db)
+    try:
+        return store, adhoc_campaign(store, ADHOC_CAMPAIGN, str(out)).id
+    except BaseException:
+        store.close()
+        raise
 
 
 def _fresh(out: Path) -> None:
@@ -459,64 +498,86 @@ def collect(
     known = {o.sha256: o.label for o in previous if o.sha256 and o.status != DUPLICATE}
     subs = unpack(src, limits=limits, passwords=passwords, exclude=[out, *_earlier_outputs(src)],
                   seen=_seen_filter(previous, src) if previous else None, known=known,
-                  scan=store is None or campaign_id is None)  # with a campaign: scanned once claimed
+                  scan=False)  # scanned once claimed in the store (a campaign's or OUT's own)
     first = next(subs, None)
     if first is None and previous:  # nothing new: every file stays as it is
-        counts = dict(sorted(Counter(o.status for o in previous).items()))
         summary = out / ("summary.xlsx" if lang == "en" else "汇总.xlsx")
-        return CollectReport(out, summary, out / "collect.json", counts, time.perf_counter() - t0, new=0)
+        return CollectReport(out, summary, out / "collect.json", dict(sorted(Counter(o.status for o in previous).items())),
+                             time.perf_counter() - t0, new=0)
     out.mkdir(parents=True, exist_ok=True)
+    adhoc = store is None or campaign_id is None
+    if adhoc:  # a plain collect: OUT keeps its own store, started afresh with its collect.json
+        store, campaign_id = _adhoc_store(out, first=not previous)
+    assert store is not None and campaign_id is not None
     work = out / f".work-{os.getpid()}"
     work.mkdir(mode=0o700)
     link: StoreLink | None = None
     try:
         start = max((o.seq for o in previous), default=-1) + 1
         run = _Run(src, out, work, lang, created, progress, start=start)
-        link = StoreLink(store, campaign_id, lang=lang, lease=claim_lease, reread=fresh) \
-            if store is not None and campaign_id is not None else None
+        run.claimed_before = {o.label for o in previous if o.reason_code == CLAIMED}
+        link = StoreLink(store, campaign_id, lang=lang, lease=claim_lease, reread=fresh)
         run.link = link  # last year's actuals (TGT-HIST warnings) come from the campaign's store
         new_tasks = run.tasks(itertools.chain([first] if first is not None else [], subs))
         for fields in stream_map(process_one, itertools.chain(new_tasks, run.again(previous)),
                                  workers=workers or default_workers(),
                                  scheduler=scheduler, on_error=lambda t, e: _failure(t.seq, e, lang)):
             run.finished(fields)
+        # a payload claimed elsewhere last time and seen again now is this run's, not the earlier one
+        kept = [o for o in run.kept(previous) if not (o.reason_code == CLAIMED and o.label in run.seen_again)]
+        decisions = decide(itertools.chain(run.candidates, (_candidate(o) for o in kept if o.status == ACCEPTED)))
+        run.candidates.clear()
         before = {o.seq: o for o in previous}
-        again = {o.label for o in run.outcomes}  # a payload claimed elsewhere last time, seen again now
-        outcomes = _versions(run.outcomes + [o for o in run.kept(previous)
-                                             if not (o.reason_code == CLAIMED and o.label in again)], lang)
-        placed = []
-        for o in outcomes:
-            if o.seq in before:
-                placed.append(_relocate(before[o.seq], o, out))
-            elif o.reason_code in TAKEN:  # the run that evaluates it writes its receipt and reply
-                placed.append(o)
-            else:
-                placed.append(_place(run.with_digest(o), out, work, lang, created, tz))
-        fresh_seqs = {o.seq for o in run.outcomes}
-        new_outcomes = write_replies([o for o in placed if o.seq in fresh_seqs], out, lang=lang, tz=tz)
-        by_seq = {o.seq: o for o in new_outcomes}
-        outcomes = [by_seq.get(o.seq, o) for o in placed]
-        from evaltool.summary import write_summary
+        seqs = [o.seq for o in kept]  # then this run's: start .. run.next - 1
 
-        if link is not None:  # the campaign's store records what was decided
-            for o in outcomes:
-                if o.seq in fresh_seqs:
-                    link.record_final(run.with_digest(o))
-            link.redecide()  # the latest return of each unit, over every run's returns
-        summary = write_summary((summary_digest(run.with_digest(o), lang) for o in outcomes),
+        def label(seq: int) -> str:
+            return before[seq].label if seq in before else run.spool.get(seq).label
+
+        counts: Counter[str] = Counter()
+        errors = 0
+
+        def final(o: Outcome, *, new: bool) -> None:  # decided and placed: into the store, the spool, the counts
+            nonlocal errors
+            if new or o.seq in link.file_of:  # an earlier run's return is recorded already (unless re-read now)
+                link.record_final(run.with_digest(o))
+            run.spool.put(o)
+            counts[o.status] += 1
+            errors += o.status == ACCEPTED and o.summary_status == STATUS_ERRORS
+
+        for o in kept:
+            final(_relocate(before[o.seq], _decided(o, decisions, label, lang), out), new=False)
+        previous = kept = []  # read back from the spool from here on
+        mail: list[Outcome] = []  # the placed outcomes of one inbox file: one reply draft per mail
+        for seq in range(start, run.next):
+            o = _decided(run.spool.get(seq), decisions, label, lang)
+            if o.reason_code not in TAKEN:  # the run that evaluates it writes its receipt and reply
+                o = _place(run.with_digest(o), out, work, lang, created, tz)
+            if mail and mail[0].source != o.source:
+                for done in write_replies(mail, out, lang=lang, tz=tz):
+                    final(done, new=True)
+                mail.clear()
+            mail.append(o)
+        for done in write_replies(mail, out, lang=lang, tz=tz):
+            final(done, new=True)
+        link.redecide()  # the latest return of each unit, over every run's returns
+        from evaltool.summary import write_summary
+        from evaltool.summary.stored import stored_collected
+
+        summary = write_summary(stored_collected(store, campaign_id, lang=lang, rank_with_errors=rank_with_errors),
                                 out / ("summary.xlsx" if lang == "en" else "汇总.xlsx"), lang=lang, created=created,
                                 rank_with_errors=rank_with_errors, tz=tz,
-                                roster=roster_status(link.store, link.campaign_id, lang) if link is not None else None)
-        outcomes = [replace(o, digest=None) for o in outcomes]
+                                roster=None if adhoc else roster_status(store, campaign_id, lang))
         elapsed = time.perf_counter() - t0
-        manifest = write_manifest(out / "collect.json", outcomes, inbox=shown(str(src)), lang=lang, created=created,
-                                  summary=summary.name, elapsed=elapsed)
+        order = itertools.chain(seqs, range(start, run.next))
+        manifest = write_manifest(out / "collect.json", (run.spool.get(seq) for seq in order), inbox=shown(str(src)),
+                                  lang=lang, created=created, summary=summary.name, elapsed=elapsed, counts=counts)
     except BaseException:
         if link is not None:  # claims of files this run did not finish are free again at once
             link.release_unfinished()
         raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    counts = dict(sorted(Counter(o.status for o in outcomes).items()))
-    errors = sum(1 for o in outcomes if o.status == ACCEPTED and o.summary_status == STATUS_ERRORS)
-    return CollectReport(out, summary, manifest, counts, elapsed, new=len(fresh_seqs), errors=errors)
+        if adhoc:
+            store.close()
+    return CollectReport(out, summary, manifest, dict(sorted(counts.items())), elapsed, new=run.next - start,
+                         errors=errors)

@@ -18,14 +18,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from evaltool.intake.reasons import FLAGS, Flag
-from evaltool.io.atomic import atomic_write_bytes
+from evaltool.io.atomic import atomic_replace, atomic_write_bytes, temp_path_for
 from evaltool.model import Finding, Severity
 from evaltool.summary.digest import Digest
 
@@ -212,8 +212,40 @@ def manifest_doc(outcomes: Iterable[Outcome], *, inbox: str, lang: str, created:
 
 
 def write_manifest(path: Path, outcomes: Iterable[Outcome], *, inbox: str, lang: str,
-                   created: datetime | None, summary: str, elapsed: float) -> Path:
-    """Write ``collect.json`` atomically (UTF-8, readable Chinese, stable key order)."""
-    doc = manifest_doc(outcomes, inbox=inbox, lang=lang, created=created, summary=summary, elapsed=elapsed)
-    atomic_write_bytes(path, (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+                   created: datetime | None, summary: str, elapsed: float,
+                   counts: Mapping[str, int] | None = None) -> Path:
+    """Write ``collect.json`` atomically (UTF-8, readable Chinese, stable key order).
+
+    With ``counts`` (the statuses counted by the caller) the outcomes are taken as given —
+    in input order, e.g. read back one at a time by ``collect`` — and written one at a time:
+    the manifest of any number of files takes flat memory; the bytes are the same.
+    """
+    if counts is None:
+        doc = manifest_doc(outcomes, inbox=inbox, lang=lang, created=created, summary=summary, elapsed=elapsed)
+        atomic_write_bytes(path, (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+        return path
+    head = manifest_doc((), inbox=inbox, lang=lang, created=created, summary=summary, elapsed=elapsed)
+    head["counts"] = dict(sorted(counts.items()))
+
+    def dump(value: Any, indent: str) -> str:  # a nested value as json.dumps(doc, indent=2) writes it
+        return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + indent)
+
+    tmp = temp_path_for(path)
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write("{")
+            for i, (key, value) in enumerate(head.items()):
+                fh.write(("," if i else "") + f"\n  {json.dumps(key)}: ")
+                if key != "files":
+                    fh.write(dump(value, "  "))
+                    continue
+                n = 0
+                for o in outcomes:
+                    fh.write(("," if n else "[") + "\n    " + dump(outcome_dict(o, lang), "    "))
+                    n += 1
+                fh.write("\n  ]" if n else "[]")
+            fh.write("\n}\n")
+        atomic_replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return path

@@ -50,6 +50,7 @@ from evaltool.store.db import Store
 from evaltool.store.history import last_actuals, lowered_targets
 from evaltool.store.records import (
     DEFAULT_LEASE,
+    PROCESSING,
     Received,
     ReturnFacts,
     claim_file,
@@ -135,6 +136,12 @@ class StoreLink:
             s.execute(update(File).where(File.id == self.file_of[o.seq], File.run == self.run).values(values))
             s.commit()
 
+    def holds(self, o: Outcome) -> bool:
+        """Whether the campaign holds ``o``'s content already, recorded (an earlier run's)."""
+        with self.store.session() as s:
+            return s.scalar(select(File.id).where(File.campaign_id == self.campaign_id, File.sha256 == o.sha256,
+                                                  File.decision != PROCESSING).limit(1)) is not None
+
     def redecide(self) -> dict[int, str]:
         """Which return of each unit counts, over every run's returns (:func:`redecide`)."""
         return redecide(self.store, self.campaign_id, self.lang)
@@ -191,10 +198,17 @@ class StoreLink:
                 FindingLine(o.label, o.unit_name, f.sheet, f.cell, f.rule, f.severity, render(f, self.lang),
                             f.explained, f.code, f.params)
                 for f in flag_findings(o.flags))
-            rows = to_rows(Digest(None, None, (), tuple(lines), (), None))[1]
+            unit_json, rows, _ = to_rows(Digest(None, None, (), tuple(lines), d.grades if d else (),
+                                                d.stamp if d else None))
+            facts = None
+            if d is not None and d.other is not None and d.other.unit:
+                # a return read but refused (identity, integrity, plausibility): 未通过 names its unit,
+                # as the summary of the run did. The returns row carries no unit code or name of its
+                # own (a refused workbook's identity is not trusted: 报送情况 matches it by sender).
+                facts = ReturnFacts(unit_row={**unit_json, "refused_unit": d.other.unit})
             ok = complete(self.store, fid, decision="rejected" if o.status == REJECTED else o.status,
                           summary_status=o.summary_status, reason_code=o.reason_code, reason=o.reason, findings=rows,
-                          run=self.run)
+                          facts=facts, run=self.run)
         if not ok:
             self.lost.add(o.seq)
         self.done.add(o.seq)

@@ -121,7 +121,7 @@ def _digest(f: File, r: Return | None, findings: list[FindingRow], lines: list[I
     j = r.unit_row if r is not None else {}
     stamp = datetime.fromisoformat(j["stamp"]) if j.get("stamp") else None
     grades = tuple(j.get("grades", ()))
-    unit_name = r.unit_name if r is not None else ""
+    unit_name = (r.unit_name or j.get("refused_unit", "")) if r is not None else ""
     finding_lines = tuple(_finding(x, label, j.get("unit", unit_name), lang) for x in findings)
     if f.decision in ("accepted", "pending") and r is not None and "unit" in j:
         unit = _unit_row(j, label, f.summary_status)
