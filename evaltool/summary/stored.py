@@ -208,7 +208,8 @@ def stored_collected(store: Store, campaign_id: int, *, lang: str = "zh", rank_w
     row each) are gathered as usual. ``rank_with_errors``: as in
     :func:`~evaltool.summary.collect.collect`."""
     c = Collected(rank_with_errors)
-    fid_of: dict[str, int] = {}
+    fid_of: dict[tuple[str, str], int] = {}  # (label, unit) of a unit row -> its file id
+    label_by_fid: dict[int, str] = {}  # labels repeat across runs' inboxes (a.eml/x.xlsx): keyed by file id
     unit_of: dict[int, str] = {}
     with_findings: list[tuple[str, int]] = []
     pending: dict[int, FindingLine] = {}  # file id -> its 待确认 note (VER-1), listed with its findings
@@ -218,7 +219,9 @@ def stored_collected(store: Store, campaign_id: int, *, lang: str = "zh", rank_w
                 d = _digest(f, rets.get(f.id), [], [])
                 c.add(d)
                 label = _file_label(f)
-                fid_of[label] = f.id
+                label_by_fid[f.id] = label
+                if d.unit is not None:
+                    fid_of[(label, d.unit.unit)] = f.id
                 unit_of[f.id] = d.unit.unit if d.unit is not None else (d.other.unit if d.other else "")
                 if f.decision not in ("superseded", "duplicate"):
                     with_findings.append((label, f.id))
@@ -227,14 +230,14 @@ def stored_collected(store: Store, campaign_id: int, *, lang: str = "zh", rank_w
                 for repeat in _repeats(label, seen[f.id], lang):
                     c.add(repeat)
     c.finish()
-    ranked = [(fid_of[u.source], u.unit) for u in c.units]
+    ranked = [(fid_of[(u.source, u.unit)], u.unit) for u in c.units]
     with_findings.sort()
 
     def streams(root: str) -> tuple[RowSource, RowSource]:
         def rel(p: str) -> str:
             return os.path.relpath(p, root) if root and p else p
 
-        label_of = {fid: rel(label) for label, fid in fid_of.items()}
+        label_of = {fid: rel(label) for fid, label in label_by_fid.items()}
 
         def details() -> Iterator[IndicatorLine]:
             with store.session() as s:
