@@ -16,18 +16,16 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 import textwrap
-import zipfile
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from python_calamine import CalamineWorkbook
 from support.inbox import Returns, mail, make_inbox
+from support.sheets import sheets, tables
 
 from evaltool.intake.collect import ADHOC_STORE, collect, process_one
 from evaltool.intake.manifest import Outcome, Task, read_manifest
@@ -75,23 +73,12 @@ def _with_digest(o: Outcome, out: Path, scratch: Path) -> Outcome:
     return replace(o, digest=fields["digest"])
 
 
-def _sheets(path: Path) -> dict[str, list[list[object]]]:
-    wb = CalamineWorkbook.from_path(str(path))
-    return {name: wb.get_sheet_by_name(name).to_python() for name in wb.sheet_names}
-
-
-def _tables(path: Path) -> dict[str, str]:
-    with zipfile.ZipFile(path) as z:
-        return {m.group(1): m.group(2) for n in z.namelist() if n.startswith("xl/tables/")
-                for m in [re.search(r'displayName="([^"]+)" ref="([^"]+)"', z.read(n).decode())] if m}
-
-
 def _same(streamed: Path, old: Path) -> dict[str, list[list[object]]]:
-    a, b = _sheets(streamed), _sheets(old)
+    a, b = sheets(streamed), sheets(old)
     assert list(a) == list(b)  # the same sheets in the same order
     for name in a:
         assert a[name] == b[name], name  # the same rows and values
-    assert _tables(streamed) == _tables(old)  # the same Excel tables over the same ranges
+    assert tables(streamed) == tables(old)  # the same Excel tables over the same ranges
     return a
 
 
@@ -114,9 +101,9 @@ def test_streamed_summary_says_what_the_in_memory_one_said(inbox: Path, tmp_path
     assert statuses == {"accepted", "superseded", "pending", "rejected", "duplicate"}  # every decision
     reasons = {f["reason_code"] for f in doc["files"] if f["status"] == "rejected"}
     assert {"identity", "integrity"} <= reasons
-    sheets = _same(report.summary, _old_summary(out, tmp_path / "old.xlsx", tmp_path / "scratch",
+    shown = _same(report.summary, _old_summary(out, tmp_path / "old.xlsx", tmp_path / "scratch",
                                                 rank_with_errors=rank_with_errors))
-    assert any("VER-1" in row for row in sheets["问题清单"])  # the tie says why, first
+    assert any("VER-1" in row for row in shown["问题清单"])  # the tie says why, first
     assert (out / ADHOC_STORE).is_file()
 
 

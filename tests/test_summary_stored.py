@@ -3,13 +3,11 @@ summary of the same returns says."""
 
 from __future__ import annotations
 
-import re
-import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from python_calamine import CalamineWorkbook
 from support.inbox import Returns, mail
+from support.sheets import sheets, tables
 
 from evaltool.intake.collect import collect
 from evaltool.io import patch_cells
@@ -18,17 +16,6 @@ from evaltool.summary import write_summary
 from evaltool.summary.stored import stored_collected, stored_digests
 
 CREATED = datetime(2026, 3, 10, 8, 0)
-
-
-def _sheets(path: Path) -> dict[str, list[list[object]]]:
-    wb = CalamineWorkbook.from_path(str(path))
-    return {name: wb.get_sheet_by_name(name).to_python() for name in wb.sheet_names}
-
-
-def _tables(path: Path) -> dict[str, str]:
-    with zipfile.ZipFile(path) as z:
-        return {m.group(1): m.group(2) for n in z.namelist() if n.startswith("xl/tables/")
-                for m in [re.search(r'displayName="([^"]+)" ref="([^"]+)"', z.read(n).decode())] if m}
 
 
 def test_streamed_lists_equal_the_in_memory_summary(tmp_path: Path) -> None:
@@ -47,14 +34,14 @@ def test_streamed_lists_equal_the_in_memory_summary(tmp_path: Path) -> None:
     collect(inbox, tmp_path / "out", workers=1, created=CREATED, store=store, campaign_id=cid)
     streamed = write_summary(stored_collected(store, cid), tmp_path / "streamed.xlsx", created=CREATED)
     in_memory = write_summary(stored_digests(store, cid), tmp_path / "mem.xlsx", created=CREATED)
-    a, b = _sheets(streamed), _sheets(in_memory)
+    a, b = sheets(streamed), sheets(in_memory)
     assert a.keys() == b.keys()
     for name in a:
         assert a[name] == b[name], name
     assert sum(1 for r in a["问题清单"] if "SUM-1" in r) >= 1
     assert len(a["指标明细"]) > 4 * 20  # every indicator line of the four counted units
-    assert _tables(streamed) == _tables(in_memory)  # the same Excel tables over the same ranges
-    assert {"IndicatorDetails", "Findings"} <= set(_tables(streamed))
+    assert tables(streamed) == tables(in_memory)  # the same Excel tables over the same ranges
+    assert {"IndicatorDetails", "Findings"} <= set(tables(streamed))
     c = stored_collected(store, cid)
     assert c.indicators == [] and c.findings == []  # the long lists stay in the store
 
@@ -87,10 +74,10 @@ def test_a_summary_from_the_store_says_what_collects_own_summary_says(tmp_path: 
     assert report.counts == {"accepted": 2, "pending": 2, "rejected": 1, "superseded": 1}
     streamed = write_summary(stored_collected(store, cid, rank_with_errors=True), tmp_path / "streamed.xlsx",
                              created=CREATED, rank_with_errors=True)
-    a, b = _sheets(streamed), _sheets(report.summary)
+    a, b = sheets(streamed), sheets(report.summary)
     assert list(a) == list(b)
     for name in a:
         assert a[name] == b[name], name
-    assert _tables(streamed) == _tables(report.summary)
+    assert tables(streamed) == tables(report.summary)
     assert sum(1 for r in a["问题清单"] if "VER-1" in r) == 2
     assert sum(1 for r in a["单位得分"] if "待确认" in r) == 2
