@@ -41,7 +41,7 @@ def lowered_warnings(h: CampaignHandle, unit_code: str) -> list[Text]:
     if prev is None:
         return []
     rows = targets_of(h.store, h.campaign.id, unit_code)
-    actuals = {k: v for k, v in last_actuals(h.store, prev.id).items() if k[0] == unit_code}
+    actuals = last_actuals(h.store, prev.id, unit_code)
     out = []
     for low in lowered_targets(((r.unit_code, r.level3, r.target, r.direction) for r in rows), actuals):
         below = low.direction not in ("≤", "<=", "反向")

@@ -60,13 +60,17 @@ def _counted(campaign_id: int) -> Any:
             .where(File.campaign_id == campaign_id, File.decision == "accepted"))
 
 
-def last_actuals(store: Store, campaign_id: int) -> dict[tuple[str, str], tuple[Any, str]]:
-    """(unit code, 三级指标) -> (实际完成值 as stored, 指标方向) over the campaign's counted returns."""
+def last_actuals(store: Store, campaign_id: int, unit_code: str | None = None
+                 ) -> dict[tuple[str, str], tuple[Any, str]]:
+    """(unit code, 三级指标) -> (实际完成值 as stored, 指标方向) over the campaign's counted returns
+    (of one unit only, when ``unit_code`` is given)."""
     out: dict[tuple[str, str], tuple[Any, str]] = {}
     with store.session() as s:
         q = (select(Return.unit_code, IndicatorRow.level3, IndicatorRow.actual, IndicatorRow.direction)
              .join(File, File.id == Return.file_id).join(IndicatorRow, IndicatorRow.file_id == File.id)
              .where(File.campaign_id == campaign_id, File.decision == "accepted"))
+        if unit_code is not None:
+            q = q.where(Return.unit_code == unit_code)
         for code, level3, actual, direction in s.execute(q):
             out[(code, level3)] = (actual, direction)
     return out
