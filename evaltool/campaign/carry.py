@@ -9,8 +9,8 @@ template so the unit reports 整改落实情况 against them.
 
 Example::
 
-    values, warnings = template_values(handle, "110001")
-    warnings   # ['110001 春蕾女童资助人数：年度目标值 1000 低于上年实际完成值 1200（财预〔2020〕10号：年初指标值设定明显偏低；…）']
+    values = template_values(handle, "110001")     # {'prior_rectification': '1.加强预算执行监控…', …}
+    warnings = record_warnings(handle, "110001")  # [Text('TGT-HIST.issue', {…})], kept in the store too
 """
 
 from __future__ import annotations
@@ -59,15 +59,14 @@ def record_warnings(h: CampaignHandle, unit_code: str, lang: str = "zh") -> list
     return found
 
 
-def template_values(h: CampaignHandle, unit_code: str, *, lang: str = "zh") -> tuple[dict[str, Any], list[str]]:
-    """(``values`` for :func:`~evaltool.template.write_template`, warnings for the bureau)."""
-    c = h.campaign
+def template_values(h: CampaignHandle, unit_code: str) -> dict[str, Any]:
+    """``values`` for :func:`~evaltool.template.write_template` (the warnings for the bureau come
+    from :func:`record_warnings`)."""
     values: dict[str, Any] = {}
-    warnings = [render_text(w, lang) for w in lowered_warnings(h, unit_code)]
-    prev = previous_campaign(h.store, c)
+    prev = previous_campaign(h.store, h.campaign)
     if prev is not None:
         measures = last_rectification(h.store, prev.id, unit_code)
         if measures:  # written as a locked cell: the unit reports against them, it does not edit them
             values[LAST_RECTIFICATION] = measures
             values[f"{LAST_RECTIFICATION}__issued"] = True
-    return values, warnings
+    return values

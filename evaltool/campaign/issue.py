@@ -28,7 +28,7 @@ from evaltool.campaign.mails import issue_draft, reminder_draft
 from evaltool.campaign.targets import rows_of
 from evaltool.intake.names import safe_filename
 from evaltool.io.atomic import atomic_write_bytes
-from evaltool.messages import text
+from evaltool.messages import render_text, text
 from evaltool.store.campaigns import units_of
 from evaltool.store.records import record_reply, reply_exists
 from evaltool.store.status import UnitStatus, campaign_status, needs_reminder
@@ -70,8 +70,9 @@ def issue_all(h: CampaignHandle, *, signer: Callable[[str], tuple[str, str]] | N
             continue
         stem = safe_filename(f"{u.code}_{u.name}", fallback=u.code)
         path = h.folder / "issued" / f"{stem}.xlsx"
-        values, warnings = template_values(h, u.code, lang=lang)
-        record_warnings(h, u.code, lang=lang)  # kept with the unit: campaign status shows them until it returns
+        values = template_values(h, u.code)
+        # kept with the unit (campaign status shows them until it returns) and said now
+        warnings = [render_text(w, lang) for w in record_warnings(h, u.code, lang=lang)]
         targets = rows_of(h, u.code)
         if c.targets_file and not targets:
             warnings = [*warnings, text(MSG, "no_targets", lang, ucode=u.code, name=u.name,
