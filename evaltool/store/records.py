@@ -39,8 +39,8 @@ from evaltool.store.names import name_bytes, safe_text
 from evaltool.store.schema import Campaign, File, FindingRow, IndicatorRow, Reply, Return, Sighting
 
 __all__ = ["Received", "ReturnFacts", "Claim", "claim", "claim_file", "complete", "release", "sight",
-           "known_hashes", "lock_campaign", "PROCESSING", "DEFAULT_LEASE", "STALE_CLAIM", "record_reply",
-           "reply_exists", "set_decisions", "db_now"]
+           "lock_campaign", "PROCESSING", "DEFAULT_LEASE", "STALE_CLAIM", "record_reply",
+           "reply_exists", "db_now"]
 
 PROCESSING = "processing"
 #: How long a claim (a ``processing`` row) protects a file from the other runs: a run
@@ -112,12 +112,6 @@ def lock_campaign(s: Session, campaign_id: int) -> None:
     PostgreSQL, the database write lock on SQLite — taken first, so SQLite waits instead of
     failing on a lock upgrade)."""
     s.execute(update(Campaign).where(Campaign.id == campaign_id).values(tz=Campaign.tz))
-
-
-def known_hashes(store: Store, campaign_id: int) -> set[str]:
-    """Content hashes the campaign holds (finished or being processed by a live run)."""
-    with store.session() as s:
-        return set(s.scalars(select(File.sha256).where(File.campaign_id == campaign_id)))
 
 
 def _sighting(r: Received, file_id: int, run: str, now: datetime) -> Sighting:
@@ -238,17 +232,6 @@ def complete(store: Store, file_id: int, *, decision: str, summary_status: str =
         s.add_all(IndicatorRow(file_id=file_id, position=i, **x) for i, x in enumerate(indicators))
         s.commit()
     return True
-
-
-def set_decisions(store: Store, campaign_id: int, changes: Mapping[int, tuple[str, str, str, str, str]]) -> None:
-    """Update decisions: file id -> (decision, summary_status, reason_code, reason, superseded_by)."""
-    with store.session() as s:
-        lock_campaign(s, campaign_id)
-        for fid, (decision, status, code, reason, by) in changes.items():
-            s.execute(update(File).where(File.id == fid, File.campaign_id == campaign_id).values(
-                decision=decision, summary_status=status, reason_code=code, reason=safe_text(reason),
-                superseded_by=safe_text(by)))
-        s.commit()
 
 
 def reply_exists(store: Store, campaign_id: int, kind: str, mail_key: str) -> bool:
